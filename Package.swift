@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "COSMA",
+  products: [
+    .library(name: "COSMA", targets: ["COSMA"]),
+    .executable(name: "cosma", targets: ["cosma-cli"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // The only code that includes <coin/...>; owns the process-wide solve mutex.
+    .target(
+      name: "CCbc",
+      linkerSettings: [.linkedLibrary("CbcSolver"), .linkedLibrary("pthread")]
+    ),
+    .target(name: "COSMA", dependencies: ["CCbc"]),
+    .executableTarget(
+      name: "cosma-cli",
+      dependencies: [
+        "COSMA",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "COSMATests", dependencies: ["COSMA"]),
+    .testTarget(name: "CLITests", dependencies: ["COSMA"]),
+  ]
+)

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The `cosma-graph` v1 file as it is on disk (SPEC §2).
+private struct GraphFile: Decodable {
+  struct Header: Decodable {
+    var format: String
+    var version: Int
+  }
+  struct TensorEntry: Decodable {
+    var name: String
+    var kind: String
+    var bytes: Int
+    var shape: [Int]?
+    var dtype: String?
+  }
+  struct OperatorEntry: Decodable {
+    var name: String
+    var type: String?
+    var inputs: [String]
+    var outputs: [String]
+    var macs: Int?
+  }
+  var name: String?
+  var source: String?
+  var tensors: [TensorEntry]
+  var operators: [OperatorEntry]
+}
+
+/// Checks the `format` and `version` fields shared by every COSMA file.
+func checkHeader(_ data: Data, file: String, format: String) throws {
+  struct Header: Decodable {
+    var format: String?
+    var version: Int?
+  }
+  let header = try decodeJSON(Header.self, from: data, file: file)
+  guard let found = header.format else {
+    throw InputError(file: file, element: "top level", rule: "missing field 'format'")
+  }
+  guard found == format else {
+    throw InputError(
+      file: file, element: "format", rule: "expected '\(format)', got '\(found)'")
+  }
+  guard let version = header.version else {
+    throw InputError(file: file, element: "top level", rule: "missing field 'version'")
+  }
+  guard version == 1 else {
+    throw InputError(
+      file: file, element: "version", rule: "version \(version) is not supported (only 1)")
+  }
+}
+
+extension Graph {
+  /// Loads and validates a `cosma-graph` v1 file.
+  ///
+  /// - Throws: ``InputError`` naming the file, the element and the broken rule.
+  public init(contentsOf path: String) throws {
+    try self.init(jsonData: readFile(path), origin: path)
+  }
+
+  /// Parses and validates a `cosma-graph` v1 document.
+  public init(jsonData data: Data, origin: String = "graph") throws {
+    try checkHeader(data, file: origin, format: "cosma-graph")
+    let file = try decodeJSON(GraphFile.self, from: data, file: origin)
+    var index: [String: Int] = [:]
+    var tensors: [Tensor] = []
+    for (i, t) in file.tensors.enumerated() {
+      guard let kind = TensorKind(rawValue: t.kind) else {
+        throw InputError(
+          file: origin, element: "tensor '\(t.name)'",
+          rule: "kind must be input, weight, activation or output, got '\(t.kind)'")
+      }
+      if index[t.name] == nil { index[t.name] = i }
+      tensors.append(Tensor(name: t.name, kind: kind, bytes: t.bytes, shape: t.shape, dtype: t.dtype))
+    }
+    var operators: [Operator] = []
+    for o in file.operators {
+      func resolve(_ names: [String], _ role: String) throws -> [TensorID] {
+        try names.map { n in
+          guard let i = index[n] else {
+            throw InputError(
+              file: origin, element: "operator '\(o.name)'",
+              rule: "\(role) '\(n)' is not a tensor of the graph")
+          }
+          return TensorID(i)
+        }
+      }
+      if let macs = o.macs, macs < 0 {
+        throw InputError(
+          file: origin, element: "operator '\(o.name)'", rule: "macs must not be negative")
+      }
+      operators.append(
+        Operator(
+          name: o.name, type: o.type ?? "", inputs: try resolve(o.inputs, "input"),
+          outputs: try resolve(o.outputs, "output"), macs: o.macs))
+    }
+    let fallback = (origin as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "")
+    try self.init(
+      name: file.name ?? fallback, source: file.source, tensors: tensors, operators: operators,
+      origin: origin)
+  }
+
+  /// The graph as a `cosma-graph` v1 document.
+  public func jsonValue() -> JSONValue {
+    var top: [(String, JSONValue)] = [
+      ("format", .string("cosma-graph")), ("version", .int(1)), ("name", .string(name)),
+    ]
+    if let source { top.append(("source", .string(source))) }
+    top.append(
+      (
+        "tensors",
+        .array(
+          tensors.map { t in
+            var f: [(String, JSONValue)] = [
+              ("name", .string(t.name)), ("kind", .string(t.kind.rawValue)), ("bytes", .int(t.bytes)),
+            ]
+            if let s = t.shape { f.append(("shape", .array(s.map { .int($0) }))) }
+            if let d = t.dtype { f.append(("dtype", .string(d))) }
+            return .object(f)
+          })
+      ))
+    top.append(
+      (
+        "operators",
+        .array(
+          operators.map { o in
+            var f: [(String, JSONValue)] = [
+              ("name", .string(o.name)), ("type", .string(o.type)),
+              ("inputs", .array(o.inputs.map { .string(tensors[$0.rawValue].name) })),
+              ("outputs", .array(o.outputs.map { .string(tensors[$0.rawValue].name) })),
+            ]
+            if let m = o.macs { f.append(("macs", .int(m))) }
+            return .object(f)
+          })
+      ))
+    return .object(top)
+  }
+}

@@ -1,0 +1,21 @@
+/// A number of bytes.
+public typealias ByteCount = Int
+
+/// The index of a tensor in ``Graph/tensors``.
+public struct TensorID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let rawValue: Int
+  public init(_ rawValue: Int) { self.rawValue = rawValue }
+  public static func < (a: TensorID, b: TensorID) -> Bool { a.rawValue < b.rawValue }
+  public var description: String { "t\(rawValue)" }
+}
+
+/// The index of an operator in ``Graph/operators`` (the file's, i.e. the framework's, order).
+public struct OperatorID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let rawValue: Int
+  public init(_ rawValue: Int) { self.rawValue = rawValue }
+  public static func < (a: OperatorID, b: OperatorID) -> Bool { a.rawValue < b.rawValue }
+  public var description: String { "op\(rawValue)" }
+}
+
+/// A position in a schedule: step `s` runs the `s`-th operator of the schedule.
+public typealias Step = Int

@@ -1,0 +1,227 @@
+/// Turns a schedule into a complete, valid plan by simulating the scratchpad with a
+/// replacement policy and online best-fit offsets: the machinery of the paper's baselines.
+///
+/// At each step the operator's working set is made resident, largest tensor first. A tensor
+/// goes into the smallest free gap that fits among the tensors resident at that moment, the
+/// online form of TFLite's best-fit allocator (lifetimes depend on later replacement decisions,
+/// so they are not known in advance). When no gap fits, the policy picks a window of the
+/// scratchpad to clear, among the windows that hold none of the working set; evicted values
+/// still needed later are stored first unless DRAM already holds them. When fragmentation by the
+/// working set itself leaves no such window, the whole working set is relocated as one block.
+/// That last resort always succeeds when the capacity is at least `M_R`, so the executor returns
+/// a valid plan for every budget a plan can exist for.
+///
+/// After the run, produced graph outputs are stored, and every tensor with no later use is
+/// freed.
+struct ReplacementExecutor {
+  let problem: PlanningProblem
+  let schedule: [OperatorID]
+  let policy: ReplacementPolicy
+
+  private var graph: Graph { problem.graph }
+  /// For each tensor, the steps that read it, ascending.
+  private var uses: [[Step]] = []
+  /// The step of each operator in the schedule.
+  private var position: [Step] = []
+  private var nextUseIndex: [Int] = []
+  private var offsetOf: [ByteCount?] = []
+  private var inDRAM: [Bool] = []
+  private var events: [PlanEvent] = []
+  private var step = 0
+
+  init(problem: PlanningProblem, schedule: [OperatorID], policy: ReplacementPolicy) {
+    self.problem = problem
+    self.schedule = schedule
+    self.policy = policy
+  }
+
+  /// Runs the schedule and returns the events of the plan.
+  mutating func run() -> [PlanEvent] {
+    let g = graph
+    uses = Array(repeating: [], count: g.tensors.count)
+    for (s, o) in schedule.enumerated() {
+      for t in g.distinctInputs[o.rawValue] { uses[t.rawValue].append(s) }
+    }
+    position = Array(repeating: 0, count: g.operators.count)
+    for (s, o) in schedule.enumerated() { position[o.rawValue] = s }
+    nextUseIndex = Array(repeating: 0, count: g.tensors.count)
+    offsetOf = Array(repeating: nil, count: g.tensors.count)
+    inDRAM = g.tensors.map { $0.kind.isInDRAMInitially }
+    events = []
+    for (s, o) in schedule.enumerated() {
+      step = s
+      for t in g.distinctInputs[o.rawValue] {
+        while nextUseIndex[t.rawValue] < uses[t.rawValue].count
+          && uses[t.rawValue][nextUseIndex[t.rawValue]] < s
+        {
+          nextUseIndex[t.rawValue] += 1
+        }
+      }
+      let working = g.workingSet(of: o, weights: problem.weights)
+      makeResident(working)
+      events.append(.run(o))
+      for t in g[o].outputs where g[t].kind == .output {
+        events.append(.store(t))
+        inDRAM[t.rawValue] = true
+      }
+      for t in working where nextUse(t, after: s) == nil {
+        events.append(.free(t))
+        offsetOf[t.rawValue] = nil
+      }
+    }
+    return events
+  }
+
+  /// The first step after `s` that reads `t`, if any.
+  private func nextUse(_ t: TensorID, after s: Step) -> Step? {
+    let u = uses[t.rawValue]
+    var i = nextUseIndex[t.rawValue]
+    while i < u.count && u[i] <= s { i += 1 }
+    return i < u.count ? u[i] : nil
+  }
+
+  private mutating func makeResident(_ working: [TensorID]) {
+    let pinned = Set(working)
+    let missing = working.filter { offsetOf[$0.rawValue] == nil }
+      .sorted { (problem.size($0), $1.rawValue) > (problem.size($1), $0.rawValue) }
+    var placed: [TensorID] = []
+    for t in missing {
+      guard let offset = place(size: problem.size(t), pinned: pinned) else {
+        // Fragmentation by the working set itself: undo and relocate it as one block.
+        for p in placed { evict(p, keepValue: false) }
+        relocateBlock(working, pinned: pinned)
+        return
+      }
+      bring(t, to: offset)
+      placed.append(t)
+    }
+  }
+
+  /// Emits the load or alloc that makes `t` resident at `offset`.
+  private mutating func bring(_ t: TensorID, to offset: ByteCount) {
+    events.append(hasValue(t) ? .load(t, offset: offset) : .alloc(t, offset: offset))
+    offsetOf[t.rawValue] = offset
+  }
+
+  /// Removes `t` from the scratchpad, first storing a value that is still needed and that DRAM
+  /// does not hold (unless `keepValue` is false because `t` holds no value yet).
+  private mutating func evict(_ t: TensorID, keepValue: Bool = true) {
+    if keepValue && !inDRAM[t.rawValue] && hasValue(t) && nextUse(t, after: step - 1) != nil {
+      events.append(.store(t))
+      inDRAM[t.rawValue] = true
+    }
+    events.append(.free(t))
+    offsetOf[t.rawValue] = nil
+  }
+
+  private func hasValue(_ t: TensorID) -> Bool {
+    guard let p = graph.producer[t.rawValue] else { return true }
+    return position[p.rawValue] < step
+  }
+
+  /// The resident tensors sorted by offset.
+  private func residentRanges() -> [(t: TensorID, lo: Int, hi: Int)] {
+    var r: [(t: TensorID, lo: Int, hi: Int)] = []
+    for (i, off) in offsetOf.enumerated() {
+      if let off { r.append((TensorID(i), off, off + problem.size(TensorID(i)))) }
+    }
+    return r.sorted { $0.lo < $1.lo }
+  }
+
+  /// Finds an offset for `size` bytes, evicting unpinned tensors if needed; nil when only the
+  /// working set itself blocks every window.
+  private mutating func place(size: ByteCount, pinned: Set<TensorID>) -> ByteCount? {
+    let ranges = residentRanges()
+    if let gap = bestFit(size: size, ranges: ranges) { return gap }
+    guard let (offset, victims) = chooseWindow(size: size, ranges: ranges, pinned: pinned) else {
+      return nil
+    }
+    for v in victims { evict(v) }
+    return offset
+  }
+
+  /// The start of the smallest free gap of at least `size` bytes.
+  private func bestFit(size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)]) -> ByteCount? {
+    var best: (gap: Int, offset: Int)?
+    var cursor = 0
+    let end = roundDown(problem.capacity, to: problem.alignment)
+    for r in ranges + [(TensorID(-1), end, end)] {
+      let gap = r.lo - cursor
+      if gap >= size, best == nil || gap < best!.gap { best = (gap, cursor) }
+      cursor = max(cursor, r.hi)
+    }
+    return best?.offset
+  }
+
+  /// The window `[a, a + size)` whose clearing the policy prefers, with its victims.
+  private func chooseWindow(
+    size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)], pinned: Set<TensorID>
+  ) -> (ByteCount, [TensorID])? {
+    let end = roundDown(problem.capacity, to: problem.alignment)
+    var starts = Set([0, end - size])
+    for r in ranges {
+      starts.insert(r.lo)
+      starts.insert(r.hi)
+      starts.insert(r.hi - size)
+    }
+    var best: (key: (Double, Double, Int), offset: Int, victims: [TensorID])?
+    for a in starts.sorted() where a >= 0 && a + size <= end && a % problem.alignment == 0 {
+      var victims: [TensorID] = []
+      var blocked = false
+      for r in ranges where r.lo < a + size && a < r.hi {
+        if pinned.contains(r.t) {
+          blocked = true
+          break
+        }
+        victims.append(r.t)
+      }
+      if blocked { continue }
+      let key = score(victims)
+      if best == nil || key < best!.key { best = (key, a, victims) }
+    }
+    return best.map { ($0.offset, $0.victims) }
+  }
+
+  /// Smaller is better.
+  private func score(_ victims: [TensorID]) -> (Double, Double, Int) {
+    var addedTraffic = 0
+    var evictedBytes = 0
+    var soonest = Int.max
+    for v in victims {
+      evictedBytes += problem.size(v)
+      if let next = nextUse(v, after: step - 1) {
+        soonest = min(soonest, next)
+        addedTraffic += graph[v].bytes
+        if !inDRAM[v.rawValue] && hasValue(v) { addedTraffic += graph[v].bytes }
+      }
+    }
+    switch policy {
+    case .belady:
+      // Furthest next use first; then the fewest bytes thrown out.
+      return (-Double(soonest), Double(evictedBytes), addedTraffic)
+    case .greedy:
+      return (Double(addedTraffic), Double(evictedBytes), -soonest)
+    }
+  }
+
+  /// Last resort: evicts the resident part of the working set and places the whole working set
+  /// contiguously in the window the policy prefers.
+  private mutating func relocateBlock(_ working: [TensorID], pinned: Set<TensorID>) {
+    for t in working where offsetOf[t.rawValue] != nil { evict(t) }
+    let block = working.reduce(0) { $0 + problem.size($1) }
+    let ranges = residentRanges()
+    let offset: ByteCount
+    if let gap = bestFit(size: block, ranges: ranges) {
+      offset = gap
+    } else {
+      let (a, victims) = chooseWindow(size: block, ranges: ranges, pinned: [])!
+      for v in victims { evict(v) }
+      offset = a
+    }
+    var cursor = offset
+    for t in working.sorted(by: { (problem.size($0), $1.rawValue) > (problem.size($1), $0.rawValue) }) {
+      bring(t, to: cursor)
+      cursor += problem.size(t)
+    }
+  }
+}

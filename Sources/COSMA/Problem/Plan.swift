@@ -1,0 +1,289 @@
+import Foundation
+
+/// One instruction of a plan (SPEC §4).
+public enum PlanEvent: Sendable, Equatable {
+  /// Copy a tensor from DRAM into the scratchpad at `offset`.
+  case load(TensorID, offset: ByteCount)
+  /// Reserve space at `offset` for a tensor a later `run` produces.
+  case alloc(TensorID, offset: ByteCount)
+  /// Execute an operator.
+  case run(OperatorID)
+  /// Copy a resident, produced tensor to DRAM.
+  case store(TensorID)
+  /// End a tensor's residency.
+  case free(TensorID)
+}
+
+/// How a planner's answer stands.
+public enum PlanStatus: String, Sendable, Codable {
+  /// Proven minimal non-compulsory traffic.
+  case optimal
+  /// Valid, with a bound that may be below it (a limit stopped the search).
+  case feasible
+  /// Valid, from a heuristic with no optimality claim.
+  case heuristic
+}
+
+/// What produced a plan, and how good it is known to be.
+public struct PlannerInfo: Sendable, Equatable {
+  public var method: String
+  public var status: PlanStatus
+  /// The non-compulsory bytes of the plan as the planner measured them.
+  public var objectiveBytes: ByteCount?
+  /// A proven lower bound on the non-compulsory bytes of any plan, when known.
+  public var boundBytes: ByteCount?
+  public var seconds: Double
+
+  public init(
+    method: String, status: PlanStatus, objectiveBytes: ByteCount? = nil,
+    boundBytes: ByteCount? = nil, seconds: Double = 0
+  ) {
+    self.method = method
+    self.status = status
+    self.objectiveBytes = objectiveBytes
+    self.boundBytes = boundBytes
+    self.seconds = seconds
+  }
+
+  /// `(objective − bound) / objective`, or nil without a bound; 0 when both are 0.
+  public var relativeGap: Double? {
+    guard let o = objectiveBytes, let b = boundBytes else { return nil }
+    if o <= b { return 0 }
+    return Double(o - b) / Double(o)
+  }
+}
+
+/// DMA traffic of a plan, in bytes (SPEC §1).
+public struct Traffic: Sendable, Equatable {
+  public var totalBytes: ByteCount
+  public var compulsoryBytes: ByteCount
+  /// `totalBytes − compulsoryBytes`; stored separately because a plan file states it and the
+  /// verifier checks that statement too.
+  public var nonCompulsoryBytes: ByteCount
+
+  public init(totalBytes: ByteCount, compulsoryBytes: ByteCount) {
+    self.init(
+      totalBytes: totalBytes, compulsoryBytes: compulsoryBytes,
+      nonCompulsoryBytes: totalBytes - compulsoryBytes)
+  }
+
+  public init(totalBytes: ByteCount, compulsoryBytes: ByteCount, nonCompulsoryBytes: ByteCount) {
+    self.totalBytes = totalBytes
+    self.compulsoryBytes = compulsoryBytes
+    self.nonCompulsoryBytes = nonCompulsoryBytes
+  }
+}
+
+/// A plan: a program of loads, allocations, runs, stores and frees executed in order, with the
+/// settings it was made for and what its planner claims about it (SPEC §4).
+public struct Plan: Sendable, Equatable {
+  public var graphName: String
+  /// The accelerator settings used, with the scratchpad resolved to bytes.
+  public var accelerator: Accelerator
+  public var planner: PlannerInfo
+  /// The traffic the planner claims; the verifier recomputes it.
+  public var traffic: Traffic
+  public var events: [PlanEvent]
+
+  public init(
+    graphName: String, accelerator: Accelerator, planner: PlannerInfo, traffic: Traffic,
+    events: [PlanEvent]
+  ) {
+    self.graphName = graphName
+    self.accelerator = accelerator
+    self.planner = planner
+    self.traffic = traffic
+    self.events = events
+  }
+
+  /// The scratchpad capacity the plan was made for.
+  public var scratchpadBytes: ByteCount {
+    if case .bytes(let b) = accelerator.scratchpad { return b }
+    return 0
+  }
+
+  /// The operators in the order the plan runs them.
+  public var schedule: [OperatorID] {
+    events.compactMap { if case .run(let o) = $0 { return o } else { return nil } }
+  }
+}
+
+// MARK: - The plan file
+
+extension Plan {
+  /// The plan as a `cosma-plan` v1 document; `graph` supplies the names.
+  public func jsonValue(graph: Graph) -> JSONValue {
+    func tensor(_ t: TensorID) -> JSONValue { .string(graph[t].name) }
+    let events: [JSONValue] = events.map { e in
+      switch e {
+      case .load(let t, let off):
+        return .object([("event", .string("load")), ("tensor", tensor(t)), ("offset", .int(off))])
+      case .alloc(let t, let off):
+        return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off))])
+      case .run(let o):
+        return .object([("event", .string("run")), ("operator", .string(graph[o].name))])
+      case .store(let t):
+        return .object([("event", .string("store")), ("tensor", tensor(t))])
+      case .free(let t):
+        return .object([("event", .string("free")), ("tensor", tensor(t))])
+      }
+    }
+    var info: [(String, JSONValue)] = [
+      ("method", .string(planner.method)), ("status", .string(planner.status.rawValue)),
+    ]
+    if let o = planner.objectiveBytes { info.append(("objectiveBytes", .int(o))) }
+    if let b = planner.boundBytes { info.append(("boundBytes", .int(b))) }
+    info.append(("seconds", .double((planner.seconds * 1000).rounded() / 1000)))
+    return .object([
+      ("format", .string("cosma-plan")), ("version", .int(1)), ("graph", .string(graphName)),
+      ("accelerator", accelerator.jsonValue()),
+      ("planner", .object(info)),
+      (
+        "traffic",
+        .object([
+          ("totalBytes", .int(traffic.totalBytes)),
+          ("compulsoryBytes", .int(traffic.compulsoryBytes)),
+          ("nonCompulsoryBytes", .int(traffic.nonCompulsoryBytes)),
+        ])
+      ),
+      ("events", .array(events)),
+    ])
+  }
+
+  /// Writes the plan as a `cosma-plan` v1 file.
+  public func write(to path: String, graph: Graph) throws {
+    let text = jsonValue(graph: graph).serialized()
+    do {
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      throw InputError(file: path, element: "", rule: "cannot be written")
+    }
+  }
+
+  /// Loads a `cosma-plan` v1 file for `graph`.
+  public init(contentsOf path: String, graph: Graph) throws {
+    try self.init(jsonData: readFile(path), graph: graph, origin: path)
+  }
+
+  /// Parses a `cosma-plan` v1 document, resolving its names in `graph`.
+  ///
+  /// - Throws: ``InputError`` for malformed JSON, unknown event kinds, or names that are not in
+  ///   the graph.
+  public init(jsonData data: Data, graph: Graph, origin: String = "plan") throws {
+    try checkHeader(data, file: origin, format: "cosma-plan")
+    let file = try decodeJSON(PlanFile.self, from: data, file: origin)
+    func fail(_ i: Int, _ rule: String) -> InputError {
+      InputError(file: origin, element: "events[\(i)]", rule: rule)
+    }
+    var events: [PlanEvent] = []
+    events.reserveCapacity(file.events.count)
+    for (i, e) in file.events.enumerated() {
+      func tensor() throws -> TensorID {
+        guard let name = e.tensor else { throw fail(i, "missing field 'tensor'") }
+        guard let t = graph.tensor(named: name) else {
+          throw fail(i, "tensor '\(name)' is not in graph '\(graph.name)'")
+        }
+        return t
+      }
+      func offset() throws -> ByteCount {
+        guard let off = e.offset else { throw fail(i, "missing field 'offset'") }
+        return off
+      }
+      switch e.event {
+      case "load": events.append(.load(try tensor(), offset: try offset()))
+      case "alloc": events.append(.alloc(try tensor(), offset: try offset()))
+      case "store": events.append(.store(try tensor()))
+      case "free": events.append(.free(try tensor()))
+      case "run":
+        guard let name = e.operator else { throw fail(i, "missing field 'operator'") }
+        guard let o = graph.operator(named: name) else {
+          throw fail(i, "operator '\(name)' is not in graph '\(graph.name)'")
+        }
+        events.append(.run(o))
+      default:
+        throw fail(i, "unknown event '\(e.event)' (expected load, alloc, run, store or free)")
+      }
+    }
+    var accelerator = Accelerator()
+    if let a = file.accelerator {
+      accelerator = try a.resolved(origin: origin)
+    }
+    let status = file.planner.flatMap { PlanStatus(rawValue: $0.status ?? "") } ?? .heuristic
+    self.init(
+      graphName: file.graph ?? graph.name, accelerator: accelerator,
+      planner: PlannerInfo(
+        method: file.planner?.method ?? "unknown", status: status,
+        objectiveBytes: file.planner?.objectiveBytes, boundBytes: file.planner?.boundBytes,
+        seconds: file.planner?.seconds ?? 0),
+      traffic: Traffic(
+        totalBytes: file.traffic?.totalBytes ?? -1,
+        compulsoryBytes: file.traffic?.compulsoryBytes ?? -1,
+        nonCompulsoryBytes: file.traffic?.nonCompulsoryBytes ?? -1),
+      events: events)
+  }
+}
+
+/// The `cosma-plan` v1 file as it is on disk.
+private struct PlanFile: Decodable {
+  struct Event: Decodable {
+    var event: String
+    var tensor: String?
+    var `operator`: String?
+    var offset: Int?
+  }
+  struct Info: Decodable {
+    var method: String?
+    var status: String?
+    var objectiveBytes: Int?
+    var boundBytes: Int?
+    var seconds: Double?
+  }
+  struct TrafficEntry: Decodable {
+    var totalBytes: Int?
+    var compulsoryBytes: Int?
+    var nonCompulsoryBytes: Int?
+  }
+  struct AcceleratorEntry: Decodable {
+    var name: String?
+    var scratchpadBytes: Int?
+    var alignment: Int?
+    var weights: String?
+    var dmaBytesPerCycle: Int?
+    var dmaSetupCycles: Int?
+    var macsPerCycle: Int?
+    var vectorElementsPerCycle: Int?
+    var clockMHz: Double?
+
+    func resolved(origin: String) throws -> Accelerator {
+      func fail(_ key: String, _ rule: String) -> InputError {
+        InputError(file: origin, element: "accelerator.\(key)", rule: rule)
+      }
+      var a = Accelerator()
+      if let name { a.name = name }
+      guard let scratchpadBytes else { throw fail("scratchpadBytes", "missing") }
+      guard scratchpadBytes > 0 else { throw fail("scratchpadBytes", "must be positive") }
+      a.scratchpad = .bytes(scratchpadBytes)
+      if let alignment {
+        guard alignment > 0 else { throw fail("alignment", "must be positive") }
+        a.alignment = alignment
+      }
+      if let weights {
+        guard let w = WeightsPlacement(rawValue: weights) else {
+          throw fail("weights", "expected 'scratchpad' or 'external', got '\(weights)'")
+        }
+        a.weights = w
+      }
+      if let v = dmaBytesPerCycle, v > 0 { a.dmaBytesPerCycle = v }
+      if let v = dmaSetupCycles, v >= 0 { a.dmaSetupCycles = v }
+      if let v = macsPerCycle, v > 0 { a.macsPerCycle = v }
+      if let v = vectorElementsPerCycle, v > 0 { a.vectorElementsPerCycle = v }
+      if let v = clockMHz, v > 0 { a.clockMHz = v }
+      return a
+    }
+  }
+  var graph: String?
+  var accelerator: AcceleratorEntry?
+  var planner: Info?
+  var traffic: TrafficEntry?
+  var events: [Event]
+}

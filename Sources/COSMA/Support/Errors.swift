@@ -1,0 +1,32 @@
+/// Bad input: a file or value that breaks a rule of the formats (SPEC §2–§4).
+///
+/// Its description names the file, the element and the rule, in one line.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var file: String
+  public var element: String
+  public var rule: String
+
+  public init(file: String, element: String, rule: String) {
+    self.file = file
+    self.element = element
+    self.rule = rule
+  }
+
+  public var description: String {
+    element.isEmpty ? "\(file): \(rule)" : "\(file): \(element): \(rule)"
+  }
+}
+
+/// A planning request that no plan can satisfy, such as a scratchpad below `M_R`.
+public struct DoesNotFitError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var scratchpadBytes: ByteCount
+  public var requiredBytes: ByteCount
+  /// The operator whose inputs and outputs together need the most space.
+  public var operatorName: String
+
+  public var description: String {
+    "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_R = "
+      + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs for its inputs "
+      + "and outputs together"
+  }
+}

@@ -1,0 +1,182 @@
+import Foundation
+
+/// A JSON value whose objects keep their keys in insertion order, so that the files COSMA
+/// writes have a stable, readable key order and diff cleanly.
+public indirect enum JSONValue: Sendable, Equatable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    case (.double(let x), .double(let y)): return x == y
+    case (.string(let x), .string(let y)): return x == y
+    case (.array(let x), .array(let y)): return x == y
+    case (.object(let x), .object(let y)):
+      return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    default: return false
+    }
+  }
+
+  /// Serializes the value. Arrays and objects whose one-line form fits in `width` columns stay
+  /// on one line; larger ones put one element per line.
+  public func serialized(width: Int = 100) -> String {
+    var out = ""
+    write(into: &out, indent: 0, width: width)
+    out.append("\n")
+    return out
+  }
+
+  private func write(into out: inout String, indent: Int, width: Int) {
+    let flat = compact()
+    if flat.count + indent <= width { out += flat; return }
+    let pad = String(repeating: " ", count: indent + 2)
+    switch self {
+    case .array(let items):
+      out += "[\n"
+      for (i, item) in items.enumerated() {
+        out += pad
+        item.write(into: &out, indent: indent + 2, width: width)
+        out += i + 1 < items.count ? ",\n" : "\n"
+      }
+      out += String(repeating: " ", count: indent) + "]"
+    case .object(let fields):
+      out += "{\n"
+      for (i, (k, v)) in fields.enumerated() {
+        out += pad + JSONValue.quote(k) + ": "
+        v.write(into: &out, indent: indent + 2, width: width)
+        out += i + 1 < fields.count ? ",\n" : "\n"
+      }
+      out += String(repeating: " ", count: indent) + "}"
+    default:
+      out += flat
+    }
+  }
+
+  /// The value on one line.
+  public func compact() -> String {
+    switch self {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let i): return String(i)
+    case .double(let d):
+      if d.isNaN || d.isInfinite { return "null" }
+      if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+      return String(format: "%.6g", d)
+    case .string(let s): return JSONValue.quote(s)
+    case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ", ") + "]"
+    case .object(let fields):
+      return "{" + fields.map { JSONValue.quote($0.0) + ": " + $0.1.compact() }
+        .joined(separator: ", ") + "}"
+    }
+  }
+
+  static func quote(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          out += String(format: "\\u%04x", scalar.value)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
+
+/// Reads a whole file, turning any failure into an ``InputError`` naming the file.
+func readFile(_ path: String) throws -> Data {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    throw InputError(file: path, element: "", rule: "no such file")
+  }
+  if isDirectory.boolValue {
+    throw InputError(file: path, element: "", rule: "is a directory, not a file")
+  }
+  guard let data = FileManager.default.contents(atPath: path) else {
+    throw InputError(file: path, element: "", rule: "cannot be read")
+  }
+  return data
+}
+
+/// Decodes JSON, turning every decoding failure into one ``InputError`` line that names the
+/// file, the element (as a path such as `tensors[3].bytes`) and what was wrong.
+func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
+  if data.isEmpty { throw InputError(file: file, element: "", rule: "the file is empty") }
+  do {
+    return try JSONDecoder().decode(T.self, from: data)
+  } catch let error as DecodingError {
+    throw InputError(decoding: error, file: file)
+  } catch let error as InputError {
+    throw error
+  } catch {
+    throw InputError(file: file, element: "", rule: "not valid JSON")
+  }
+}
+
+extension InputError {
+  init(decoding error: DecodingError, file: String) {
+    func path(_ keys: [any CodingKey]) -> String {
+      var s = ""
+      for key in keys {
+        if let i = key.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + key.stringValue }
+      }
+      return s
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      let at = path(context.codingPath)
+      self.init(
+        file: file, element: at.isEmpty ? "top level" : at,
+        rule: "missing field '\(key.stringValue)'")
+    case .typeMismatch(let type, let context):
+      self.init(
+        file: file, element: path(context.codingPath),
+        rule: "expected \(InputError.describe(type))")
+    case .valueNotFound(let type, let context):
+      self.init(
+        file: file, element: path(context.codingPath),
+        rule: "expected \(InputError.describe(type)), got null")
+    case .dataCorrupted(let context):
+      let at = path(context.codingPath)
+      if at.isEmpty {
+        self.init(file: file, element: "", rule: "not valid JSON (truncated or malformed)")
+      } else if context.debugDescription.contains("does not fit") {
+        self.init(file: file, element: at, rule: "expected an integer that fits in 64 bits")
+      } else {
+        self.init(file: file, element: at, rule: context.debugDescription)
+      }
+    @unknown default:
+      self.init(file: file, element: "", rule: "not valid JSON")
+    }
+  }
+
+  private static func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is Int.Type: return "an integer"
+    case is Double.Type: return "a number"
+    case is String.Type: return "a string"
+    case is Bool.Type: return "true or false"
+    default:
+      let name = String(describing: type)
+      if name.hasPrefix("Array") { return "an array" }
+      if name.hasPrefix("Dictionary") || name.hasPrefix("Key") { return "an object" }
+      return "an object"
+    }
+  }
+}

@@ -1,0 +1,238 @@
+/// One way a plan breaks the rules (SPEC §5).
+public struct Violation: Sendable, Equatable, CustomStringConvertible {
+  /// The rule families of SPEC §5, plus `header` for a plan made for another graph.
+  public enum Category: String, Sendable, CaseIterable {
+    case header, schedule, residency, space, data, accounting
+  }
+
+  public var category: Category
+  /// The index of the offending event in ``Plan/events``, when one event is to blame.
+  public var eventIndex: Int?
+  public var message: String
+
+  public var description: String {
+    let at = eventIndex.map { "event \($0): " } ?? ""
+    return "[\(category.rawValue)] \(at)\(message)"
+  }
+}
+
+/// Checks a plan against a graph by replaying its events on an abstract scratchpad, and lists
+/// **every** violation rather than the first (SPEC §5).
+///
+/// The verifier is the project's independent checker: it is written from the specification
+/// alone and shares no liveness, allocation or planning code with the planners. It trusts nothing
+/// in the plan except the events: the traffic the plan states is recomputed and compared.
+public struct Verifier: Sendable {
+  public let graph: Graph
+
+  public init(graph: Graph) { self.graph = graph }
+
+  /// Replays `plan` and returns its violations (empty when the plan is valid).
+  ///
+  /// - Parameter accelerator: the settings to check against; by default the plan's own.
+  public func violations(of plan: Plan, accelerator: Accelerator? = nil) -> [Violation] {
+    var replay = Replay(graph: graph, accelerator: accelerator ?? plan.accelerator)
+    if plan.graphName != graph.name {
+      replay.report(
+        .header, nil, "the plan is for graph '\(plan.graphName)', not '\(graph.name)'")
+    }
+    for (i, event) in plan.events.enumerated() { replay.apply(event, at: i) }
+    replay.finish(claimed: plan.traffic)
+    return replay.found
+  }
+
+  /// Whether the plan has no violation.
+  public func isValid(_ plan: Plan, accelerator: Accelerator? = nil) -> Bool {
+    violations(of: plan, accelerator: accelerator).isEmpty
+  }
+}
+
+/// The abstract machine the verifier replays a plan on.
+private struct Replay {
+  let graph: Graph
+  let capacity: Int
+  let alignment: Int
+  let externalWeights: Bool
+
+  var found: [Violation] = []
+  /// Resident tensors: offset and occupied bytes.
+  var resident: [Int: (offset: Int, size: Int)] = [:]
+  /// Whether the resident copy holds the tensor's value (false after `alloc` until the run).
+  var holdsValue: [Bool]
+  var inDRAM: [Bool]
+  var ran: [Bool]
+  var everStored: [Bool]
+  var lostOutput: [Bool]
+  /// Distinct operators still to read each tensor.
+  var readersLeft: [Int]
+  var loadedBytes = 0
+  var storedBytes = 0
+
+  init(graph: Graph, accelerator: Accelerator) {
+    self.graph = graph
+    if case .bytes(let b) = accelerator.scratchpad { capacity = b } else { capacity = 0 }
+    alignment = max(1, accelerator.alignment)
+    externalWeights = accelerator.weights == .external
+    let n = graph.tensors.count
+    holdsValue = Array(repeating: false, count: n)
+    inDRAM = graph.tensors.map { $0.kind == .input || $0.kind == .weight }
+    everStored = Array(repeating: false, count: n)
+    lostOutput = Array(repeating: false, count: n)
+    ran = Array(repeating: false, count: graph.operators.count)
+    readersLeft = Array(repeating: 0, count: n)
+    for op in graph.operators {
+      for t in Set(op.inputs.map(\.rawValue)) { readersLeft[t] += 1 }
+    }
+  }
+
+  mutating func report(_ c: Violation.Category, _ at: Int?, _ message: String) {
+    found.append(Violation(category: c, eventIndex: at, message: message))
+  }
+
+  func name(_ t: Int) -> String { "'\(graph.tensors[t].name)'" }
+  func isExternal(_ t: Int) -> Bool { externalWeights && graph.tensors[t].kind == .weight }
+  func isProducedKind(_ t: Int) -> Bool {
+    graph.tensors[t].kind == .activation || graph.tensors[t].kind == .output
+  }
+  func producerRan(_ t: Int) -> Bool {
+    guard let p = graph.producer[t] else { return true }
+    return ran[p.rawValue]
+  }
+
+  mutating func apply(_ event: PlanEvent, at i: Int) {
+    switch event {
+    case .load(let id, let offset):
+      let t = id.rawValue
+      if isExternal(t) {
+        report(.residency, i, "load of weight \(name(t)): weights are external and never occupy the scratchpad")
+        return
+      }
+      if !inDRAM[t] {
+        report(.data, i, "load of \(name(t)): DRAM holds no valid copy (it was never stored)")
+      }
+      loadedBytes += graph.tensors[t].bytes
+      place(t, offset, at: i, verb: "load")
+      holdsValue[t] = true
+    case .alloc(let id, let offset):
+      let t = id.rawValue
+      if !isProducedKind(t) {
+        report(.data, i, "alloc of \(graph.tensors[t].kind.rawValue) \(name(t)): only produced tensors are allocated; load it instead")
+      } else if producerRan(t) {
+        report(.data, i, "alloc of \(name(t)) after it was produced: its value would be lost; load it instead")
+      }
+      place(t, offset, at: i, verb: "alloc")
+      holdsValue[t] = false
+    case .run(let id):
+      run(id.rawValue, at: i)
+    case .store(let id):
+      let t = id.rawValue
+      if resident[t] == nil {
+        report(.residency, i, "store of \(name(t)), which is not resident")
+      } else if !holdsValue[t] {
+        report(.data, i, "store of \(name(t)) before it is produced")
+      } else {
+        inDRAM[t] = true
+        everStored[t] = true
+      }
+      storedBytes += graph.tensors[t].bytes
+    case .free(let id):
+      let t = id.rawValue
+      guard resident[t] != nil else {
+        report(.residency, i, "free of \(name(t)), which is not resident")
+        return
+      }
+      if holdsValue[t] && !inDRAM[t] {
+        if readersLeft[t] > 0 {
+          let waiting = graph.consumers[t].filter { !ran[$0.rawValue] }.prefix(3)
+            .map { "'\(graph.operators[$0.rawValue].name)'" }.joined(separator: ", ")
+          report(.data, i, "free of \(name(t)) loses data: \(waiting) still read it and DRAM holds no copy")
+        } else if graph.tensors[t].kind == .output {
+          report(.data, i, "free of output \(name(t)) loses data: it was never stored")
+          lostOutput[t] = true
+        }
+      }
+      resident[t] = nil
+      holdsValue[t] = false
+    }
+  }
+
+  mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String) {
+    if resident[t] != nil {
+      report(.residency, i, "\(verb) of \(name(t)), which is already resident")
+      return
+    }
+    let size = (graph.tensors[t].bytes + alignment - 1) / alignment * alignment
+    if offset < 0 || offset % alignment != 0 {
+      report(.space, i, "\(verb) of \(name(t)) at offset \(offset), which is not a non-negative multiple of the alignment \(alignment)")
+    }
+    if offset + size > capacity {
+      report(.space, i, "\(verb) of \(name(t)) at [\(offset), \(offset + size)) exceeds the scratchpad of \(capacity) bytes")
+    }
+    for (other, range) in resident.sorted(by: { $0.key < $1.key })
+    where offset < range.offset + range.size && range.offset < offset + size {
+      report(.space, i, "\(verb) of \(name(t)) at [\(offset), \(offset + size)) overlaps resident \(name(other)) at [\(range.offset), \(range.offset + range.size))")
+    }
+    resident[t] = (offset, size)
+  }
+
+  mutating func run(_ o: Int, at i: Int) {
+    let op = graph.operators[o]
+    if ran[o] {
+      report(.schedule, i, "operator '\(op.name)' runs a second time")
+      return
+    }
+    var seen = Set<Int>()
+    for id in op.inputs where seen.insert(id.rawValue).inserted {
+      let t = id.rawValue
+      if let p = graph.producer[t], !ran[p.rawValue] {
+        report(.schedule, i, "operator '\(op.name)' runs before '\(graph.operators[p.rawValue].name)', which produces its input \(name(t))")
+        continue
+      }
+      if isExternal(t) { continue }
+      if resident[t] == nil {
+        report(.residency, i, "operator '\(op.name)' runs while its input \(name(t)) is not resident")
+      } else if !holdsValue[t] {
+        report(.data, i, "operator '\(op.name)' reads \(name(t)), whose resident copy holds no value")
+      }
+    }
+    for id in op.outputs where resident[id.rawValue] == nil {
+      report(.residency, i, "operator '\(op.name)' runs while its output \(name(id.rawValue)) has no space allocated")
+    }
+    ran[o] = true
+    for id in op.outputs where resident[id.rawValue] != nil { holdsValue[id.rawValue] = true }
+    for t in seen { readersLeft[t] -= 1 }
+  }
+
+  mutating func finish(claimed: Traffic) {
+    for (o, op) in graph.operators.enumerated() where !ran[o] {
+      report(.schedule, nil, "operator '\(op.name)' never runs")
+    }
+    var compulsory = 0
+    for (t, tensor) in graph.tensors.enumerated() {
+      switch tensor.kind {
+      case .output:
+        compulsory += tensor.bytes
+        if !everStored[t] && !lostOutput[t] {
+          report(.data, nil, "output \(name(t)) is never stored")
+        }
+      case .input, .weight:
+        if !isExternal(t) && !graph.consumers[t].isEmpty { compulsory += tensor.bytes }
+      case .activation:
+        break
+      }
+    }
+    let total = loadedBytes + storedBytes
+    let checks: [(String, Int, Int)] = [
+      ("totalBytes", claimed.totalBytes, total),
+      ("compulsoryBytes", claimed.compulsoryBytes, compulsory),
+      ("nonCompulsoryBytes", claimed.nonCompulsoryBytes, total - compulsory),
+    ]
+    for (key, said, actual) in checks where said != actual {
+      if said < 0 {
+        report(.accounting, nil, "the plan states no \(key); the events move \(actual)")
+      } else {
+        report(.accounting, nil, "the plan states \(key) = \(said), but its events give \(actual)")
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import COSMA
+
+struct Budgets: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the budget tiers M_R, M_H and M_P of a graph.",
+    discussion: """
+      M_R is the smallest scratchpad any plan can use; M_P the minimum peak of live bytes over \
+      schedules with no spills; M_H halfway between. M_P is reported as exact when it is proven, \
+      otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
+      line, in bytes.
+
+      Examples:
+        cosma budgets Models/resnet50.json
+        cosma budgets Models/resnet50.json --weights external --alignment 1
+      """)
+
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  var graphPath: String
+
+  @OptionGroup var acceleratorOptions: AcceleratorOptions
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try loadGraph(graphPath)
+      let a = try acceleratorOptions.accelerator()
+      let b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
+      print("MR \(b.mr)")
+      print("MH \(b.mh)")
+      print("MP \(b.mp)")
+      note("\(graph.name), alignment \(a.alignment), weights \(a.weights.rawValue)")
+      note("M_R \(formatBytes(b.mr)) (operator '\(graph[b.mrOperator].name)')")
+      note("M_H \(formatBytes(b.mh))")
+      if b.mpIsExact {
+        note("M_P \(formatBytes(b.mp)) (exact)")
+      } else {
+        note("M_P \(formatBytes(b.mp)) (best found; proven at least \(formatBytes(b.mpLowerBound)))")
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import COSMA
+
+@main
+struct Cosma: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cosma",
+    abstract: "Plan DNN inference on a scratchpad accelerator with minimal off-chip traffic.",
+    discussion: """
+      COSMA chooses the operator order, the scratchpad offset of every tensor, and which tensors \
+      to spill and reload, so that DRAM traffic is as small as possible. Every plan is checked \
+      by an independent verifier before it is written.
+
+      Typical session:
+        cosma inspect Models/resnet50.json
+        cosma budgets Models/resnet50.json --weights external
+        cosma optimize Models/resnet50.json --scratchpad MR -o resnet50.plan.json
+        cosma verify Models/resnet50.json resnet50.plan.json
+
+      Exit codes:
+        0   success
+        1   the plan is invalid (verify), or an internal error
+        2   bad input: a file that cannot be read or breaks the format
+        3   does not fit: the scratchpad is below M_R
+        64  bad command line
+      """,
+    version: "0.1.0",
+    subcommands: [Optimize.self, Verify.self, Budgets.self, Inspect.self]
+  )
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import COSMA
+import Foundation
+
+struct Optimize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Plan a graph for an accelerator and write the verified plan.",
+    discussion: """
+      Prints a summary on stderr: planner, total / compulsory / non-compulsory bytes, peak \
+      scratchpad occupancy and planning time. The plan is written only after the verifier \
+      accepted it.
+
+      Planners: \(PlannerRegistry.names.joined(separator: ", ")).
+
+      Examples:
+        cosma optimize Models/resnet50.json --scratchpad MR -o resnet50.plan.json
+        cosma optimize Models/mobilenet_v2.json --scratchpad 512KiB --weights external
+        cosma optimize Models/vit_b_16.json --accelerator npu.json --planner minpeak-greedy
+      """)
+
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  var graphPath: String
+
+  @OptionGroup var acceleratorOptions: AcceleratorOptions
+
+  @Option(help: ArgumentHelp("The planner to use.", valueName: "name"))
+  var planner: String = "best-baseline"
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the plan.", valueName: "plan"))
+  var output: String?
+
+  func validate() throws {
+    guard PlannerRegistry.planner(named: planner) != nil else {
+      throw ValidationError(
+        "unknown planner '\(planner)'; choose one of \(PlannerRegistry.names.joined(separator: ", "))")
+    }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try loadGraph(graphPath)
+      let problem = try PlanningProblem(graph: graph, accelerator: acceleratorOptions.accelerator())
+      let result = try COSMA.plan(problem, with: PlannerRegistry.planner(named: planner)!)
+      let plan = result.plan
+      if let output { try plan.write(to: output, graph: graph) }
+      note("planner          \(plan.planner.method) (\(plan.planner.status.rawValue))")
+      note("graph            \(graph.name): \(graph.operators.count) operators, \(graph.tensors.count) tensors")
+      note("scratchpad       \(formatBytes(problem.capacity)), alignment \(problem.alignment), weights \(problem.weights.rawValue)")
+      note("total traffic    \(formatBytes(plan.traffic.totalBytes))")
+      note("compulsory       \(formatBytes(plan.traffic.compulsoryBytes))")
+      note("non-compulsory   \(formatBytes(plan.traffic.nonCompulsoryBytes))")
+      if let b = plan.planner.boundBytes { note("lower bound      \(formatBytes(b))") }
+      note("peak occupancy   \(formatBytes(result.peakOccupancy))")
+      note("time             \(formatSeconds(plan.planner.seconds))")
+      note("verified         yes (\(plan.events.count) events)")
+      if let output { note("plan written to  \(output)") }
+    }
+  }
+}

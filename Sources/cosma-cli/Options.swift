@@ -1,0 +1,45 @@
+import ArgumentParser
+import COSMA
+
+/// The accelerator settings every planning command takes: a file, then flags that override it.
+struct AcceleratorOptions: ParsableArguments {
+  @Option(
+    name: .customLong("accelerator"),
+    help: ArgumentHelp("A cosma-accelerator JSON file.", valueName: "file"))
+  var acceleratorFile: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Scratchpad capacity: bytes (4096, 512KiB, 2MiB) or a budget tier (MR, MH, MP). Default: MH.",
+      valueName: "size"))
+  var scratchpad: String?
+
+  @Option(help: ArgumentHelp("Offset and size alignment in bytes. Default: 64.", valueName: "bytes"))
+  var alignment: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Where weights live: scratchpad (they occupy it) or external (left out of planning).",
+      valueName: "mode"))
+  var weights: String?
+
+  func validate() throws {
+    if let s = scratchpad, ScratchpadSize(parsing: s) == nil {
+      throw ValidationError(
+        "--scratchpad: '\(s)' is not a size (4096, 512KiB, 2MiB) or a budget tier (MR, MH, MP)")
+    }
+    if let a = alignment, a <= 0 { throw ValidationError("--alignment must be positive") }
+    if let w = weights, WeightsPlacement(rawValue: w) == nil {
+      throw ValidationError("--weights must be 'scratchpad' or 'external', not '\(w)'")
+    }
+  }
+
+  /// The accelerator: defaults, then the file, then the flags.
+  func accelerator() throws -> Accelerator {
+    var a = try acceleratorFile.map { try Accelerator(contentsOf: $0) } ?? Accelerator()
+    if let s = scratchpad, let size = ScratchpadSize(parsing: s) { a.scratchpad = size }
+    if let al = alignment { a.alignment = al }
+    if let w = weights, let p = WeightsPlacement(rawValue: w) { a.weights = p }
+    return a
+  }
+}
