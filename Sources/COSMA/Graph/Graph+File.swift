@@ -9,7 +9,7 @@ private struct GraphFile: Decodable {
   struct TensorEntry: Decodable {
     var name: String
     var kind: String
-    var bytes: Int
+    var bytes: JSONNumber
     var shape: [Int]?
     var dtype: String?
   }
@@ -18,7 +18,7 @@ private struct GraphFile: Decodable {
     var type: String?
     var inputs: [String]
     var outputs: [String]
-    var macs: Int?
+    var macs: JSONNumber?
   }
   var name: String?
   var source: String?
@@ -69,8 +69,13 @@ extension Graph {
           file: origin, element: "tensor '\(t.name)'",
           rule: "kind must be input, weight, activation or output, got '\(t.kind)'")
       }
+      guard let bytes = t.bytes.integer else {
+        throw InputError(
+          file: origin, element: "tensor '\(t.name)'",
+          rule: "bytes must be a positive integer of at most \(Graph.maximumTensorBytes), got \(t.bytes.text)")
+      }
       if index[t.name] == nil { index[t.name] = i }
-      tensors.append(Tensor(name: t.name, kind: kind, bytes: t.bytes, shape: t.shape, dtype: t.dtype))
+      tensors.append(Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype))
     }
     var operators: [Operator] = []
     for o in file.operators {
@@ -84,14 +89,19 @@ extension Graph {
           return TensorID(i)
         }
       }
-      if let macs = o.macs, macs < 0 {
-        throw InputError(
-          file: origin, element: "operator '\(o.name)'", rule: "macs must not be negative")
+      var macs: Int?
+      if let m = o.macs {
+        guard let value = m.integer, value >= 0 else {
+          throw InputError(
+            file: origin, element: "operator '\(o.name)'",
+            rule: "macs must be a non-negative integer, got \(m.text)")
+        }
+        macs = value
       }
       operators.append(
         Operator(
           name: o.name, type: o.type ?? "", inputs: try resolve(o.inputs, "input"),
-          outputs: try resolve(o.outputs, "output"), macs: o.macs))
+          outputs: try resolve(o.outputs, "output"), macs: macs))
     }
     let fallback = (origin as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "")
     try self.init(

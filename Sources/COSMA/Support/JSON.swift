@@ -180,3 +180,23 @@ extension InputError {
     }
   }
 }
+
+/// A JSON number read leniently, so that a fractional or huge value gets a message naming its
+/// element (Foundation's decoder reports those as "not valid JSON" with no location).
+struct JSONNumber: Decodable {
+  /// The value, when it is an integer that fits in 64 bits.
+  let integer: Int?
+  let text: String
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let i = try? c.decode(Int.self) {
+      integer = i
+      text = String(i)
+    } else {
+      let d = try c.decode(Double.self)
+      integer = nil
+      text = d == d.rounded() && abs(d) < 1e18 ? String(Int(d)) : String(d)
+    }
+  }
+}

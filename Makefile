@@ -1,0 +1,40 @@
+# COSMA — set-up, build, run and test on a fresh Debian machine with Swift installed.
+#
+#   make run    installs CBC if missing, builds, and optimizes a bundled model
+#   make test   installs CBC if missing, and runs the test suite
+#
+# Long sweeps run with COSMA_LONG_TESTS=1 make test.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MODEL ?= Models/resnet50.json
+BUDGET ?= MR
+
+.PHONY: all deps build release run test clean
+
+all: build
+
+# COIN-OR CBC 2.10 from Debian (headers in /usr/include/coin, libCbcSolver).
+deps:
+	@if [ ! -f /usr/include/coin/Cbc_C_Interface.h ]; then \
+	  echo "==> installing COIN-OR CBC (coinor-libcbc-dev) with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq coinor-libcbc-dev coinor-libclp-dev >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product cosma
+
+run: release
+	.build/release/cosma optimize $(MODEL) --scratchpad $(BUDGET) -o resnet50.plan.json
+	.build/release/cosma verify $(MODEL) resnet50.plan.json
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+clean:
+	rm -rf .build resnet50.plan.json

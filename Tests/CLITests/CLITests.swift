@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `cosma` binary: stdout, stderr and exit code.
+@Suite struct CLITests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The `cosma` executable next to the test bundle (SwiftPM builds both into one folder).
+  static var binary: URL {
+    if let override = ProcessInfo.processInfo.environment["COSMA_BIN"] {
+      return URL(fileURLWithPath: override)
+    }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = dir.appendingPathComponent("cosma")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir = dir.deletingLastPathComponent()
+    }
+    return root.appendingPathComponent(".build/debug/cosma")
+  }
+
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  func cosma(_ arguments: String...) throws -> Output {
+    let p = Process()
+    p.executableURL = Self.binary
+    p.arguments = arguments
+    p.currentDirectoryURL = Self.root
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  func temporaryFile(_ name: String, contents: String? = nil) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cosma-cli-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent(name).path
+    if let contents { try contents.write(toFile: path, atomically: true, encoding: .utf8) }
+    return path
+  }
+
+  /// A failure is one `error:` line, never a crash or a stack trace.
+  func expectCleanError(_ r: Output, status: Int32, mentioning fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(r.status == status, "exit \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.stderr.hasPrefix("error: ") || r.stderr.hasPrefix("Error: "), "\(r.stderr)", sourceLocation: sourceLocation)
+    #expect(!r.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+    #expect(!r.stderr.contains("Stack dump"), sourceLocation: sourceLocation)
+    for f in fragments { #expect(r.stderr.contains(f), "'\(r.stderr)' should mention '\(f)'", sourceLocation: sourceLocation) }
+  }
+
+  @Test func helpListsCommandsAndExitCodes() throws {
+    let r = try cosma("--help")
+    #expect(r.status == 0)
+    for word in ["optimize", "verify", "budgets", "inspect", "Exit codes", "does not fit"] {
+      #expect(r.stdout.contains(word), "help should mention \(word)")
+    }
+    let sub = try cosma("optimize", "--help")
+    #expect(sub.stdout.contains("--scratchpad"))
+    #expect(sub.stdout.contains("Examples"))
+  }
+
+  @Test func optimizeThenVerify() throws {
+    let planPath = try temporaryFile("resnet18.plan.json")
+    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "MR", "-o", planPath)
+    #expect(r.status == 0, "\(r.stderr)")
+    for word in ["planner", "total traffic", "compulsory", "non-compulsory", "peak occupancy", "time"] {
+      #expect(r.stderr.contains(word), "summary should show \(word)")
+    }
+    let text = try String(contentsOfFile: planPath, encoding: .utf8)
+    #expect(text.contains("\"format\": \"cosma-plan\""))
+    let v = try cosma("verify", "Models/resnet18.json", planPath)
+    #expect(v.status == 0, "\(v.stdout) \(v.stderr)")
+    #expect(v.stdout.isEmpty)
+    #expect(v.stderr.contains("valid"))
+    // The same plan checked against a smaller scratchpad breaks the space rules.
+    let small = try cosma("verify", "Models/resnet18.json", planPath, "--scratchpad", "1MiB")
+    #expect(small.status == 1)
+    #expect(small.stdout.contains("[space]"))
+  }
+
+  @Test func verifyRejectsATamperedPlan() throws {
+    let planPath = try temporaryFile("p.json")
+    #expect(try cosma("optimize", "Models/squeezenet1_1.json", "--weights", "external", "-o", planPath).status == 0)
+    var text = try String(contentsOfFile: planPath, encoding: .utf8)
+    text = text.replacingOccurrences(of: "\"nonCompulsoryBytes\": ", with: "\"nonCompulsoryBytes\": 1")
+    try text.write(toFile: planPath, atomically: true, encoding: .utf8)
+    let r = try cosma("verify", "Models/squeezenet1_1.json", planPath)
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("[accounting]"))
+    #expect(r.stderr.contains("invalid"))
+  }
+
+  @Test func everyPlannerByName() throws {
+    for planner in ["best-baseline", "default-belady", "default-greedy", "minpeak-belady", "minpeak-greedy"] {
+      let r = try cosma("optimize", "Models/mobilenet_v2.json", "--scratchpad", "MH", "--planner", planner)
+      #expect(r.status == 0, "\(planner): \(r.stderr)")
+      #expect(r.stderr.contains(planner))
+    }
+  }
+
+  @Test func truncatedGraph() throws {
+    let path = try temporaryFile("bad.json", contents: #"{"format": "cosma-graph", "version": 1, "tensors": [{"name": "x""#)
+    expectCleanError(try cosma("optimize", path), status: 2, mentioning: ["bad.json", "not valid JSON"])
+  }
+
+  @Test func emptyGraph() throws {
+    let path = try temporaryFile("empty.json", contents: "")
+    expectCleanError(try cosma("inspect", path), status: 2, mentioning: ["empty.json", "empty"])
+  }
+
+  @Test func missingFile() throws {
+    expectCleanError(try cosma("budgets", "Models/nope.json"), status: 2, mentioning: ["nope.json", "no such file"])
+  }
+
+  @Test func budgetBelowMR() throws {
+    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB")
+    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_R", "operator '"])
+  }
+
+  @Test func badFlags() throws {
+    #expect(try cosma("optimize", "Models/resnet18.json", "--scratchpad", "lots").status == 64)
+    #expect(try cosma("optimize", "Models/resnet18.json", "--planner", "magic").status == 64)
+    #expect(try cosma("optimize", "Models/resnet18.json", "--weights", "nowhere").status == 64)
+  }
+
+  @Test func badAcceleratorFile() throws {
+    let path = try temporaryFile("npu.json", contents: #"{"format": "cosma-accelerator", "version": 1, "alignment": -4}"#)
+    expectCleanError(try cosma("optimize", "Models/resnet18.json", "--accelerator", path), status: 2, mentioning: ["npu.json", "alignment"])
+  }
+
+  @Test func acceleratorFileAndOverrides() throws {
+    let path = try temporaryFile("npu.json", contents: #"{"format": "cosma-accelerator", "version": 1, "name": "npu", "scratchpadBytes": "4MiB", "alignment": 32, "weights": "external"}"#)
+    let planPath = try temporaryFile("p.json")
+    let r = try cosma("optimize", "Models/resnet18.json", "--accelerator", path, "--alignment", "128", "-o", planPath)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("4,194,304 B"))
+    #expect(r.stderr.contains("alignment 128"))
+    #expect(r.stderr.contains("weights external"))
+    let text = try String(contentsOfFile: planPath, encoding: .utf8)
+    #expect(text.contains("\"scratchpadBytes\": 4194304"))
+  }
+
+  @Test func budgetsAndInspect() throws {
+    let b = try cosma("budgets", "Models/resnet18.json")
+    #expect(b.status == 0)
+    let lines = b.stdout.split(separator: "\n")
+    #expect(lines.count == 3)
+    #expect(lines[0].hasPrefix("MR "))
+    let i = try cosma("inspect", "Models/resnet18.json", "--operators")
+    #expect(i.status == 0)
+    #expect(i.stdout.contains("operators    31"))
+    #expect(i.stdout.contains("working set"))
+  }
+}
