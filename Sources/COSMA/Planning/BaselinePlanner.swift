@@ -60,12 +60,15 @@ public struct BestBaselinePlanner: Planner {
 public enum PlannerRegistry {
   /// Every planner name, in the order the CLI lists them.
   public static var names: [String] {
-    ["best-baseline"] + BaselinePlanner.all.map(\.name)
+    ["ilp", "best-baseline"] + BaselinePlanner.all.map(\.name)
   }
 
   /// The planner with this name, or nil.
-  public static func planner(named name: String) -> (any Planner)? {
-    if name == "best-baseline" { return BestBaselinePlanner() }
-    return BaselinePlanner.all.first { $0.name == name }
+  public static func planner(named name: String, ilp: IlpOptions = IlpOptions()) -> (any Planner)? {
+    switch name {
+    case "ilp": return IlpPlanner(options: ilp)
+    case "best-baseline": return BestBaselinePlanner()
+    default: return BaselinePlanner.all.first { $0.name == name }
+    }
   }
 }

@@ -33,11 +33,20 @@ public struct PlannerInfo: Sendable, Equatable {
   /// A proven lower bound on the non-compulsory bytes of any plan, when known.
   public var boundBytes: ByteCount?
   public var seconds: Double
+  /// The size of the last ILP solved, when one was.
+  public var modelVariables: Int?
+  public var modelRows: Int?
+  /// How many ILPs were solved.
+  public var solves: Int?
 
   public init(
     method: String, status: PlanStatus, objectiveBytes: ByteCount? = nil,
-    boundBytes: ByteCount? = nil, seconds: Double = 0
+    boundBytes: ByteCount? = nil, seconds: Double = 0, modelVariables: Int? = nil,
+    modelRows: Int? = nil, solves: Int? = nil
   ) {
+    self.modelVariables = modelVariables
+    self.modelRows = modelRows
+    self.solves = solves
     self.method = method
     self.status = status
     self.objectiveBytes = objectiveBytes
@@ -134,6 +143,9 @@ extension Plan {
     if let o = planner.objectiveBytes { info.append(("objectiveBytes", .int(o))) }
     if let b = planner.boundBytes { info.append(("boundBytes", .int(b))) }
     info.append(("seconds", .double((planner.seconds * 1000).rounded() / 1000)))
+    if let v = planner.modelVariables { info.append(("variables", .int(v))) }
+    if let r = planner.modelRows { info.append(("rows", .int(r))) }
+    if let k = planner.solves { info.append(("solves", .int(k))) }
     return .object([
       ("format", .string("cosma-plan")), ("version", .int(1)), ("graph", .string(graphName)),
       ("accelerator", accelerator.jsonValue()),
@@ -214,7 +226,8 @@ extension Plan {
       planner: PlannerInfo(
         method: file.planner?.method ?? "unknown", status: status,
         objectiveBytes: file.planner?.objectiveBytes, boundBytes: file.planner?.boundBytes,
-        seconds: file.planner?.seconds ?? 0),
+        seconds: file.planner?.seconds ?? 0, modelVariables: file.planner?.variables,
+        modelRows: file.planner?.rows, solves: file.planner?.solves),
       traffic: Traffic(
         totalBytes: file.traffic?.totalBytes ?? -1,
         compulsoryBytes: file.traffic?.compulsoryBytes ?? -1,
@@ -237,6 +250,9 @@ private struct PlanFile: Decodable {
     var objectiveBytes: Int?
     var boundBytes: Int?
     var seconds: Double?
+    var variables: Int?
+    var rows: Int?
+    var solves: Int?
   }
   struct TrafficEntry: Decodable {
     var totalBytes: Int?

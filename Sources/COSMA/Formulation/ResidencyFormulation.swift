@@ -1,0 +1,243 @@
+/// The ILP over schedule and residency, with "live bytes ≤ capacity" in place of offsets.
+///
+/// Variables (binary unless noted), defined only inside ASAP/ALAP windows:
+/// - `run[o@s]`: operator `o` runs at step `s` (fixed to 1 when the schedule is given);
+/// - `res[t@s]`: tensor `t` is resident while step `s` runs;
+/// - `load[t@s]` (continuous in [0, 1], integral at any optimum): `t` is loaded before step `s`;
+/// - `spill[t]` (continuous): activation `t` is stored to DRAM after its production.
+///
+/// Rows:
+/// - `oneStep[o]`, `oneOp[s]`: exactly one step per operator and one operator per step (the
+///   paper lets several operators share a step);
+/// - `before[p,o@s]`: cumulative precedence, `o` started by `s` ⇒ `p` started before `s`;
+/// - `use[t@s]`: an operator's inputs and outputs are resident when it runs;
+/// - `flow[t@s]`: a tensor is resident only if it was, was loaded, or is produced now;
+/// - `loadAfterProduce[t@s]`, `loadNeedsSpill[t@s]`: an activation is reloaded only after its
+///   production and only if it was spilled;
+/// - `firstLoad[t]`: every read input and weight is loaded at least once (a valid inequality
+///   that keeps the relaxation's bound at the compulsory traffic);
+/// - `capacity[s]`: the sizes resident at step `s` fit, in units of the sizes' GCD.
+///
+/// The objective is the non-compulsory traffic in bytes: every load and spill store, minus the
+/// constant first load of every read input and weight. Since offsets are left out, its optimum is
+/// a lower bound of the joint problem; a solution whose intervals the exact allocator places is
+/// optimal for the joint problem too.
+struct ResidencyFormulation {
+  let problem: PlanningProblem
+  let windows: ScheduleWindows
+  /// Solutions to exclude (no-good cuts), each a set of `res` variables that were 1, given with
+  /// their tensor and step so that they can be mapped to this model.
+  var excluded: [[(TensorID, Step)]] = []
+
+  private(set) var model = LinearModel()
+  private(set) var run: [[Step: VariableID]] = []
+  private(set) var res: [[Step: VariableID]] = []
+  private(set) var load: [[Step: VariableID]] = []
+  private(set) var spill: [VariableID?] = []
+  /// Each planned tensor's step range.
+  private(set) var tensorWindow: [ClosedRange<Step>?] = []
+  let unit: ByteCount
+
+  init(problem: PlanningProblem, schedule: [OperatorID]? = nil) {
+    self.problem = problem
+    self.windows = schedule.map(ScheduleWindows.init(schedule:)) ?? ScheduleWindows(graph: problem.graph)
+    var g = 0
+    for t in problem.graph.tensorIDs where problem.isPlanned(t) { g = gcd(g, problem.size(t)) }
+    unit = max(g, 1)
+  }
+
+  var isScheduleFixed: Bool { windows.earliest == windows.latest }
+
+  private func name(_ t: TensorID) -> String { problem.graph[t].name }
+
+  mutating func build() {
+    let g = problem.graph
+    let n = g.operators.count
+    model = LinearModel()
+    run = Array(repeating: [:], count: n)
+    res = Array(repeating: [:], count: g.tensors.count)
+    load = Array(repeating: [:], count: g.tensors.count)
+    spill = Array(repeating: nil, count: g.tensors.count)
+    tensorWindow = Array(repeating: nil, count: g.tensors.count)
+
+    // Schedule.
+    var opsAt = [[OperatorID]](repeating: [], count: n)
+    for o in g.operatorIDs {
+      for s in windows.window(o) {
+        let v = model.addBinary("run[\(g[o].name)@\(s)]")
+        if isScheduleFixed { model.setBounds(v, lower: 1, upper: 1) }
+        run[o.rawValue][s] = v
+        opsAt[s].append(o)
+      }
+      model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].values.map { ($0, 1) }, 1)
+    }
+    if !isScheduleFixed {
+      for s in 0..<n {
+        model.addEqual("oneOp[\(s)]", opsAt[s].map { (run[$0.rawValue][s]!, 1) }, 1)
+      }
+      for o in g.operatorIDs {
+        for p in g.predecessors[o.rawValue] {
+          let lo = windows.earliest[o.rawValue]
+          let hi = windows.latest[p.rawValue]
+          guard lo <= hi else { continue }
+          for s in lo...hi {
+            var terms: [(VariableID, Double)] = []
+            for (step, v) in run[o.rawValue] where step <= s { terms.append((v, 1)) }
+            for (step, v) in run[p.rawValue] where step < s { terms.append((v, -1)) }
+            model.addLessOrEqual("before[\(g[p].name),\(g[o].name)@\(s)]", terms, 0)
+          }
+        }
+      }
+    }
+
+    // Residency.
+    var users = [[OperatorID]](repeating: [], count: g.tensors.count)
+    for o in g.operatorIDs {
+      for t in g.workingSet(of: o, weights: problem.weights) { users[t.rawValue].append(o) }
+    }
+    var capacityTerms = [[(VariableID, Double)]](repeating: [], count: n)
+    var offset = 0.0
+    for t in g.tensorIDs where problem.isPlanned(t) && !users[t.rawValue].isEmpty {
+      let us = users[t.rawValue]
+      let lo = us.map { windows.earliest[$0.rawValue] }.min()!
+      let hi = us.map { windows.latest[$0.rawValue] }.max()!
+      tensorWindow[t.rawValue] = lo...hi
+      let bytes = Double(g[t].bytes)
+      let kind = g[t].kind
+      let producer = g.producer[t.rawValue]
+      for s in lo...hi {
+        let v = model.addBinary("res[\(name(t))@\(s)]")
+        res[t.rawValue][s] = v
+        capacityTerms[s].append((v, Double(problem.size(t) / unit)))
+      }
+      // Loads: anywhere for inputs and weights; after production for produced tensors.
+      if producer == nil || !isScheduleFixed || windows.earliest[producer!.rawValue] < hi {
+        let firstLoad = producer.map { windows.earliest[$0.rawValue] + 1 } ?? lo
+        if firstLoad <= hi {
+          for s in firstLoad...hi {
+            load[t.rawValue][s] = model.addVariable("load[\(name(t))@\(s)]", lower: 0, upper: 1, objective: bytes)
+          }
+        }
+      }
+      if kind == .activation && !load[t.rawValue].isEmpty {
+        spill[t.rawValue] = model.addVariable("spill[\(name(t))]", lower: 0, upper: 1, objective: bytes)
+      }
+      for s in lo...hi {
+        let r = res[t.rawValue][s]!
+        // use: resident whenever a user runs (one operator per step, so the sum is ≤ 1).
+        let running = us.compactMap { run[$0.rawValue][s] }
+        if !running.isEmpty {
+          model.addGreaterOrEqual("use[\(name(t))@\(s)]", [(r, 1)] + running.map { ($0, -1) }, 0)
+        }
+        // flow: res[s] ≤ res[s-1] + load[s] + run[producer@s].
+        var terms: [(VariableID, Double)] = [(r, 1)]
+        if let prev = res[t.rawValue][s - 1] { terms.append((prev, -1)) }
+        if let l = load[t.rawValue][s] { terms.append((l, -1)) }
+        if let p = producer, let x = run[p.rawValue][s] { terms.append((x, -1)) }
+        model.addLessOrEqual("flow[\(name(t))@\(s)]", terms, 0)
+        if let p = producer, let l = load[t.rawValue][s] {
+          // Produced strictly before s.
+          let before = run[p.rawValue].filter { $0.key < s }.map { ($0.value, -1.0) }
+          model.addLessOrEqual("loadAfterProduce[\(name(t))@\(s)]", [(l, 1)] + before, 0)
+          if let sp = spill[t.rawValue] {
+            model.addLessOrEqual("loadNeedsSpill[\(name(t))@\(s)]", [(l, 1), (sp, -1)], 0)
+          }
+        }
+      }
+      if producer == nil {
+        model.addGreaterOrEqual("firstLoad[\(name(t))]", load[t.rawValue].values.map { ($0, 1) }, 1)
+        offset -= bytes
+      }
+    }
+    let capUnits = Double(roundDown(problem.capacity, to: problem.alignment) / unit)
+    for s in 0..<n where !capacityTerms[s].isEmpty {
+      model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
+    }
+    model.objectiveOffset = offset
+    for (k, cut) in excluded.enumerated() {
+      // Σ_{res=1 in the cut} (1 − res) + Σ_{others} res ≥ 1, over the cut's support only:
+      // Σ_{cut} res ≤ |cut| − 1 excludes that residency and every one containing it.
+      let vars = cut.compactMap { res[$0.0.rawValue][$0.1] }
+      if !vars.isEmpty {
+        model.addLessOrEqual("noGood[\(k)]", vars.map { ($0, 1) }, Double(vars.count - 1))
+      }
+    }
+  }
+
+  /// Reads a schedule and a residency from solver values.
+  func decode(_ values: [Double]) -> Residency {
+    let n = problem.graph.operators.count
+    var schedule = [OperatorID?](repeating: nil, count: n)
+    for o in problem.graph.operatorIDs {
+      let best = run[o.rawValue].max { values[$0.value.rawValue] < values[$1.value.rawValue] }!
+      schedule[best.key] = o
+    }
+    let order = schedule.compactMap { $0 }
+    precondition(order.count == n, "a solution runs one operator per step")
+    var pos = [Step](repeating: 0, count: n)
+    for (s, o) in order.enumerated() { pos[o.rawValue] = s }
+    return Residency(problem: problem, schedule: order) { t, s in
+      guard let v = res[t.rawValue][s] else { return false }
+      return values[v.rawValue] > 0.5
+    }
+  }
+
+  /// The support of a no-good cut for a residency whose offsets do not fit: every (tensor, step)
+  /// of its trimmed intervals. Any solution resident on all of them trims to intervals that
+  /// contain these, and so cannot be placed either.
+  static func cutSupport(_ residency: Residency) -> [(TensorID, Step)] {
+    residency.intervals.flatMap { i in (i.first...i.last).map { (i.tensor, $0) } }
+  }
+
+  /// A complete assignment reproducing `plan` (for a MIP start), or nil when the plan's schedule
+  /// lies outside the model's windows.
+  func assignment(for plan: Plan) -> [Double]? {
+    let g = problem.graph
+    var values = [Double](repeating: 0, count: model.variables.count)
+    let schedule = plan.schedule
+    var pos = [Step](repeating: 0, count: g.operators.count)
+    for (s, o) in schedule.enumerated() {
+      guard let v = run[o.rawValue][s] else { return nil }
+      values[v.rawValue] = 1
+      pos[o.rawValue] = s
+    }
+    // Residency at each run.
+    var resident = Set<TensorID>()
+    var step = 0
+    var residentAt = [[Bool]](repeating: [], count: g.tensors.count)
+    for t in g.tensorIDs { residentAt[t.rawValue] = Array(repeating: false, count: schedule.count) }
+    for e in plan.events {
+      switch e {
+      case .load(let t, _), .alloc(let t, _): resident.insert(t)
+      case .free(let t): resident.remove(t)
+      case .store: break
+      case .run:
+        for t in resident { residentAt[t.rawValue][step] = true }
+        step += 1
+      }
+    }
+    for t in g.tensorIDs {
+      guard let w = tensorWindow[t.rawValue] else { continue }
+      var spilled = false
+      for s in w {
+        let r = residentAt[t.rawValue][s]
+        if r { values[res[t.rawValue][s]!.rawValue] = 1 }
+        let prev = s > w.lowerBound && residentAt[t.rawValue][s - 1]
+        let producedNow = g.producer[t.rawValue].map { pos[$0.rawValue] == s } ?? false
+        if r && !prev && !producedNow {
+          guard let l = load[t.rawValue][s] else { return nil }
+          values[l.rawValue] = 1
+          if g[t].kind == .activation { spilled = true }
+        }
+      }
+      if spilled, let sp = spill[t.rawValue] { values[sp.rawValue] = 1 }
+    }
+    return values
+  }
+}
+
+func gcd(_ a: Int, _ b: Int) -> Int {
+  var (x, y) = (abs(a), abs(b))
+  while y != 0 { (x, y) = (y, x % y) }
+  return x
+}
