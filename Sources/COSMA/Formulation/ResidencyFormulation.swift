@@ -37,9 +37,12 @@ struct ResidencyFormulation {
   /// Each planned tensor's step range.
   private(set) var tensorWindow: [ClosedRange<Step>?] = []
   let unit: ByteCount
+  /// The capacity the rows use: the problem's, or less to find residencies that pack easily.
+  var capacity: ByteCount
 
   init(problem: PlanningProblem, schedule: [OperatorID]? = nil) {
     self.problem = problem
+    self.capacity = problem.capacity
     self.windows = schedule.map(ScheduleWindows.init(schedule:)) ?? ScheduleWindows(graph: problem.graph)
     var g = 0
     for t in problem.graph.tensorIDs where problem.isPlanned(t) { g = gcd(g, problem.size(t)) }
@@ -149,7 +152,7 @@ struct ResidencyFormulation {
         offset -= bytes
       }
     }
-    let capUnits = Double(roundDown(problem.capacity, to: problem.alignment) / unit)
+    let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
     }

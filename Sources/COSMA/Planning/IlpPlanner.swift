@@ -7,8 +7,12 @@ public struct IlpOptions: Sendable {
   /// Stop when the relative gap between the plan and the bound is at most this.
   public var relativeGap: Double = 0
   /// How many residencies whose offsets do not fit may be excluded before giving up.
-  public var maxOffsetCuts: Int = 25
-  /// Where to write the first ILP in LP format, if anywhere.
+  public var maxOffsetCuts: Int = 8
+  /// The largest free-order ILP (integer variables) that is attempted. CBC does not check its
+  /// time limit during the preprocessing of very large models, so larger ones are left to the
+  /// fixed-order ILPs.
+  public var maxIntegerVariables: Int = 15_000
+  /// Where to write the free-order ILP in LP format, if anywhere.
   public var lpPath: String?
   /// Receives progress lines (the library never prints).
   public var progress: (@Sendable (String) -> Void)?
@@ -22,13 +26,17 @@ public struct IlpOptions: Sendable {
 /// The optimal planner: an ILP over schedule and residency solved by CBC, with offsets placed by
 /// the exact ``OffsetAllocator``.
 ///
-/// 1. The four baselines run first; the best is the incumbent and the ILP's MIP start, so the
-///    result is never worse than a baseline. When it moves no non-compulsory byte it is optimal.
-/// 2. ``ResidencyFormulation`` is solved: schedule and residency with "live bytes ≤ capacity",
-///    a relaxation of the joint problem, so its bound is a lower bound on every plan.
-/// 3. The solution's intervals are placed by the exact allocator. If they fit, the plan reaches
+/// 1. The four baselines run first; the best is the incumbent, so the result is never worse than
+///    a baseline. When it moves no non-compulsory byte it is optimal.
+/// 2. The residency ILP with the schedule fixed to the best baseline's order (and to the minimum-
+///    peak order) improves the incumbent quickly: these models are small.
+/// 3. ``ResidencyFormulation`` with a free order is solved from that incumbent: schedule and
+///    residency with "live bytes ≤ capacity", a relaxation of the joint problem, so its bound is
+///    a lower bound on every plan.
+/// 4. The solution's intervals are placed by the exact allocator. If they fit, the plan reaches
 ///    the relaxation's optimum and is optimal for the joint problem. If not, a no-good cut
-///    excludes that residency (and every one containing it) and the ILP is solved again.
+///    excludes that residency (and every one containing it) and the ILP is solved again; after a
+///    few cuts, a solve with a slightly smaller capacity looks for a residency that packs.
 ///
 /// On a time limit the best verified plan is returned with the best bound and its gap.
 public struct IlpPlanner: Planner {
@@ -37,63 +45,180 @@ public struct IlpPlanner: Planner {
   public var name: String { "ilp" }
 
   public func makePlan(for problem: PlanningProblem) throws -> Plan {
-    let clock = Stopwatch()
-    let say = options.progress ?? { _ in }
-    var best = try BestBaselinePlanner().makePlan(for: problem)
-    let baselineName = best.planner.method
-    say("best baseline: \(groupThousands(best.traffic.nonCompulsoryBytes)) B non-compulsory (\(baselineName))")
-    var bound = 0
-    var proven = best.traffic.nonCompulsoryBytes == 0
-    var iterations = 0
-    var lastSize = (0, 0)
-    var formulation = ResidencyFormulation(problem: problem)
-    while !proven && iterations <= options.maxOffsetCuts {
-      let remaining = options.timeLimit - clock.seconds
-      if remaining <= 0.05 { break }
-      formulation.build()
-      let model = formulation.model
-      lastSize = (model.variables.count, model.rows.count)
-      if iterations == 0, let path = options.lpPath {
-        try? model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
-      }
-      say("solving the ILP: \(model.variables.count) variables (\(model.integerCount) integer), \(model.rows.count) rows, \(String(format: "%.0f", remaining)) s left")
-      var solve = SolveOptions(timeLimit: remaining, relativeGap: options.relativeGap > 0 ? options.relativeGap : nil)
-      solve.mipStart = formulation.assignment(for: best)
-      let result = CbcSolver().solve(model, options: solve)
-      iterations += 1
-      if let b = result.bound { bound = max(bound, Int((b - 1e-6).rounded(.up))) }
-      if result.termination == .infeasible { break }
-      guard let values = result.values else { break }
-      let residency = formulation.decode(values)
-      guard let events = problem.realize(residency) else {
-        say("offsets do not fit the ILP's residency; excluding it and solving again")
-        formulation.excluded.append(ResidencyFormulation.cutSupport(residency))
-        continue
-      }
-      let candidate = problem.makePlan(events: events, info: PlannerInfo(method: name, status: .feasible))
-      if Verifier(graph: problem.graph).isValid(candidate),
-        candidate.traffic.nonCompulsoryBytes < best.traffic.nonCompulsoryBytes
-      {
-        best = candidate
-      }
-      say("ILP \(result.termination == .optimal ? "optimal" : "stopped"): \(groupThousands(best.traffic.nonCompulsoryBytes)) B, bound \(groupThousands(bound)) B, \(String(format: "%.2f", result.seconds)) s")
-      if result.termination == .optimal {
-        bound = max(bound, Int((result.objective! - 1e-6).rounded(.up)))
-      }
-      break
+    var run = IlpRun(problem: problem, options: options, name: name)
+    try run.start()
+    if !run.isProven { run.improveWithFixedOrders() }
+    if !run.isProven { run.solveFreeOrder() }
+    return run.finish()
+  }
+}
+
+/// The state of one optimal-planner run.
+private struct IlpRun {
+  let problem: PlanningProblem
+  let options: IlpOptions
+  let name: String
+  let clock = Stopwatch()
+  var best: Plan!
+  var bound = 0
+  var solves = 0
+  var lastSize = (0, 0)
+  var note = ""
+
+  init(problem: PlanningProblem, options: IlpOptions, name: String) {
+    self.problem = problem
+    self.options = options
+    self.name = name
+  }
+
+  var isProven: Bool { best.traffic.nonCompulsoryBytes <= bound }
+  var remaining: Double { options.timeLimit - clock.seconds }
+  func say(_ line: String) { options.progress?(line) }
+
+  mutating func start() throws {
+    best = try BestBaselinePlanner().makePlan(for: problem)
+    say("best baseline: \(groupThousands(best.traffic.nonCompulsoryBytes)) B non-compulsory (\(best.planner.method))")
+  }
+
+  /// Keeps `events` as the incumbent when the verifier accepts them and they move less.
+  mutating func offer(_ events: [PlanEvent]) {
+    let candidate = problem.makePlan(events: events, info: PlannerInfo(method: name, status: .feasible))
+    if candidate.traffic.nonCompulsoryBytes < best.traffic.nonCompulsoryBytes,
+      Verifier(graph: problem.graph).isValid(candidate)
+    {
+      best = candidate
     }
+  }
+
+  /// Solves one formulation from the incumbent; returns the solver's result and the residency.
+  mutating func solve(_ f: inout ResidencyFormulation, share: Double, label: String) -> (SolveResult, Residency?)? {
+    let limit = min(remaining, max(0.5, options.timeLimit * share))
+    if limit <= 0.05 { return nil }
+    f.build()
+    let model = f.model
+    say("\(label): \(groupThousands(model.variables.count)) variables (\(groupThousands(model.integerCount)) integer), \(groupThousands(model.rows.count)) rows, up to \(String(format: "%.1f", limit)) s")
+    var o = SolveOptions(timeLimit: limit, relativeGap: options.relativeGap > 0 ? options.relativeGap : nil)
+    o.mipStart = f.assignment(for: best)
+    let result = CbcSolver().solve(model, options: o)
+    solves += 1
+    lastSize = (model.variables.count, model.rows.count)
+    return (result, result.values.map(f.decode))
+  }
+
+  /// Residency ILPs with the order fixed: small models, good incumbents, no global bound.
+  mutating func improveWithFixedOrders() {
+    var orders = [best.schedule]
+    if problem.budgets.mpSchedule != best.schedule { orders.append(problem.budgets.mpSchedule) }
+    for order in orders where !isProven {
+      var f = ResidencyFormulation(problem: problem, schedule: order)
+      guard let (result, residency) = solve(&f, share: 0.15, label: "fixed-order ILP") else { return }
+      if let residency {
+        if let events = problem.realize(residency) {
+          offer(events)
+        } else {
+          offerSchedule(residency.schedule)
+          if let events = packable(&f, residency: residency) { offer(events) }
+        }
+      }
+      say("fixed order: \(groupThousands(best.traffic.nonCompulsoryBytes)) B (\(describe(result.termination)))")
+    }
+  }
+
+  /// Offers the online replacement executor's plans for the schedule of a residency that did
+  /// not pack: always valid, and usually much better than a baseline's order.
+  mutating func offerSchedule(_ schedule: [OperatorID]) {
+    for policy in ReplacementPolicy.allCases {
+      var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: policy)
+      offer(executor.run())
+    }
+  }
+
+  /// Re-solves `f` with capacities a little below the real one until the residency packs.
+  mutating func packable(_ f: inout ResidencyFormulation, residency: Residency) -> [PlanEvent]? {
+    let real = problem.capacity
+    for fraction in [0.98, 0.95, 0.9, 0.8] {
+      let reduced = roundDown(Int(Double(real) * fraction), to: problem.alignment)
+      guard reduced >= problem.budgets.mr, remaining > 0.5 else { break }
+      f.capacity = reduced
+      defer { f.capacity = real }
+      guard let (_, r) = solve(&f, share: 0.1, label: "ILP at \(Int(fraction * 100))% capacity"),
+        let r, let events = problem.realize(r)
+      else { continue }
+      return events
+    }
+    return nil
+  }
+
+  /// The free-order residency ILP, with no-good cuts when offsets do not fit.
+  mutating func solveFreeOrder() {
+    var f = ResidencyFormulation(problem: problem)
+    f.build()
+    if let path = options.lpPath {
+      try? f.model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    if f.model.integerCount > options.maxIntegerVariables {
+      note = "free-order ILP skipped: \(groupThousands(f.model.integerCount)) integer variables exceed the limit of \(groupThousands(options.maxIntegerVariables))"
+      say(note)
+      lastSize = (f.model.variables.count, f.model.rows.count)
+      return
+    }
+    var cuts = 0
+    // A bound stays valid only while every excluded residency was proven not to fit.
+    var cutsProven = true
+    while !isProven && remaining > 0.05 {
+      guard let (result, residency) = solve(&f, share: 1, label: "free-order ILP") else { return }
+      if cutsProven, let b = result.bound { bound = max(bound, Int((b - 1e-6).rounded(.up))) }
+      guard let residency else { return }
+      let outcome = problem.allocate(residency)
+      if case .placed(let offsets) = outcome {
+        offer(problem.emitEvents(residency, offsets: offsets))
+        say("free order: \(groupThousands(best.traffic.nonCompulsoryBytes)) B, bound \(groupThousands(bound)) B (\(describe(result.termination)))")
+        return
+      }
+      cuts += 1
+      offerSchedule(residency.schedule)
+      let why: String
+      if case .unknown = outcome {
+        cutsProven = false
+        why = "not placed within the allocator's search limit"
+      } else {
+        why = "proven not to fit"
+      }
+      if cuts > options.maxOffsetCuts {
+        if let events = packable(&f, residency: residency) { offer(events) }
+        note = "offsets did not fit \(cuts) optimal residencies"
+        say(note)
+        return
+      }
+      say("offsets of the ILP's residency \(why) (\(residency.intervals.count) intervals); excluding it and solving again")
+      f.excluded.append(ResidencyFormulation.cutSupport(residency))
+    }
+  }
+
+  func describe(_ t: Termination) -> String {
+    switch t {
+    case .optimal: return "optimal"
+    case .feasible(let limit): return "stopped on the \(limit.rawValue) limit"
+    case .infeasible: return "infeasible"
+    case .noSolution(let limit): return "no solution before the \(limit.rawValue) limit"
+    case .failed(let why): return why
+    }
+  }
+
+  mutating func finish() -> Plan {
     let value = best.traffic.nonCompulsoryBytes
-    proven = proven || value <= bound
+    let proven = value <= bound
     var info = PlannerInfo(
       method: name, status: proven ? .optimal : .feasible, objectiveBytes: value,
       boundBytes: proven ? value : bound, seconds: clock.seconds)
     if best.planner.method != name { info.method = "\(name) (kept \(best.planner.method))" }
-    if iterations > 0 {
+    if solves > 0 || lastSize.0 > 0 {
       info.modelVariables = lastSize.0
       info.modelRows = lastSize.1
-      info.solves = iterations
+      info.solves = solves
     }
-    best.planner = info
-    return best
+    var plan = best!
+    plan.planner = info
+    return plan
   }
 }
