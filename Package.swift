@@ -5,6 +5,7 @@ let package = Package(
   name: "COSMA",
   products: [
     .library(name: "COSMA", targets: ["COSMA"]),
+    .library(name: "AcceleratorSim", targets: ["AcceleratorSim"]),
     .executable(name: "cosma", targets: ["cosma-cli"]),
   ],
   dependencies: [
@@ -16,7 +17,9 @@ let package = Package(
       name: "CCbc",
       linkerSettings: [.linkedLibrary("CbcSolver"), .linkedLibrary("pthread")]
     ),
-    .target(name: "COSMA", dependencies: ["CCbc"]),
+    // The cycle-approximate simulator: a leaf module that knows nothing of COSMA's planners.
+    .target(name: "AcceleratorSim"),
+    .target(name: "COSMA", dependencies: ["CCbc", "AcceleratorSim"]),
     .executableTarget(
       name: "cosma-cli",
       dependencies: [
@@ -24,6 +27,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .testTarget(name: "AcceleratorSimTests", dependencies: ["AcceleratorSim"]),
     .testTarget(name: "COSMATests", dependencies: ["COSMA"]),
     .testTarget(name: "CLITests", dependencies: ["COSMA"]),
   ]

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import COSMA
 
@@ -5,7 +6,8 @@ import COSMA
 struct AcceleratorOptions: ParsableArguments {
   @Option(
     name: .customLong("accelerator"),
-    help: ArgumentHelp("A cosma-accelerator JSON file.", valueName: "file"))
+    help: ArgumentHelp(
+      "A cosma-accelerator JSON file, or a preset: edge-npu, datacenter.", valueName: "file|preset"))
   var acceleratorFile: String?
 
   @Option(
@@ -36,7 +38,14 @@ struct AcceleratorOptions: ParsableArguments {
 
   /// The accelerator: defaults, then the file, then the flags.
   func accelerator() throws -> Accelerator {
-    var a = try acceleratorFile.map { try Accelerator(contentsOf: $0) } ?? Accelerator()
+    var a = Accelerator()
+    if let f = acceleratorFile {
+      if let preset = Accelerator.presets[f], !FileManager.default.fileExists(atPath: f) {
+        a = preset
+      } else {
+        a = try Accelerator(contentsOf: f)
+      }
+    }
     if let s = scratchpad, let size = ScratchpadSize(parsing: s) { a.scratchpad = size }
     if let al = alignment { a.alignment = al }
     if let w = weights, let p = WeightsPlacement(rawValue: w) { a.weights = p }

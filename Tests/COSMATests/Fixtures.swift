@@ -65,9 +65,9 @@ enum Fixtures {
   }
 
   /// A seeded random DAG with weights, branches, multiple outputs and an output read later.
-  static func random(seed: UInt64, operators n: Int) throws -> Graph {
+  static func random(seed: UInt64, operators n: Int, maxUnits: UInt64 = 8) throws -> Graph {
     var rng = SplitMix64(seed: seed)
-    func bytes() -> Int { 64 * Int(1 + rng.next() % 8) }
+    func bytes() -> Int { 64 * Int(1 + rng.next() % maxUnits) - Int(rng.next() % 16) }
     var tensors: [String] = ["in0:input:\(bytes())"]
     var available = ["in0"]
     var ops: [String] = []

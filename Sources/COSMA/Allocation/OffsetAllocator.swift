@@ -44,6 +44,8 @@ public struct OffsetAllocator: Sendable {
   public var alignment: Int
   /// How many search nodes the exact search may visit before giving up.
   public var nodeLimit: Int = 2_000_000
+  /// How long the exact search may run before giving up (`nil`: no limit but the node limit).
+  public var timeLimit: Duration? = nil
 
   public init(capacity: ByteCount, alignment: Int = 1) {
     self.capacity = capacity
@@ -62,7 +64,9 @@ public struct OffsetAllocator: Sendable {
     for order in Self.greedyOrders(sized) {
       if let offsets = bestFit(sized, order: order, end: end) { return .placed(offsets) }
     }
-    var search = CanonicalSearch(buffers: sized, end: end, nodeLimit: nodeLimit)
+    var search = CanonicalSearch(
+      buffers: sized, end: end, nodeLimit: nodeLimit,
+      deadline: timeLimit.map { ContinuousClock.now.advanced(by: $0) })
     return search.run()
   }
 
@@ -123,18 +127,20 @@ private struct CanonicalSearch {
   let buffers: [Buffer]
   let end: ByteCount
   let nodeLimit: Int
+  let deadline: ContinuousClock.Instant?
   var offsets: [ByteCount]
   var placed: [Bool]
   var nodes = 0
   /// For each buffer, the buffers overlapping it in time.
   let neighbours: [[Int]]
-  /// Distinct times at which some buffer starts (time sections).
-  let sections: [Int]
+  /// For each distinct time at which some buffer starts (a time section), the buffers live then.
+  let sections: [[Int]]
 
-  init(buffers: [Buffer], end: ByteCount, nodeLimit: Int) {
+  init(buffers: [Buffer], end: ByteCount, nodeLimit: Int, deadline: ContinuousClock.Instant?) {
     self.buffers = buffers
     self.end = end
     self.nodeLimit = nodeLimit
+    self.deadline = deadline
     offsets = Array(repeating: 0, count: buffers.count)
     placed = Array(repeating: false, count: buffers.count)
     var nb = [[Int]](repeating: [], count: buffers.count)
@@ -142,7 +148,9 @@ private struct CanonicalSearch {
       for j in buffers.indices where i != j && buffers[i].overlapsInTime(buffers[j]) { nb[i].append(j) }
     }
     neighbours = nb
-    sections = Array(Set(buffers.map(\.lower))).sorted()
+    sections = Array(Set(buffers.map(\.lower))).sorted().map { t in
+      buffers.indices.filter { buffers[$0].lower <= t && t < buffers[$0].upper }
+    }
   }
 
   mutating func run() -> AllocationOutcome {
@@ -165,6 +173,7 @@ private struct CanonicalSearch {
     if count == buffers.count { return true }
     nodes += 1
     if nodes > nodeLimit { return nil }
+    if let deadline, nodes % 256 == 0, ContinuousClock.now >= deadline { return nil }
     var options: [(offset: ByteCount, index: Int)] = []
     for i in buffers.indices where !placed[i] {
       let c = candidate(i)
@@ -188,10 +197,11 @@ private struct CanonicalSearch {
   /// For each section, the unplaced bytes live there must fit between `floor` and the end,
   /// beside what placed buffers occupy above `floor`.
   func sectionsFit(floor: ByteCount) -> Bool {
-    for t in sections {
+    for members in sections {
       var need = 0
       var used = 0
-      for (i, b) in buffers.enumerated() where b.lower <= t && t < b.upper {
+      for i in members {
+        let b = buffers[i]
         if placed[i] {
           let top = offsets[i] + b.size
           if top > floor { used += top - max(floor, offsets[i]) }

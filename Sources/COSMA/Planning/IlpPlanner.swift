@@ -72,6 +72,10 @@ private struct IlpRun {
   }
 
   var isProven: Bool { best.traffic.nonCompulsoryBytes <= bound }
+  /// Time the exact offset search may take for one residency: a fifth of what is left, between
+  /// 50 ms and 2 s, so that a hard packing never eats the solver's time limit.
+  var allocatorLimit: Duration { .milliseconds(Int(max(50, min(2000, remaining * 200)))) }
+
   var remaining: Double { options.timeLimit - clock.seconds }
   func say(_ line: String) { options.progress?(line) }
 
@@ -113,7 +117,7 @@ private struct IlpRun {
       var f = ResidencyFormulation(problem: problem, schedule: order)
       guard let (result, residency) = solve(&f, share: 0.15, label: "fixed-order ILP") else { return }
       if let residency {
-        if let events = problem.realize(residency) {
+        if let events = problem.realize(residency, timeLimit: allocatorLimit) {
           offer(events)
         } else {
           offerSchedule(residency.schedule)
@@ -142,7 +146,7 @@ private struct IlpRun {
       f.capacity = reduced
       defer { f.capacity = real }
       guard let (_, r) = solve(&f, share: 0.1, label: "ILP at \(Int(fraction * 100))% capacity"),
-        let r, let events = problem.realize(r)
+        let r, let events = problem.realize(r, timeLimit: allocatorLimit)
       else { continue }
       return events
     }
@@ -169,7 +173,7 @@ private struct IlpRun {
       guard let (result, residency) = solve(&f, share: 1, label: "free-order ILP") else { return }
       if cutsProven, let b = result.bound { bound = max(bound, Int((b - 1e-6).rounded(.up))) }
       guard let residency else { return }
-      let outcome = problem.allocate(residency)
+      let outcome = problem.allocate(residency, timeLimit: allocatorLimit)
       if case .placed(let offsets) = outcome {
         offer(problem.emitEvents(residency, offsets: offsets))
         say("free order: \(groupThousands(best.traffic.nonCompulsoryBytes)) B, bound \(groupThousands(bound)) B (\(describe(result.termination)))")

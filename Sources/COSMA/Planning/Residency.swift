@@ -74,15 +74,16 @@ struct Residency: Sendable {
 extension PlanningProblem {
   /// Places a residency's intervals with the ``OffsetAllocator`` and emits the plan's events;
   /// nil when the allocator finds no placement (or gives up).
-  func realize(_ residency: Residency, nodeLimit: Int = 200_000) -> [PlanEvent]? {
-    guard case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit) else { return nil }
+  func realize(_ residency: Residency, nodeLimit: Int = 200_000, timeLimit: Duration? = .seconds(2)) -> [PlanEvent]? {
+    guard case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit, timeLimit: timeLimit) else { return nil }
     return emitEvents(residency, offsets: offsets)
   }
 
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
-  func allocate(_ residency: Residency, nodeLimit: Int = 200_000) -> AllocationOutcome {
+  func allocate(_ residency: Residency, nodeLimit: Int = 200_000, timeLimit: Duration? = .seconds(2)) -> AllocationOutcome {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
     allocator.nodeLimit = nodeLimit
+    allocator.timeLimit = timeLimit
     let buffers = residency.intervals.enumerated().map { i, r in
       Buffer(id: i, lower: r.first, upper: r.last + 1, size: size(r.tensor))
     }
