@@ -56,7 +56,8 @@ extension SimulationResult {
       let cycle = Int(horizon * Double(k) / 5)
       let xx = x(cycle)
       s += "<line x1=\"\(f(xx))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(xx))\" y2=\"\(f(top + plotHeight + 4))\" stroke=\"#888\"/>"
-      s += "<text x=\"\(f(xx))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(grouped(cycle))</text>\n"
+      let anchor = k == 0 ? "start" : k == 5 ? "end" : "middle"
+      s += "<text x=\"\(f(xx))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"\(anchor)\">\(grouped(cycle))</text>\n"
     }
     s += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(laneTop + 2 * lane + 36))\" text-anchor=\"middle\">time (cycles)</text>\n"
     s += "<text transform=\"translate(18 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">scratchpad address</text>\n"

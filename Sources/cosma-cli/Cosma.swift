@@ -16,15 +16,16 @@ struct Cosma: ParsableCommand {
         cosma budgets Models/resnet50.json --weights external
         cosma optimize Models/resnet50.json --scratchpad MR -o resnet50.plan.json
         cosma verify Models/resnet50.json resnet50.plan.json
+        cosma simulate Models/resnet50.json resnet50.plan.json --svg occupancy.svg
 
       Exit codes:
         0   success
-        1   the plan is invalid (verify), or an internal error
+        1   the plan is invalid (verify, simulate), or an internal error
         2   bad input: a file that cannot be read or breaks the format
         3   does not fit: the scratchpad is below M_R
         64  bad command line
       """,
     version: "0.1.0",
-    subcommands: [Optimize.self, Verify.self, Budgets.self, Inspect.self]
+    subcommands: [Optimize.self, Verify.self, Simulate.self, Budgets.self, Inspect.self]
   )
 }

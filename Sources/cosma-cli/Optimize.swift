@@ -82,6 +82,7 @@ struct Optimize: ParsableCommand {
       note("peak occupancy   \(formatBytes(result.peakOccupancy))")
       note("time             \(formatSeconds(plan.planner.seconds))")
       note("verified         yes (\(plan.events.count) events)")
+      reportSimulation(try plan.simulate(graph: graph))
       if let output { note("plan written to  \(output)") }
     }
   }

@@ -25,6 +25,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let e as DoesNotFitError {
     note("error: \(e)")
     throw Exit.doesNotFit
+  } catch let e as SimulationError {
+    note("error: the simulator rejects the plan: \(e)")
+    throw Exit.invalidPlan
   } catch let e as InvalidPlanError {
     note("error: \(e)")
     for v in e.violations.prefix(10) { note("  \(v)") }
@@ -40,4 +43,19 @@ func loadGraph(_ path: String) throws -> Graph {
 /// `12.3 ms`, `4.56 s`.
 func formatSeconds(_ s: Double) -> String {
   s < 1 ? String(format: "%.1f ms", s * 1000) : String(format: "%.2f s", s)
+}
+
+/// The simulator's summary lines.
+func reportSimulation(_ r: SimulationResult) {
+  let micros = r.seconds * 1e6
+  note("cycles           \(groupThousands(r.totalCycles)) (\(String(format: "%.1f", micros)) µs at \(Int(r.clockMHz)) MHz)")
+  note("compute busy     \(groupThousands(r.computeBusyCycles)) cycles (\(percent(r.computeBusyCycles, of: r.totalCycles)))")
+  note("DMA busy         \(groupThousands(r.dmaBusyCycles)) cycles (\(percent(r.dmaBusyCycles, of: r.totalCycles)))")
+  note("compute stalls   \(groupThousands(r.stalls.computeWaitingForLoad)) waiting for loads, \(groupThousands(r.stalls.computeWaitingForSpace)) waiting for space")
+  note("DMA stalls       \(groupThousands(r.stalls.dmaWaitingForSpace)) waiting for space, \(groupThousands(r.stalls.dmaWaitingForProducer)) waiting for producers")
+}
+
+/// `42.0%` of a whole.
+func percent(_ part: Int, of whole: Int) -> String {
+  whole == 0 ? "-" : String(format: "%.1f%%", Double(part) / Double(whole) * 100)
 }

@@ -62,7 +62,7 @@ import Testing
   @Test func helpListsCommandsAndExitCodes() throws {
     let r = try cosma("--help")
     #expect(r.status == 0)
-    for word in ["optimize", "verify", "budgets", "inspect", "Exit codes", "does not fit"] {
+    for word in ["optimize", "verify", "simulate", "budgets", "inspect", "Exit codes", "does not fit"] {
       #expect(r.stdout.contains(word), "help should mention \(word)")
     }
     let sub = try cosma("optimize", "--help")
@@ -87,6 +87,30 @@ import Testing
     let small = try cosma("verify", "Models/resnet18.json", planPath, "--scratchpad", "1MiB")
     #expect(small.status == 1)
     #expect(small.stdout.contains("[space]"))
+  }
+
+  @Test func simulateWritesTraceAndPicture() throws {
+    let planPath = try temporaryFile("resnet18.plan.json")
+    let o = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "MR", "-o", planPath)
+    #expect(o.status == 0, "\(o.stderr)")
+    #expect(o.stderr.contains("cycles"))
+    let trace = try temporaryFile("trace.json")
+    let svg = try temporaryFile("occupancy.svg")
+    let r = try cosma("simulate", "Models/resnet18.json", planPath, "--trace", trace, "--svg", svg)
+    #expect(r.status == 0, "\(r.stderr)")
+    for word in ["cycles", "compute busy", "DMA busy", "stalls", "traffic", "peak occupancy"] {
+      #expect(r.stderr.contains(word), "summary should show \(word)")
+    }
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace))) as? [String: Any]
+    #expect((json?["traceEvents"] as? [Any])?.isEmpty == false)
+    #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+    // A preset replaces the timing, not the plan: the traffic line is the same, the cycles not.
+    let dc = try cosma("simulate", "Models/resnet18.json", planPath, "--accelerator", "datacenter")
+    #expect(dc.status == 0, "\(dc.stderr)")
+    #expect(dc.stderr.contains("on datacenter"))
+    // A smaller scratchpad makes the simulator refuse the plan at the first event that breaks.
+    let small = try cosma("simulate", "Models/resnet18.json", planPath, "--scratchpad", "1MiB")
+    expectCleanError(small, status: 1, mentioning: ["simulator rejects", "event"])
   }
 
   @Test func verifyRejectsATamperedPlan() throws {

@@ -1,0 +1,96 @@
+import ArgumentParser
+import COSMA
+import Foundation
+
+struct Simulate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Replay a plan on the cycle-approximate accelerator model.",
+    discussion: """
+      Runs the plan's events on two concurrent engines, DMA and compute, with the hazards of \
+      SPEC §6, and prints cycles, engine utilisation, stalls by cause, traffic and peak \
+      occupancy on stderr. The simulator checks the plan independently of `cosma verify` and \
+      exits 1 at the first event that breaks a rule.
+
+      By default the machine is the one the plan records; --accelerator (a file or a preset: \
+      edge-npu, datacenter) replaces its timing figures, while the scratchpad, alignment and \
+      weights placement stay the plan's unless given explicitly.
+
+      Examples:
+        cosma simulate Models/resnet50.json resnet50.plan.json
+        cosma simulate Models/resnet50.json resnet50.plan.json --trace trace.json --svg occupancy.svg
+        cosma simulate Models/resnet50.json resnet50.plan.json --accelerator datacenter
+
+      Open the trace in https://ui.perfetto.dev or chrome://tracing; the SVG in a browser.
+      """)
+
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  var graphPath: String
+
+  @Argument(help: ArgumentHelp("A cosma-plan JSON file.", valueName: "plan"))
+  var planPath: String
+
+  @OptionGroup var acceleratorOptions: AcceleratorOptions
+
+  @Option(help: ArgumentHelp("Write a Chrome trace (DMA and compute tracks) here.", valueName: "file"))
+  var trace: String?
+
+  @Option(help: ArgumentHelp("Write an SVG picture of scratchpad occupancy over time here.", valueName: "file"))
+  var svg: String?
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try loadGraph(graphPath)
+      let plan = try Plan(contentsOf: planPath, graph: graph)
+      var machine = plan.accelerator
+      let o = acceleratorOptions
+      if o.acceleratorFile != nil {
+        let chosen = try o.accelerator()
+        machine.name = chosen.name
+        machine.dmaBytesPerCycle = chosen.dmaBytesPerCycle
+        machine.dmaSetupCycles = chosen.dmaSetupCycles
+        machine.macsPerCycle = chosen.macsPerCycle
+        machine.vectorElementsPerCycle = chosen.vectorElementsPerCycle
+        machine.clockMHz = chosen.clockMHz
+      }
+      if o.scratchpad != nil || o.alignment != nil || o.weights != nil {
+        var overridden = try o.accelerator()
+        if o.scratchpad == nil { overridden.scratchpad = machine.scratchpad }
+        if o.alignment == nil { overridden.alignment = machine.alignment }
+        if o.weights == nil { overridden.weights = machine.weights }
+        if case .budget = overridden.scratchpad {
+          overridden = try PlanningProblem(graph: graph, accelerator: overridden).accelerator
+        }
+        machine.scratchpad = overridden.scratchpad
+        machine.alignment = overridden.alignment
+        machine.weights = overridden.weights
+      }
+      let started = Date()
+      let program = try plan.simulationProgram(graph: graph, accelerator: machine)
+      let result = try Simulator(program).run()
+      let elapsed = Date().timeIntervalSince(started)
+      note("graph            \(graph.name): \(plan.events.count) events on \(machine.name)")
+      reportSimulation(result)
+      note("traffic          \(formatBytes(result.totalBytes)) (compulsory \(formatBytes(result.compulsoryBytes)), non-compulsory \(formatBytes(result.nonCompulsoryBytes)))")
+      note("peak occupancy   \(formatBytes(result.peakOccupancyBytes)) of \(formatBytes(program.machine.scratchpadBytes))")
+      note("simulated in     \(formatSeconds(elapsed))")
+      let title = "\(graph.name) · \(plan.planner.method) · \(formatBytes(program.machine.scratchpadBytes)) scratchpad"
+      if let trace {
+        try writeText(result.chromeTrace(title: title), to: trace)
+        note("trace written to \(trace)")
+      }
+      if let svg {
+        try writeText(result.occupancySVG(program: program, title: title), to: svg)
+        note("SVG written to   \(svg)")
+      }
+    }
+  }
+}
+
+/// Writes a text file, as an input error naming the file when it cannot.
+func writeText(_ text: String, to path: String) throws {
+  do {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+  } catch {
+    throw InputError(file: path, element: "", rule: "cannot write the file")
+  }
+}
