@@ -20,12 +20,13 @@ struct Cosma: ParsableCommand {
 
       Exit codes:
         0   success
-        1   the plan is invalid (verify, simulate), or an internal error
+        1   the plan is invalid (verify, simulate), the buffers do not fit
+            (allocate), or an internal error
         2   bad input: a file that cannot be read or breaks the format
         3   does not fit: the scratchpad is below M_R
         64  bad command line
       """,
     version: "0.1.0",
-    subcommands: [Optimize.self, Verify.self, Simulate.self, Budgets.self, Inspect.self]
+    subcommands: [Optimize.self, Verify.self, Simulate.self, Allocate.self, Budgets.self, Inspect.self]
   )
 }

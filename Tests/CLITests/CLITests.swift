@@ -113,6 +113,24 @@ import Testing
     expectCleanError(small, status: 1, mentioning: ["simulator rejects", "event"])
   }
 
+  @Test func allocateMiniMallocCSV() throws {
+    let instance = try temporaryFile("tiny.csv", contents: "id,lower,upper,size\n0,0,10,600\n1,5,15,500\n2,10,20,600\n")
+    let out = try temporaryFile("tiny.out.csv")
+    let r = try cosma("allocate", instance, "--capacity", "1100", "-o", out)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("checked"))
+    let written = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(written.hasPrefix("id,lower,upper,size,offset"))
+    let small = try cosma("allocate", instance, "--capacity", "1000")
+    #expect(small.status == 1)
+    #expect(small.stderr.contains("infeasible"))
+    let minimal = try cosma("allocate", instance, "--minimize-capacity")
+    #expect(minimal.status == 0, "\(minimal.stderr)")
+    #expect(minimal.stderr.contains("1,100 B (minimal, proven)"))
+    let bad = try temporaryFile("bad.csv", contents: "id,lower,upper\n0,0,1\n")
+    expectCleanError(try cosma("allocate", bad, "--capacity", "64"), status: 2, mentioning: ["bad.csv", "size"])
+  }
+
   @Test func verifyRejectsATamperedPlan() throws {
     let planPath = try temporaryFile("p.json")
     #expect(try cosma("optimize", "Models/squeezenet1_1.json", "--weights", "external", "-o", planPath).status == 0)

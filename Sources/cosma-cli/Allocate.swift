@@ -1,0 +1,137 @@
+import ArgumentParser
+import COSMA
+import Foundation
+
+struct Allocate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Place fixed-lifetime buffers at offsets inside a capacity (MiniMalloc CSV).",
+    discussion: """
+      Reads an offset allocation instance in MiniMalloc's CSV format (id,lower,upper,size, \
+      half-open lifetimes [lower, upper)), places every buffer so that buffers live at the same \
+      time never overlap, checks the result with an independent overlap check, and writes the \
+      instance with an offset column. Best-fit first; the exact canonical search only when \
+      best-fit fails. Exits 0 when placed, 1 when proven infeasible or not placed within the \
+      time limit.
+
+      Examples:
+        cosma allocate benchmarks/minimalloc/A.1048576.csv --capacity 1048576 -o A.out.csv
+        cosma allocate instance.csv --minimize-capacity
+      """)
+
+  @Argument(help: ArgumentHelp("A MiniMalloc CSV file.", valueName: "instance"))
+  var instancePath: String
+
+  @Option(help: ArgumentHelp("Capacity in bytes (4096, 1MiB, ...).", valueName: "size"))
+  var capacity: String?
+
+  @Flag(help: "Find the smallest capacity that fits instead of placing within --capacity.")
+  var minimizeCapacity = false
+
+  @Option(help: ArgumentHelp("Offset alignment in bytes.", valueName: "bytes"))
+  var alignment: Int = 1
+
+  @Option(help: ArgumentHelp("Seconds the exact search may take (per capacity tried).", valueName: "seconds"))
+  var timeLimit: Double = 60
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the CSV with offsets.", valueName: "file"))
+  var output: String?
+
+  func validate() throws {
+    if capacity == nil && !minimizeCapacity {
+      throw ValidationError("give --capacity SIZE, or --minimize-capacity")
+    }
+    if let c = capacity, (parseByteSize(c) ?? 0) <= 0 {
+      throw ValidationError("--capacity: '\(c)' is not a size (4096, 512KiB, 1MiB)")
+    }
+    if alignment <= 0 { throw ValidationError("--alignment must be positive") }
+    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+  }
+
+  func run() throws {
+    var placed = false
+    try reportingErrors {
+      let instance = try AllocationInstance(contentsOf: instancePath)
+      let started = Date()
+      let live = peakLiveBytes(instance.buffers, alignment: alignment)
+      note("instance         \(instancePath): \(instance.buffers.count) buffers, peak live \(groupThousands(live)) B")
+      var found: (capacity: Int, offsets: [ByteCount])?
+      var proven = false
+      if minimizeCapacity {
+        (found, proven) = minimize(instance.buffers, lowerBound: live)
+      } else {
+        let c = parseByteSize(capacity!)!
+        switch allocator(c).allocate(instance.buffers) {
+        case .placed(let offsets): found = (c, offsets)
+        case .infeasible(let reason): note("infeasible       \(reason)")
+        case .unknown: note("unknown          not placed within \(timeLimit) s (the exact search stopped)")
+        }
+      }
+      let seconds = Date().timeIntervalSince(started)
+      guard let (c, offsets) = found else {
+        note("time             \(formatSeconds(seconds))")
+        return
+      }
+      let violations = allocationViolations(instance.buffers, offsets: offsets, capacity: c, alignment: alignment)
+      guard violations.isEmpty else {
+        note("error: the offsets fail the overlap check")
+        for v in violations.prefix(10) { note("  \(v)") }
+        return
+      }
+      let used = zip(instance.buffers, offsets).map { $0.size + $1 }.max() ?? 0
+      note("placed           all \(instance.buffers.count) buffers in \(groupThousands(used)) of \(groupThousands(c)) B")
+      if minimizeCapacity { note("capacity         \(groupThousands(c)) B (\(proven ? "minimal, proven" : "smallest found"))") }
+      note("checked          no overlap, every buffer inside the capacity")
+      note("time             \(formatSeconds(seconds))")
+      if let output {
+        try writeText(instance.csv(offsets: offsets), to: output)
+        note("written to       \(output)")
+      }
+      placed = true
+    }
+    if !placed { throw Exit.invalidPlan }
+  }
+
+  func allocator(_ capacity: Int) -> OffsetAllocator {
+    var a = OffsetAllocator(capacity: capacity, alignment: alignment)
+    a.nodeLimit = Int.max
+    a.timeLimit = .milliseconds(Int(timeLimit * 1000))
+    return a
+  }
+
+  /// Binary search between the peak live bytes and a best-fit placement with room to spare.
+  func minimize(_ buffers: [Buffer], lowerBound: Int) -> ((Int, [ByteCount])?, Bool) {
+    let roomy = buffers.reduce(0) { $0 + roundUp($1.size, to: alignment) }
+    guard case .placed(let first) = allocator(roomy).allocate(buffers) else { return (nil, false) }
+    var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
+    var low = roundUp(lowerBound, to: alignment)  // every capacity below `low` is infeasible
+    var proven = true
+    while low < best.0 {
+      let mid = roundDown(low + (best.0 - low) / 2, to: alignment)
+      switch allocator(mid).allocate(buffers) {
+      case .placed(let offsets): best = (mid, offsets)
+      case .infeasible: low = mid + alignment
+      case .unknown:
+        low = mid + alignment
+        proven = false
+      }
+    }
+    return (best, proven)
+  }
+}
+
+/// The most bytes live at one time, sizes rounded up to the alignment.
+func peakLiveBytes(_ buffers: [Buffer], alignment: Int) -> Int {
+  var changes: [(Int, Int)] = []
+  for b in buffers {
+    changes.append((b.lower, roundUp(b.size, to: alignment)))
+    changes.append((b.upper, -roundUp(b.size, to: alignment)))
+  }
+  changes.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+  var live = 0
+  var peak = 0
+  for (_, d) in changes {
+    live += d
+    peak = max(peak, live)
+  }
+  return peak
+}

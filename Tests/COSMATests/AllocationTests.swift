@@ -1,0 +1,115 @@
+import COSMA
+import Foundation
+import Testing
+
+/// The offset allocator on its own: MiniMalloc CSV, alignment, infeasibility with its reason, and
+/// the independent overlap check.
+@Suite struct AllocationTests {
+  @Test func readsAndWritesMiniMallocCSV() throws {
+    let text = "id,lower,upper,size\n0,0,10,64\n1,5,15,128\n2,10,20,64\n"
+    let instance = try AllocationInstance(csv: text)
+    #expect(instance.buffers.count == 3)
+    #expect(instance.buffers[1] == Buffer(id: 1, lower: 5, upper: 15, size: 128))
+    let written = instance.csv(offsets: [0, 64, 0])
+    let back = try AllocationInstance(csv: written)
+    #expect(back.buffers == instance.buffers)
+    #expect(back.offsets == [0, 64, 0])
+  }
+
+  @Test(arguments: [
+    ("", "empty"),
+    ("id,lower,size\n0,0,64\n", "missing column 'upper'"),
+    ("id,lower,upper,size\n0,0,10,x\n", "'size' must be an integer"),
+    ("id,lower,upper,size\n0,5,5,64\n", "lifetime"),
+    ("id,lower,upper,size\n0,0,5,0\n", "size must be a positive"),
+    ("id,lower,upper,size\n0,0,5,64\n0,1,6,64\n", "duplicate id 0"),
+  ])
+  func rejectsBadCSV(text: String, fragment: String) {
+    do {
+      _ = try AllocationInstance(csv: text, origin: "bad.csv")
+      Issue.record("accepted: \(text)")
+    } catch let e as InputError {
+      #expect(e.description.contains(fragment), "\(e)")
+      #expect(e.description.hasPrefix("bad.csv"))
+    } catch {
+      Issue.record("unexpected \(error)")
+    }
+  }
+
+  @Test func provesInfeasibilityWithTheSection() {
+    let buffers = [Buffer(id: 0, lower: 0, upper: 10, size: 600), Buffer(id: 1, lower: 5, upper: 15, size: 500)]
+    guard case .infeasible(let reason) = OffsetAllocator(capacity: 1000).allocate(buffers) else {
+      Issue.record("1,100 live bytes placed in 1,000")
+      return
+    }
+    #expect(reason.contains("5"), "the reason names the time: \(reason)")
+    guard case .placed(let offsets) = OffsetAllocator(capacity: 1100).allocate(buffers) else {
+      Issue.record("not placed at the peak")
+      return
+    }
+    #expect(allocationViolations(buffers, offsets: offsets, capacity: 1100) == [])
+  }
+
+  @Test func honoursAlignment() {
+    let buffers = (0..<6).map { Buffer(id: $0, lower: $0, upper: $0 + 3, size: 50 + $0) }
+    guard case .placed(let offsets) = OffsetAllocator(capacity: 256, alignment: 64).allocate(buffers) else {
+      Issue.record("not placed")
+      return
+    }
+    #expect(offsets.allSatisfy { $0 % 64 == 0 })
+    #expect(allocationViolations(buffers, offsets: offsets, capacity: 256, alignment: 64) == [])
+  }
+
+  @Test func overlapCheckFindsEveryViolation() {
+    let buffers = [Buffer(id: 0, lower: 0, upper: 10, size: 64), Buffer(id: 1, lower: 5, upper: 15, size: 64),
+                   Buffer(id: 2, lower: 10, upper: 20, size: 64)]
+    #expect(allocationViolations(buffers, offsets: [0, 64, 0], capacity: 128) == [])
+    let bad = allocationViolations(buffers, offsets: [0, 32, 100], capacity: 128, alignment: 64)
+    #expect(bad.contains { $0.contains("buffers 0 and 1") })
+    #expect(bad.contains { $0.contains("buffer 2: [100, 164) ends past") })
+    #expect(bad.contains { $0.contains("not aligned") })
+  }
+
+  /// Random small instances: the allocator agrees with brute force on feasibility.
+  @Test(arguments: 0..<120)
+  func agreesWithBruteForce(seed: Int) {
+    var rng = SplitMix64(seed: UInt64(7000 + seed))
+    let n = 2 + Int(rng.next() % 5)
+    let buffers = (0..<n).map { i -> Buffer in
+      let lower = Int(rng.next() % 6)
+      return Buffer(id: i, lower: lower, upper: lower + 1 + Int(rng.next() % 4), size: 1 + Int(rng.next() % 4))
+    }
+    let capacity = 3 + Int(rng.next() % 6)
+    let outcome = OffsetAllocator(capacity: capacity).allocate(buffers)
+    let feasible = bruteForceFits(buffers, capacity: capacity)
+    switch outcome {
+    case .placed(let offsets):
+      #expect(feasible, "seed \(seed)")
+      #expect(allocationViolations(buffers, offsets: offsets, capacity: capacity) == [], "seed \(seed)")
+    case .infeasible:
+      #expect(!feasible, "seed \(seed)")
+    case .unknown:
+      Issue.record("seed \(seed): no answer on a tiny instance")
+    }
+  }
+
+  /// Tries every offset of every buffer.
+  func bruteForceFits(_ buffers: [Buffer], capacity: Int) -> Bool {
+    var offsets = [Int](repeating: 0, count: buffers.count)
+    func go(_ i: Int) -> Bool {
+      if i == buffers.count { return true }
+      for o in 0...max(0, capacity - buffers[i].size) where o + buffers[i].size <= capacity {
+        let clash = (0..<i).contains { j in
+          buffers[i].lower < buffers[j].upper && buffers[j].lower < buffers[i].upper
+            && o < offsets[j] + buffers[j].size && offsets[j] < o + buffers[i].size
+        }
+        if !clash {
+          offsets[i] = o
+          if go(i + 1) { return true }
+        }
+      }
+      return false
+    }
+    return go(0)
+  }
+}
