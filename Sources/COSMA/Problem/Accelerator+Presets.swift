@@ -10,19 +10,23 @@ extension Accelerator {
   /// convolutions are compute-bound and spills of large activations are not. `datacenter` is a
   /// TPU-class core: 480 GB/s (HBM-like) against 62 TMAC/s, where a reload costs more compute
   /// time than on the edge part and DMA setup latency dominates small transfers.
-  public static let presets: [String: Accelerator] = {
-    var edge = Accelerator(name: "edge-npu", scratchpad: .bytes(2 << 20), alignment: 64)
-    edge.dmaBytesPerCycle = 32
-    edge.dmaSetupCycles = 64
-    edge.macsPerCycle = 1024
-    edge.vectorElementsPerCycle = 64
-    edge.clockMHz = 1000
-    var dc = Accelerator(name: "datacenter", scratchpad: .bytes(32 << 20), alignment: 256)
-    dc.dmaBytesPerCycle = 512
-    dc.dmaSetupCycles = 500
-    dc.macsPerCycle = 65536
-    dc.vectorElementsPerCycle = 1024
-    dc.clockMHz = 940
-    return ["edge-npu": edge, "datacenter": dc]
-  }()
+  public static let presets: [String: Accelerator] = [
+    "edge-npu": machine(
+      "edge-npu", scratchpad: 2 << 20, alignment: 64, dma: (32, 64), macs: 1024, vector: 64, mhz: 1000),
+    "datacenter": machine(
+      "datacenter", scratchpad: 32 << 20, alignment: 256, dma: (512, 500), macs: 65536, vector: 1024, mhz: 940),
+  ]
+
+  private static func machine(
+    _ name: String, scratchpad: Int, alignment: Int, dma: (bytesPerCycle: Int, setupCycles: Int), macs: Int,
+    vector: Int, mhz: Double
+  ) -> Accelerator {
+    var a = Accelerator(name: name, scratchpad: .bytes(scratchpad), alignment: alignment)
+    a.dmaBytesPerCycle = dma.bytesPerCycle
+    a.dmaSetupCycles = dma.setupCycles
+    a.macsPerCycle = macs
+    a.vectorElementsPerCycle = vector
+    a.clockMHz = mhz
+    return a
+  }
 }
