@@ -93,6 +93,41 @@ import Testing
     }
   }
 
+  /// The exact search alone (no best-fit first) on 300 random instances of 3 to 9 buffers: it
+  /// places them in the smallest capacity brute force finds (usually the peak live bytes, so the
+  /// search must pack them with no waste at the busiest time, where any unsound pruning shows)
+  /// and never places them below it.
+  @Test func exactSearchAgreesWithBruteForce() {
+    for seed in 0..<300 {
+      var rng = SplitMix64(seed: UInt64(9100 + seed))
+      var buffers: [Buffer] = []
+      for _ in 0..<(3 + Int(rng.next() % 7)) {
+        let lower = Int(rng.next() % 7)
+        buffers.append(Buffer(id: buffers.count, lower: lower, upper: lower + 1 + Int(rng.next() % 4), size: 1 + Int(rng.next() % 5)))
+      }
+      let peak = peakLive(buffers)
+      var smallest = peak
+      while !bruteForceFits(buffers, capacity: smallest) { smallest += 1 }
+      var allocator = OffsetAllocator(capacity: smallest)
+      allocator.greedyFirst = false
+      switch allocator.allocate(buffers) {
+      case .placed(let offsets):
+        #expect(allocationViolations(buffers, offsets: offsets, capacity: smallest) == [], "seed \(seed)")
+      default:
+        Issue.record("seed \(seed): not placed in \(smallest), where brute force places them")
+      }
+      allocator.capacity = smallest - 1
+      if case .placed = allocator.allocate(buffers) {
+        Issue.record("seed \(seed): placed in \(smallest - 1), below the brute-force minimum")
+      }
+    }
+  }
+
+  func peakLive(_ buffers: [Buffer]) -> Int {
+    let times = Set(buffers.map(\.lower))
+    return times.map { t in buffers.filter { $0.lower <= t && t < $0.upper }.reduce(0) { $0 + $1.size } }.max() ?? 0
+  }
+
   /// Tries every offset of every buffer.
   func bruteForceFits(_ buffers: [Buffer], capacity: Int) -> Bool {
     var offsets = [Int](repeating: 0, count: buffers.count)

@@ -37,8 +37,9 @@ public enum AllocationOutcome: Sendable, Equatable {
 /// canonical solutions: in a solution pushed down as far as it goes, every buffer sits at 0 or
 /// on top of a buffer that overlaps it in time, so placing buffers in order of offset each at the
 /// top of the placed buffers it overlaps enumerates every canonical solution (the idea of
-/// MiniMalloc, Moffitt 2023). Branches are pruned when a buffer no longer fits and when a time
-/// section's unplaced bytes exceed its free space.
+/// MiniMalloc, Moffitt 2023). The search prunes by dominance and section bounds, splits the
+/// buffers into time-disjoint groups solved on their own, and restarts with other tie-break
+/// orders under a doubling node budget (see `CanonicalSearch`).
 public struct OffsetAllocator: Sendable {
   public var capacity: ByteCount
   public var alignment: Int
@@ -46,6 +47,8 @@ public struct OffsetAllocator: Sendable {
   public var nodeLimit: Int = 2_000_000
   /// How long the exact search may run before giving up (`nil`: no limit but the node limit).
   public var timeLimit: Duration? = nil
+  /// Whether to try the greedy best-fit before the exact search (off only to test the search).
+  public var greedyFirst = true
 
   public init(capacity: ByteCount, alignment: Int = 1) {
     self.capacity = capacity
@@ -61,13 +64,32 @@ public struct OffsetAllocator: Sendable {
     }
     let end = roundDown(capacity, to: alignment)
     if let reason = Self.sectionOverflow(sized, capacity: end) { return .infeasible(reason) }
-    for order in Self.greedyOrders(sized) {
+    for order in Self.greedyOrders(sized) where greedyFirst {
       if let offsets = bestFit(sized, order: order, end: end) { return .placed(offsets) }
     }
-    var search = CanonicalSearch(
-      buffers: sized, end: end, nodeLimit: nodeLimit,
-      deadline: timeLimit.map { ContinuousClock.now.advanced(by: $0) })
-    return search.run()
+    return exactSearch(sized, end: end)
+  }
+
+  /// The exact search, restarted with several tie-break orders and a node budget that doubles
+  /// each round: which order finds a placement fast varies from instance to instance, and a
+  /// wrong early choice can cost the search far more than a restart. A run that ends within its
+  /// budget is complete, so it alone proves infeasibility.
+  func exactSearch(_ buffers: [Buffer], end: ByteCount) -> AllocationOutcome {
+    let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
+    let prepared = CanonicalSearch.Prepared(buffers)
+    var spent = 0
+    var budget = 4096
+    while true {
+      for variant in 0..<CanonicalSearch.Prepared.variants {
+        let limit = min(budget, nodeLimit - spent)
+        var search = CanonicalSearch(prepared, end: end, variant: variant, nodeLimit: limit, deadline: deadline)
+        let outcome = search.run()
+        spent += search.nodes
+        if outcome != .unknown { return outcome }
+        if spent >= nodeLimit || deadline.map({ ContinuousClock.now >= $0 }) == true { return .unknown }
+      }
+      budget *= 2
+    }
   }
 
   /// The first time at which live bytes exceed the capacity, as a reason, if any.
@@ -123,94 +145,282 @@ public struct OffsetAllocator: Sendable {
 }
 
 /// The exact search over canonical solutions (see ``OffsetAllocator``).
+///
+/// Time is compressed into sections (the intervals between consecutive distinct lifetime ends),
+/// so every buffer covers a contiguous range of sections and, because buffers placed in one
+/// section are stacked, "the top of the placed buffers that overlap `b`" is the highest section
+/// top over `b`'s range. Buffers are placed in increasing (offset, index) order, each at that
+/// candidate offset: every solution pushed down as far as it goes has such an order, so the
+/// search is complete. Three rules prune it, each keeping at least one solution of least total
+/// offset when any solution exists:
+///
+/// - **Resting**: a buffer is placed only at its candidate, and only when that is at least the
+///   offset of the last placed buffer (a buffer below it would float, so a later buffer must
+///   hold it up).
+/// - **Dominance**: when an unplaced buffer would fit entirely in the empty band between its
+///   candidate and the current floor, the branch is dropped: moving it down yields a solution with
+///   smaller total offset, found in another branch.
+/// - **Section bound**: the unplaced bytes live in a section must fit between the section's
+///   effective floor (the current floor, its stack top, or the lowest candidate of the buffers
+///   that will go there, whichever is highest) and the capacity.
 private struct CanonicalSearch {
-  let buffers: [Buffer]
+  let size: [ByteCount]
+  let first: [Int]  // first section of each buffer
+  let last: [Int]  // last section of each buffer (inclusive)
   let end: ByteCount
   let nodeLimit: Int
   let deadline: ContinuousClock.Instant?
-  var offsets: [ByteCount]
-  var placed: [Bool]
-  var nodes = 0
   /// For each buffer, the buffers overlapping it in time.
   let neighbours: [[Int]]
-  /// For each distinct time at which some buffer starts (a time section), the buffers live then.
-  let sections: [[Int]]
+  /// Static tie-break order among buffers with the same candidate: rank (lower goes first).
+  let rank: [Int]
+  var offsets: [ByteCount]
+  var placed: [Bool]
+  /// Highest top of the placed buffers in each section.
+  var top: [ByteCount]
+  /// Unplaced bytes live in each section.
+  var need: [ByteCount]
+  /// Highest top of the placed buffers overlapping each buffer (its candidate offset).
+  var candidate: [ByteCount]
+  /// The buffers still to place in the current group, sorted by (first section, index).
+  var unplaced: [Int]
+  /// What each placement changed, most recent last.
+  var trail: [Saved] = []
+  var nodes = 0
 
-  init(buffers: [Buffer], end: ByteCount, nodeLimit: Int, deadline: ContinuousClock.Instant?) {
-    self.buffers = buffers
-    self.end = end
-    self.nodeLimit = nodeLimit
-    self.deadline = deadline
-    offsets = Array(repeating: 0, count: buffers.count)
-    placed = Array(repeating: false, count: buffers.count)
-    var nb = [[Int]](repeating: [], count: buffers.count)
-    for i in buffers.indices {
-      for j in buffers.indices where i != j && buffers[i].overlapsInTime(buffers[j]) { nb[i].append(j) }
-    }
-    neighbours = nb
-    sections = Array(Set(buffers.map(\.lower))).sorted().map { t in
-      buffers.indices.filter { buffers[$0].lower <= t && t < buffers[$0].upper }
+  struct Saved {
+    var buffer: Int
+    var tops: [ByteCount]
+    var candidates: [ByteCount]
+  }
+
+  /// What every run on the same buffers shares.
+  struct Prepared {
+    var size: [ByteCount]
+    var first: [Int]
+    var last: [Int]
+    var sections: Int
+    var neighbours: [[Int]]
+    var need: [ByteCount]
+    /// The static orders tried, one per variant.
+    var orders: [[Int]]
+    static let variants = 8
+
+    init(_ buffers: [Buffer]) {
+      let times = Array(Set(buffers.flatMap { [$0.lower, $0.upper] })).sorted()
+      var index: [Int: Int] = [:]
+      for (k, t) in times.enumerated() { index[t] = k }
+      size = buffers.map(\.size)
+      first = buffers.map { index[$0.lower]! }
+      last = buffers.map { index[$0.upper]! - 1 }
+      sections = max(0, times.count - 1)
+      var nb = [[Int]](repeating: [], count: buffers.count)
+      for i in buffers.indices {
+        for j in buffers.indices where i != j && buffers[i].overlapsInTime(buffers[j]) { nb[i].append(j) }
+      }
+      neighbours = nb
+      var need = [ByteCount](repeating: 0, count: sections)
+      for i in buffers.indices where buffers[i].size > 0 && buffers[i].lower < buffers[i].upper {
+        for s in index[buffers[i].lower]!..<index[buffers[i].upper]! { need[s] += buffers[i].size }
+      }
+      self.need = need
+      // The busiest section each buffer lives in: buffers there are the hardest to fit.
+      var crowd = [ByteCount](repeating: 0, count: buffers.count)
+      for i in buffers.indices where buffers[i].lower < buffers[i].upper {
+        crowd[i] = (index[buffers[i].lower]!..<index[buffers[i].upper]!).map { need[$0] }.max() ?? 0
+      }
+      let width = buffers.map { $0.upper - $0.lower }
+      let size = self.size
+      let keys: [(Int) -> [Int]] = [
+        { [crowd[$0], width[$0], size[$0]] },  // MiniMalloc's "TWA"
+        { [crowd[$0], size[$0] * width[$0]] },
+        { [size[$0] * width[$0], size[$0]] },
+        { [width[$0], size[$0]] },
+        { [crowd[$0], size[$0], width[$0]] },
+        { [size[$0], width[$0]] },
+      ]
+      var orders = keys.map { key in
+        buffers.indices.sorted { key($0) != key($1) ? key($0).lexicographicallyPrecedes(key($1)) == false : $0 < $1 }
+      }
+      // Then the first order with random swaps of neighbours.
+      var rng = SplitMix64(seed: 0x5EED)
+      while orders.count < Self.variants {
+        var o = orders[0]
+        for _ in 0..<(o.count / 4) where o.count > 1 {
+          let k = Int(rng.next() % UInt64(o.count - 1))
+          o.swapAt(k, k + 1)
+        }
+        orders.append(o)
+      }
+      self.orders = orders
     }
   }
 
+  init(_ p: Prepared, end: ByteCount, variant: Int, nodeLimit: Int, deadline: ContinuousClock.Instant?) {
+    self.end = end
+    self.nodeLimit = nodeLimit
+    self.deadline = deadline
+    size = p.size
+    first = p.first
+    last = p.last
+    neighbours = p.neighbours
+    need = p.need
+    top = Array(repeating: 0, count: p.sections)
+    var rank = [Int](repeating: 0, count: p.size.count)
+    for (r, i) in p.orders[variant].enumerated() { rank[i] = r }
+    self.rank = rank
+    offsets = Array(repeating: 0, count: p.size.count)
+    placed = Array(repeating: false, count: p.size.count)
+    candidate = Array(repeating: 0, count: p.size.count)
+    unplaced = Array(p.size.indices)
+  }
+
   mutating func run() -> AllocationOutcome {
-    switch place(count: 0, floor: 0) {
+    // Buffers of no size or no lifetime take no room: offset 0.
+    let (size, first, last) = (self.size, self.first, self.last)
+    let trivial = { (i: Int) in size[i] == 0 || last[i] < first[i] }
+    for i in size.indices where trivial(i) { placed[i] = true }
+    unplaced = unplaced.filter { !trivial($0) }.sorted { (first[$0], $0) < (first[$1], $1) }
+    switch place(floor: 0, lastRank: -1) {
     case true?: return .placed(offsets)
     case false?: return .infeasible("no placement of the buffers fits in \(end) bytes (exhaustive search)")
     case nil: return .unknown
     }
   }
 
-  /// The offset buffer `i` would take now: the top of the placed buffers it overlaps.
-  func candidate(_ i: Int) -> ByteCount {
-    var top = 0
-    for j in neighbours[i] where placed[j] { top = max(top, offsets[j] + buffers[j].size) }
-    return top
-  }
-
-  /// Places the remaining buffers at offsets ≥ `floor`. nil when the node limit is reached.
-  mutating func place(count: Int, floor: ByteCount) -> Bool? {
-    if count == buffers.count { return true }
+  /// Places the unplaced buffers at offsets ≥ `floor`, in (offset, rank) order after the last
+  /// placed buffer (offset `floor`, rank `lastRank`). nil when a limit is reached. On success
+  /// the placements stay applied (on the trail); on failure the state is as it was.
+  mutating func place(floor: ByteCount, lastRank: Int) -> Bool? {
+    if unplaced.isEmpty { return true }
     nodes += 1
     if nodes > nodeLimit { return nil }
-    if let deadline, nodes % 256 == 0, ContinuousClock.now >= deadline { return nil }
-    var options: [(offset: ByteCount, index: Int)] = []
-    for i in buffers.indices where !placed[i] {
-      let c = candidate(i)
-      if c + buffers[i].size > end { return false }  // offsets only grow: it never fits
-      // In canonical order offsets never decrease: a buffer resting below the floor belongs to
-      // another branch, where it was placed earlier.
-      if c >= floor { options.append((c, i)) }
+    if let deadline, nodes % 1024 == 0, ContinuousClock.now >= deadline { return nil }
+    // Buffers in time-disjoint groups never meet: solve each group on its own, so that a
+    // failure in one does not make the search retry the others' choices.
+    let groups = components()
+    if groups.count > 1 { return placeSeparately(groups, floor: floor, lastRank: lastRank) }
+    var options: [Int] = []
+    for i in unplaced {
+      let c = candidate[i]
+      if c + size[i] > end { return false }  // candidates only grow: it never fits
+      if c + size[i] <= floor { return false }  // dominated: it fits in the empty band below
+      if c > floor || (c == floor && rank[i] > lastRank) { options.append(i) }
     }
-    if !sectionsFit(floor: floor) { return false }
-    options.sort { ($0.offset, -buffers[$0.index].size, $0.index) < ($1.offset, -buffers[$1.index].size, $1.index) }
-    for (offset, i) in options {
-      placed[i] = true
-      offsets[i] = offset
-      let r = place(count: count + 1, floor: offset)
+    if !sectionsFit(floor: floor, lastRank: lastRank) { return false }
+    options.sort { (candidate[$0], rank[$0]) < (candidate[$1], rank[$1]) }
+    for i in options {
+      let offset = candidate[i]
+      // Placing at `offset` raises the floor: any buffer that would then fit below is dominated.
+      // (Buffers overlapping `i` are lifted above it, so they cannot be.)
+      var dominated = false
+      for j in unplaced where j != i && candidate[j] + size[j] <= offset && !overlaps(i, j) {
+        dominated = true
+        break
+      }
+      if dominated { continue }
+      let mark = trail.count
+      apply(i, at: offset)
+      let r = place(floor: offset, lastRank: rank[i])
       if r != false { return r }
-      placed[i] = false
+      rewind(to: mark)
     }
     return false
   }
 
-  /// For each section, the unplaced bytes live there must fit between `floor` and the end,
-  /// beside what placed buffers occupy above `floor`.
-  func sectionsFit(floor: ByteCount) -> Bool {
-    for members in sections {
-      var need = 0
-      var used = 0
-      for i in members {
-        let b = buffers[i]
-        if placed[i] {
-          let top = offsets[i] + b.size
-          if top > floor { used += top - max(floor, offsets[i]) }
-        } else {
-          need += b.size
-        }
+  /// Solves each group of the unplaced buffers in turn from the same floor.
+  mutating func placeSeparately(_ groups: [[Int]], floor: ByteCount, lastRank: Int) -> Bool? {
+    let all = unplaced
+    let mark = trail.count
+    // The most crowded group first: it is the likeliest to fail.
+    let ordered = groups.sorted { groupLoad($0) > groupLoad($1) }
+    for group in ordered {
+      unplaced = group
+      let r = place(floor: floor, lastRank: lastRank)
+      if r != true {
+        unplaced = []
+        rewind(to: mark)
+        unplaced = all
+        return r
       }
-      if need + used > end - floor { return false }
     }
+    unplaced = []
+    return true
+  }
+
+  func groupLoad(_ group: [Int]) -> ByteCount {
+    group.reduce(0) { $0 + size[$1] * (last[$1] - first[$1] + 1) }
+  }
+
+  /// The unplaced buffers split into groups whose lifetimes chain together (unplaced is sorted
+  /// by first section).
+  func components() -> [[Int]] {
+    var groups: [[Int]] = []
+    var reach = -1
+    for i in unplaced {
+      if first[i] > reach { groups.append([]) }
+      groups[groups.count - 1].append(i)
+      reach = max(reach, last[i])
+    }
+    return groups
+  }
+
+  @inline(__always) func overlaps(_ i: Int, _ j: Int) -> Bool { first[i] <= last[j] && first[j] <= last[i] }
+
+  /// Places buffer `i` at `offset`, recording on the trail what `rewind` needs.
+  mutating func apply(_ i: Int, at offset: ByteCount) {
+    placed[i] = true
+    offsets[i] = offset
+    unplaced.remove(at: unplaced.firstIndex(of: i)!)
+    let t = offset + size[i]
+    trail.append(Saved(buffer: i, tops: Array(top[first[i]...last[i]]), candidates: neighbours[i].map { candidate[$0] }))
+    for s in first[i]...last[i] {
+      top[s] = t
+      need[s] -= size[i]
+    }
+    for j in neighbours[i] where candidate[j] < t { candidate[j] = t }
+  }
+
+  /// Undoes the placements after the trail's `mark`, most recent first.
+  mutating func rewind(to mark: Int) {
+    while trail.count > mark {
+      let saved = trail.removeLast()
+      let i = saved.buffer
+      placed[i] = false
+      let at = unplaced.firstIndex { (first[$0], $0) > (first[i], i) } ?? unplaced.count
+      unplaced.insert(i, at: at)
+      for (k, s) in (first[i]...last[i]).enumerated() {
+        top[s] = saved.tops[k]
+        need[s] += size[i]
+      }
+      for (k, j) in neighbours[i].enumerated() { candidate[j] = saved.candidates[k] }
+    }
+  }
+
+  /// For each section of the unplaced buffers, their bytes must fit between the section's
+  /// effective floor and the end. A buffer that cannot be placed at the floor any more (its
+  /// candidate is below it, or equal but its turn has passed) must rest on a buffer placed later,
+  /// so it lies at least the smallest unplaced neighbour above the floor; with no unplaced
+  /// neighbour it is stuck.
+  func sectionsFit(floor: ByteCount, lastRank: Int) -> Bool {
+    // The lowest offset any unplaced buffer can take in each section: below it is lost.
+    var lowest = [ByteCount](repeating: .max, count: top.count)
+    var lo = Int.max
+    var hi = -1
+    for i in unplaced {
+      var c = candidate[i]
+      if c < floor || (c == floor && rank[i] < lastRank) {
+        var smallest = ByteCount.max
+        for j in neighbours[i] where !placed[j] && size[j] < smallest { smallest = size[j] }
+        if smallest == .max || floor + smallest + size[i] > end { return false }
+        c = floor + smallest
+      }
+      lo = min(lo, first[i])
+      hi = max(hi, last[i])
+      for s in first[i]...last[i] where c < lowest[s] { lowest[s] = c }
+    }
+    guard lo <= hi else { return true }
+    for s in lo...hi where need[s] > 0 && need[s] > end - max(top[s], lowest[s]) { return false }
     return true
   }
 }
