@@ -9,7 +9,8 @@ let package = Package(
     .executable(name: "cosma", targets: ["cosma-cli"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
   ],
   targets: [
     // The only code that includes <coin/...>; owns the process-wide solve mutex.
@@ -19,7 +20,10 @@ let package = Package(
     ),
     // The cycle-approximate simulator: a leaf module that knows nothing of COSMA's planners.
     .target(name: "AcceleratorSim"),
-    .target(name: "COSMA", dependencies: ["CCbc", "AcceleratorSim"]),
+    .target(
+      name: "COSMA",
+      dependencies: ["CCbc", "AcceleratorSim", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+    ),
     .executableTarget(
       name: "cosma-cli",
       dependencies: [
@@ -28,7 +32,11 @@ let package = Package(
       ]
     ),
     .testTarget(name: "AcceleratorSimTests", dependencies: ["AcceleratorSim"]),
-    .testTarget(name: "COSMATests", dependencies: ["COSMA"]),
+    .testTarget(
+      name: "COSMATests",
+      dependencies: ["COSMA", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["../Fixtures"]
+    ),
     .testTarget(name: "CLITests", dependencies: ["COSMA"]),
   ]
 )

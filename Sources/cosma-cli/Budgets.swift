@@ -19,10 +19,11 @@ struct Budgets: ParsableCommand {
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath)
+      let graph = try loadGraph(graphPath, graphOptions)
       let a = try acceleratorOptions.accelerator()
       let b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
       print("MR \(b.mr)")

@@ -14,13 +14,14 @@ struct Inspect: ParsableCommand {
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
 
   @Flag(help: "List every operator with its working set.")
   var operators = false
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath)
+      let graph = try loadGraph(graphPath, graphOptions)
       let a = try acceleratorOptions.accelerator()
       let b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
       print("graph        \(graph.name)")

@@ -22,6 +22,7 @@ struct Optimize: ParsableCommand {
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
 
   @Option(help: ArgumentHelp("The planner to use.", valueName: "name"))
   var planner: String = "ilp"
@@ -52,7 +53,7 @@ struct Optimize: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath)
+      let graph = try loadGraph(graphPath, graphOptions)
       let problem = try PlanningProblem(graph: graph, accelerator: acceleratorOptions.accelerator())
       var ilp = IlpOptions(timeLimit: timeLimit, relativeGap: gap)
       ilp.lpPath = dumpLp

@@ -52,3 +52,16 @@ struct AcceleratorOptions: ParsableArguments {
     return a
   }
 }
+
+/// How a graph file is read: a cosma-graph JSON file, or an ONNX model imported on the fly.
+struct GraphOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "ONNX only: bytes per element for every tensor, overriding the model's data types (1 plans an int8 deployment of an fp32 export).",
+      valueName: "bytes"))
+  var elementBytes: Int?
+
+  func validate() throws {
+    if let b = elementBytes, !(1...16).contains(b) { throw ValidationError("--element-bytes must be between 1 and 16") }
+  }
+}

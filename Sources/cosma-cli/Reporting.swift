@@ -35,9 +35,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
   }
 }
 
-/// Loads the graph named on the command line.
-func loadGraph(_ path: String) throws -> Graph {
-  try Graph(contentsOf: path)
+/// Loads the graph named on the command line: ONNX or cosma-graph JSON.
+func loadGraph(_ path: String, _ options: GraphOptions) throws -> Graph {
+  try Graph(contentsOf: path, onnx: ONNXImportOptions(elementBytes: options.elementBytes))
 }
 
 /// `12.3 ms`, `4.56 s`.

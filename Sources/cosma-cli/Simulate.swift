@@ -30,6 +30,7 @@ struct Simulate: ParsableCommand {
   var planPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
 
   @Option(help: ArgumentHelp("Write a Chrome trace (DMA and compute tracks) here.", valueName: "file"))
   var trace: String?
@@ -39,7 +40,7 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath)
+      let graph = try loadGraph(graphPath, graphOptions)
       let plan = try Plan(contentsOf: planPath, graph: graph)
       var machine = plan.accelerator
       let o = acceleratorOptions

@@ -22,11 +22,12 @@ struct Verify: ParsableCommand {
   var planPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
 
   func run() throws {
     var valid = true
     try reportingErrors {
-      let graph = try loadGraph(planPathGraph())
+      let graph = try loadGraph(planPathGraph(), graphOptions)
       let plan = try Plan(contentsOf: planPath, graph: graph)
       var accelerator = plan.accelerator
       let o = acceleratorOptions

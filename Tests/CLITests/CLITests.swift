@@ -89,6 +89,26 @@ import Testing
     #expect(small.stdout.contains("[space]"))
   }
 
+  /// Every command reads ONNX directly; `convert` writes the graph format, which loads back.
+  @Test func readsAndConvertsONNX() throws {
+    let model = "Tests/Fixtures/onnx/resnet18.onnx"
+    let plan = try temporaryFile("resnet18-onnx.plan.json")
+    let o = try cosma("optimize", model, "--element-bytes", "1", "--scratchpad", "MR", "-o", plan)
+    #expect(o.status == 0, "\(o.stderr)")
+    let v = try cosma("verify", model, plan, "--element-bytes", "1")
+    #expect(v.status == 0, "\(v.stderr)")
+    let json = try temporaryFile("resnet18-onnx.json")
+    let c = try cosma("convert", model, "--element-bytes", "1", "-o", json)
+    #expect(c.status == 0, "\(c.stderr)")
+    #expect(c.stderr.contains("31 operators"))
+    let i = try cosma("inspect", json)
+    #expect(i.status == 0, "\(i.stderr)")
+    let broken = try temporaryFile("broken.onnx")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+    try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: broken))
+    expectCleanError(try cosma("inspect", broken), status: 2, mentioning: ["broken.onnx"])
+  }
+
   @Test func simulateWritesTraceAndPicture() throws {
     let planPath = try temporaryFile("resnet18.plan.json")
     let o = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "MR", "-o", planPath)
