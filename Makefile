@@ -35,6 +35,7 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(SWIFT) run embed-cosma
 
 clean:
 	rm -rf .build resnet50.plan.json

@@ -31,6 +31,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The library embedded as a compiler would: `swift run embed-cosma` (run by `make test`).
+    .executableTarget(name: "embed-cosma", dependencies: ["COSMA"], path: "Examples/EmbedCOSMA"),
     .testTarget(name: "AcceleratorSimTests", dependencies: ["AcceleratorSim"]),
     .testTarget(
       name: "COSMATests",

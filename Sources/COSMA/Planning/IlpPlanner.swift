@@ -30,7 +30,7 @@ public struct IlpOptions: Sendable {
 ///    a baseline. When it moves no non-compulsory byte it is optimal.
 /// 2. The residency ILP with the schedule fixed to the best baseline's order (and to the minimum-
 ///    peak order) improves the incumbent quickly: these models are small.
-/// 3. ``ResidencyFormulation`` with a free order is solved from that incumbent: schedule and
+/// 3. `ResidencyFormulation` with a free order is solved from that incumbent: schedule and
 ///    residency with "live bytes ≤ capacity", a relaxation of the joint problem, so its bound is
 ///    a lower bound on every plan.
 /// 4. The solution's intervals are placed by the exact allocator. If they fit, the plan reaches
