@@ -2,6 +2,7 @@
 #
 #   make run    installs CBC if missing, builds, and optimizes a bundled model
 #   make test   installs CBC if missing, and runs the test suite
+#   make bench  runs the full evaluation (README "Results"); make bench-quick a subset
 #
 # Long sweeps run with COSMA_LONG_TESTS=1 make test.
 
@@ -10,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test clean
+.PHONY: all deps build release run test bench bench-quick clean
 
 all: build
 
@@ -36,6 +37,17 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) run embed-cosma
+
+# The evaluation of README "Results": every model x MR/MH/MP x both weights modes, the four
+# baselines and the automatic planner (60 s each), two processes at a time; writes bench/.
+bench: release
+	.build/release/cosma bench Models --tiers MR,MH,MP --weights scratchpad,external \
+	  --planners auto --time-limit 60 --jobs 2 -o bench
+
+# A few minutes: four small models at MR and MH.
+bench-quick: release
+	.build/release/cosma bench Models/resnet18.json Models/squeezenet1_1.json Models/mobilenet_v2.json \
+	  Models/resnet50.json --tiers MR,MH --planners auto --time-limit 20 --jobs 2 -o bench-quick
 
 clean:
 	rm -rf .build resnet50.plan.json

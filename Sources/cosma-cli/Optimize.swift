@@ -24,8 +24,8 @@ struct Optimize: ParsableCommand {
   @OptionGroup var acceleratorOptions: AcceleratorOptions
   @OptionGroup var graphOptions: GraphOptions
 
-  @Option(help: ArgumentHelp("The planner to use.", valueName: "name"))
-  var planner: String = "ilp"
+  @Option(help: ArgumentHelp("The planner: auto (the joint ILP when the model is small enough, divide and conquer otherwise), ilp, divide-and-conquer, best-baseline, or one baseline.", valueName: "name"))
+  var planner: String = "auto"
 
   @Option(help: ArgumentHelp("Seconds the optimal planner may take; on the limit it returns its best verified plan with a bound.", valueName: "seconds"))
   var timeLimit: Double = 60

@@ -24,7 +24,7 @@
 /// optimal for the joint problem too.
 struct ResidencyFormulation {
   let problem: PlanningProblem
-  let windows: ScheduleWindows
+  private(set) var windows: ScheduleWindows
   /// Solutions to exclude (no-good cuts), each a set of `res` variables that were 1, given with
   /// their tensor and step so that they can be mapped to this model.
   var excluded: [[(TensorID, Step)]] = []
@@ -47,6 +47,11 @@ struct ResidencyFormulation {
     var g = 0
     for t in problem.graph.tensorIDs where problem.isPlanned(t) { g = gcd(g, problem.size(t)) }
     unit = max(g, 1)
+  }
+
+  init(problem: PlanningProblem, windows: ScheduleWindows) {
+    self.init(problem: problem)
+    self.windows = windows
   }
 
   var isScheduleFixed: Bool { windows.earliest == windows.latest }
@@ -164,6 +169,45 @@ struct ResidencyFormulation {
       if !vars.isEmpty {
         model.addLessOrEqual("noGood[\(k)]", vars.map { ($0, 1) }, Double(vars.count - 1))
       }
+    }
+  }
+
+  /// The integer variables of the free-order model, counted without building it: one per
+  /// operator and step of its window, one per tensor and step of its window.
+  static func integerEstimate(_ problem: PlanningProblem) -> Int {
+    let g = problem.graph
+    let w = ScheduleWindows(graph: g)
+    var count = g.operatorIDs.reduce(0) { $0 + w.window($1).count }
+    var lo = [Step](repeating: .max, count: g.tensors.count)
+    var hi = [Step](repeating: -1, count: g.tensors.count)
+    for o in g.operatorIDs {
+      for t in g.workingSet(of: o, weights: problem.weights) where problem.isPlanned(t) {
+        lo[t.rawValue] = min(lo[t.rawValue], w.earliest[o.rawValue])
+        hi[t.rawValue] = max(hi[t.rawValue], w.latest[o.rawValue])
+      }
+    }
+    for t in g.tensors.indices where hi[t] >= lo[t] { count += hi[t] - lo[t] + 1 }
+    return count
+  }
+
+  /// Fixes every residency and load variable outside the steps `window`, and the spill of every
+  /// tensor whose steps miss the window, to their `values`: the model then re-decides only
+  /// that window of a fixed-order plan (a large-neighbourhood move of divide and conquer). The
+  /// window's boundary conditions (what is resident, what was spilled) come from `values`.
+  mutating func fix(outside window: ClosedRange<Step>, to values: [Double]) {
+    for table in [res, load] {
+      for row in table {
+        for (s, v) in row where !window.contains(s) {
+          model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
+        }
+      }
+    }
+    for row in run where row.count == 1 {
+      for (_, v) in row { model.setBounds(v, lower: 1, upper: 1) }
+    }
+    for (t, sp) in spill.enumerated() {
+      guard let sp, let w = tensorWindow[t], !w.overlaps(window) else { continue }
+      model.setBounds(sp, lower: values[sp.rawValue], upper: values[sp.rawValue])
     }
   }
 

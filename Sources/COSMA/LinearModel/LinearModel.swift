@@ -156,3 +156,54 @@ public struct LinearModel: Sendable {
     d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
   }
 }
+
+extension LinearModel {
+  /// The model with every fixed variable (lower = upper) substituted out: its objective moves
+  /// to the offset, its row terms to the row bounds, and rows left empty disappear. Returns nil
+  /// when an emptied row is violated by the fixed values (the fixings are infeasible).
+  ///
+  /// `expand` maps a solution of the reduced model back to one of this model. CBC's
+  /// preprocessing of a model that is mostly fixed does not check its time limit, so large
+  /// neighbourhood moves hand CBC the reduced model instead.
+  public func removingFixedVariables() -> (model: LinearModel, expand: @Sendable ([Double]) -> [Double])? {
+    var reduced = LinearModel()
+    reduced.objectiveOffset = objectiveOffset
+    var newIndex = [Int](repeating: -1, count: variables.count)
+    var fixedValues = [Double](repeating: 0, count: variables.count)
+    for (i, v) in variables.enumerated() {
+      if v.lower == v.upper {
+        fixedValues[i] = v.lower
+        reduced.objectiveOffset += v.objective * v.lower
+      } else {
+        newIndex[i] = reduced.variables.count
+        reduced.variables.append(v)
+      }
+    }
+    let tolerance = 1e-7
+    for row in rows {
+      var shift = 0.0
+      var terms: [(VariableID, Double)] = []
+      for (v, c) in row.terms {
+        if newIndex[v.rawValue] < 0 {
+          shift += c * fixedValues[v.rawValue]
+        } else {
+          terms.append((VariableID(newIndex[v.rawValue]), c))
+        }
+      }
+      let lower = row.lower - shift
+      let upper = row.upper - shift
+      if terms.isEmpty {
+        if lower > tolerance || upper < -tolerance { return nil }
+        continue
+      }
+      reduced.rows.append(Row(name: row.name, terms: terms, lower: lower, upper: upper))
+    }
+    let map = newIndex
+    let base = fixedValues
+    return (reduced, { values in
+      var full = base
+      for (i, k) in map.enumerated() where k >= 0 { full[i] = values[k] }
+      return full
+    })
+  }
+}

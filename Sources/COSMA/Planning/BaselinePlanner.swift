@@ -60,13 +60,15 @@ public struct BestBaselinePlanner: Planner {
 public enum PlannerRegistry {
   /// Every planner name, in the order the CLI lists them.
   public static var names: [String] {
-    ["ilp", "best-baseline"] + BaselinePlanner.all.map(\.name)
+    ["auto", "ilp", "divide-and-conquer", "best-baseline"] + BaselinePlanner.all.map(\.name)
   }
 
   /// The planner with this name, or nil.
   public static func planner(named name: String, ilp: IlpOptions = IlpOptions()) -> (any Planner)? {
     switch name {
+    case "auto": return AutoPlanner(options: ilp)
     case "ilp": return IlpPlanner(options: ilp)
+    case "divide-and-conquer", "dc": return DivideAndConquerPlanner(options: ilp)
     case "best-baseline": return BestBaselinePlanner()
     default: return BaselinePlanner.all.first { $0.name == name }
     }

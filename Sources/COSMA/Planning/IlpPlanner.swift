@@ -53,6 +53,57 @@ public struct IlpPlanner: Planner {
   }
 }
 
+/// The automatic planner (the CLI's default): the joint ILP when the model is small enough for
+/// CBC, divide and conquer otherwise; both start from the best baseline and never return worse.
+/// The plan's method says which path ran and why.
+public struct AutoPlanner: Planner {
+  public var options: IlpOptions
+  public init(options: IlpOptions = IlpOptions()) { self.options = options }
+  public var name: String { "auto" }
+
+  public func makePlan(for problem: PlanningProblem) throws -> Plan {
+    var run = IlpRun(problem: problem, options: options, name: name)
+    try run.start()
+    if run.isProven { return run.finish() }
+    // The free-order model's size decides: it has one integer per operator and feasible step,
+    // and one per tensor and step of its window.
+    let size = ResidencyFormulation.integerEstimate(problem)
+    if size <= options.maxIntegerVariables {
+      run.path = "joint ILP: \(groupThousands(size)) integer variables"
+      run.improveWithFixedOrders()
+      if !run.isProven { run.solveFreeOrder() }
+    } else {
+      run.path = "divide and conquer: the joint ILP would have \(groupThousands(size)) integer variables (limit \(groupThousands(options.maxIntegerVariables)))"
+      run.say(run.path)
+      run.improveWithFixedOrders()
+      run.improveWithWindows()
+    }
+    return run.finish()
+  }
+}
+
+/// Divide and conquer: first the residency ILP with the order fixed to the best baseline's
+/// (small even for large graphs), then that order cut into overlapping windows of operators,
+/// each re-planned exactly — order and residency — by the residency ILP with everything outside
+/// it fixed (the tensors crossing its boundaries keep their state), offsets placed by the exact
+/// allocator for the whole plan, accepted only when the verifier passes it and it moves less.
+/// Windows sweep the order again, then wider, until the time limit or no window improves.
+public struct DivideAndConquerPlanner: Planner {
+  public var options: IlpOptions
+  /// Operators per window at first.
+  public var window: Int = 16
+  public init(options: IlpOptions = IlpOptions()) { self.options = options }
+  public var name: String { "divide-and-conquer" }
+
+  public func makePlan(for problem: PlanningProblem) throws -> Plan {
+    var run = IlpRun(problem: problem, options: options, name: name)
+    try run.start()
+    if !run.isProven { run.improveWithFixedOrders() }
+    if !run.isProven { run.improveWithWindows(width: window) }
+    return run.finish()
+  }
+}
+
 /// The state of one optimal-planner run.
 private struct IlpRun {
   let problem: PlanningProblem
@@ -64,6 +115,8 @@ private struct IlpRun {
   var solves = 0
   var lastSize = (0, 0)
   var note = ""
+  /// Which path the automatic planner took, and why.
+  var path = ""
 
   init(problem: PlanningProblem, options: IlpOptions, name: String) {
     self.problem = problem
@@ -199,6 +252,83 @@ private struct IlpRun {
     }
   }
 
+  /// Divide and conquer over the incumbent's order (see ``DivideAndConquerPlanner``).
+  mutating func improveWithWindows(width initial: Int = 16) {
+    let n = problem.graph.operators.count
+    var width = max(4, min(initial, n))
+    var windowsSolved = 0
+    var failures = 0
+    while remaining > 1.5 {
+      let before = best.traffic.nonCompulsoryBytes
+      if before == 0 { break }
+      var a = 0
+      while a < n && remaining > 1.5 {
+        let window = a...min(n - 1, a + width - 1)
+        a += max(1, width / 2)
+        guard Self.hasTraffic(best, in: window, problem: problem) else { continue }
+        let schedule = best.schedule
+        var f = ResidencyFormulation(
+          problem: problem, windows: ScheduleWindows(schedule: schedule, free: window, graph: problem.graph))
+        f.build()
+        guard let start = f.assignment(for: best) else {
+          failures += 1
+          continue
+        }
+        f.fix(outside: window, to: start)
+        guard let (reduced, expand) = f.model.removingFixedVariables() else {
+          failures += 1
+          continue
+        }
+        lastSize = (reduced.variables.count, reduced.rows.count)
+        // CBC may overrun a short limit by a second or two on these models: keep a margin.
+        guard remaining > 1.5 else { break }
+        var o = SolveOptions(timeLimit: min(remaining / 3, max(0.5, min(2, options.timeLimit / 30))))
+        o.mipStart = reduced.variables.indices.isEmpty ? nil : Self.restrict(start, to: f.model)
+        let result = CbcSolver().solve(reduced, options: o)
+        solves += 1
+        windowsSolved += 1
+        guard let reducedValues = result.values else { continue }
+        let values = expand(reducedValues)
+        let residency = f.decode(values)
+        if let events = problem.realize(residency, timeLimit: allocatorLimit) {
+          offer(events)
+        } else {
+          failures += 1
+        }
+      }
+      let after = best.traffic.nonCompulsoryBytes
+      say("windows of \(width) operators: \(groupThousands(after)) B (\(windowsSolved) windows solved, \(failures) not placed)")
+      if width >= n { break }
+      if after == before { width = min(n, width * 2) }
+    }
+    note = "divide and conquer: \(windowsSolved) windows of the order re-planned exactly"
+  }
+
+  /// The values of a full assignment at the variables that are not fixed, in order.
+  static func restrict(_ values: [Double], to model: LinearModel) -> [Double] {
+    model.variables.indices.filter { model.variables[$0].lower != model.variables[$0].upper }.map { values[$0] }
+  }
+
+  /// Whether the plan moves non-compulsory bytes within the steps of `window` or next to them.
+  static func hasTraffic(_ plan: Plan, in window: ClosedRange<Step>, problem: PlanningProblem) -> Bool {
+    var step = 0
+    var loaded = Set<TensorID>()
+    var produced = Set<TensorID>()
+    for e in plan.events {
+      switch e {
+      case .run(let o):
+        for t in problem.graph[o].outputs { produced.insert(t) }
+        step += 1
+      case .load(let t, _):
+        if !loaded.insert(t).inserted || produced.contains(t), window.contains(step) { return true }
+      case .store(let t):
+        if problem.graph[t].kind != .output, window.contains(max(0, step - 1)) { return true }
+      default: break
+      }
+    }
+    return false
+  }
+
   func describe(_ t: Termination) -> String {
     switch t {
     case .optimal: return "optimal"
@@ -216,6 +346,7 @@ private struct IlpRun {
       method: name, status: proven ? .optimal : .feasible, objectiveBytes: value,
       boundBytes: proven ? value : bound, seconds: clock.seconds)
     if best.planner.method != name { info.method = "\(name) (kept \(best.planner.method))" }
+    if !path.isEmpty { info.method += "; \(path)" }
     if solves > 0 || lastSize.0 > 0 {
       info.modelVariables = lastSize.0
       info.modelRows = lastSize.1

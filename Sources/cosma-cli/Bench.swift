@@ -1,0 +1,242 @@
+import ArgumentParser
+import COSMA
+import Foundation
+
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the evaluation: every model × tier × weights mode × planner, verified and simulated.",
+    discussion: """
+      Each model × tier × weights instance runs as its own `cosma compare` process (CBC cannot \
+      solve concurrently in one process), up to --jobs at a time, with a progress line on stderr. \
+      Writes bench.json, bench.csv, bench.md (the table and the per-planner summary) and two \
+      figures, traffic.svg (non-compulsory bytes per model, log scale) and solve-time.svg.
+
+      Examples:
+        cosma bench Models --tiers MR,MH,MP --jobs 2 -o bench
+        cosma bench Models/resnet18.json Models/squeezenet1_1.json --tiers MR --time-limit 10
+      """)
+
+  @Argument(help: ArgumentHelp("Model files or folders of them (default: Models).", valueName: "models"))
+  var inputs: [String] = ["Models"]
+
+  @Option(help: ArgumentHelp("Budget tiers, comma-separated.", valueName: "list"))
+  var tiers: String = "MR,MH,MP"
+
+  @Option(help: ArgumentHelp("Weights modes, comma-separated.", valueName: "list"))
+  var weights: String = "scratchpad,external"
+
+  @Option(help: ArgumentHelp("Planners besides the four baselines, comma-separated.", valueName: "list"))
+  var planners: String = "auto"
+
+  @Option(help: ArgumentHelp("Seconds each optimizing planner may take per instance.", valueName: "seconds"))
+  var timeLimit: Double = 60
+
+  @Option(help: ArgumentHelp("Instances solved at once, each in its own process.", valueName: "n"))
+  var jobs: Int = 1
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Folder for the results.", valueName: "dir"))
+  var output: String = "bench"
+
+  @Option(help: ArgumentHelp("Models to leave out, comma-separated names.", valueName: "list"))
+  var exclude: String = ""
+
+  func validate() throws {
+    if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+  }
+
+  func modelFiles() throws -> [String] {
+    var files: [String] = []
+    let skip = Set(exclude.split(separator: ",").map(String.init))
+    for input in inputs {
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
+        throw InputError(file: input, element: "file", rule: "does not exist")
+      }
+      if isDir.boolValue {
+        let names = try FileManager.default.contentsOfDirectory(atPath: input).sorted()
+        files += names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".onnx") }.map { "\(input)/\($0)" }
+      } else {
+        files.append(input)
+      }
+    }
+    return files.filter { !skip.contains(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent) }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let files = try modelFiles()
+      var tasks: [[String]] = []
+      for f in files {
+        for t in tiers.split(separator: ",") {
+          for w in weights.split(separator: ",") {
+            tasks.append(["compare", f, "--tiers", String(t), "--weights", String(w), "--planners", planners,
+                          "--time-limit", "\(timeLimit)", "--json"])
+          }
+        }
+      }
+      let started = Date()
+      let rows = try runAll(tasks, started: started)
+      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      try writeText(try render(rows, as: .json), to: "\(output)/bench.json")
+      try writeText(try render(rows, as: .csv), to: "\(output)/bench.csv")
+      let seconds = Date().timeIntervalSince(started)
+      try writeText(report(rows, seconds: seconds), to: "\(output)/bench.md")
+      try writeText(trafficFigure(rows), to: "\(output)/traffic.svg")
+      try writeText(timeFigure(rows), to: "\(output)/solve-time.svg")
+      note("")
+      note(summary(rows))
+      note("written to       \(output)/bench.{json,csv,md}, traffic.svg, solve-time.svg (\(formatSeconds(seconds)))")
+    }
+  }
+
+  /// Runs the `compare` processes, `jobs` at a time.
+  func runAll(_ tasks: [[String]], started: Date) throws -> [EvaluationRow] {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+    var results = [[EvaluationRow]?](repeating: nil, count: tasks.count)
+    var running: [(Int, Process, Pipe, Pipe)] = []
+    var next = 0
+    var done = 0
+    func progress() {
+      let elapsed = Date().timeIntervalSince(started)
+      let eta = done > 0 ? elapsed / Double(done) * Double(tasks.count - done) : 0
+      let width = 30
+      let filled = tasks.isEmpty ? width : width * done / tasks.count
+      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      FileHandle.standardError.write(Data(String(format: "\r[%@] %d/%d  %.0f s elapsed, ~%.0f s left ", bar, done, tasks.count, elapsed, eta).utf8))
+    }
+    progress()
+    while done < tasks.count {
+      while running.count < jobs && next < tasks.count {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = tasks[next]
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        running.append((next, p, out, err))
+        next += 1
+      }
+      // Read each finished process's output (small: one JSON table).
+      var stillRunning: [(Int, Process, Pipe, Pipe)] = []
+      for (k, p, out, err) in running {
+        if p.isRunning {
+          stillRunning.append((k, p, out, err))
+          continue
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard p.terminationStatus == 0, let rows = try? JSONDecoder().decode([EvaluationRow].self, from: data) else {
+          FileHandle.standardError.write(Data("\n".utf8))
+          throw InputError(
+            file: tasks[k][1], element: tasks[k].joined(separator: " "),
+            rule: "failed (exit \(p.terminationStatus)): \(message.split(separator: "\n").last ?? "")")
+        }
+        results[k] = rows
+        done += 1
+        progress()
+      }
+      running = stillRunning
+      if done < tasks.count { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    FileHandle.standardError.write(Data("\n".utf8))
+    return results.flatMap { $0! }
+  }
+
+  /// Per planner: average reduction versus the best baseline, instances proven optimal, median
+  /// and maximum solve time.
+  func summary(_ rows: [EvaluationRow]) -> String {
+    var out = "| planner | instances | average reduction vs best baseline (where it moves bytes) | at MR | proven optimal | median s | max s |\n"
+    out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    var names: [String] = []
+    for r in rows where !names.contains(r.planner) { names.append(r.planner) }
+    for name in names {
+      let mine = rows.filter { $0.planner == name }
+      let reductions = mine.compactMap(\.reduction)
+      let atMR = mine.filter { $0.tier == "MR" }.compactMap(\.reduction)
+      let times = mine.map(\.seconds).sorted()
+      func avg(_ xs: [Double]) -> String { xs.isEmpty ? "–" : String(format: "%.1f%% (%d)", xs.reduce(0, +) / Double(xs.count), xs.count) }
+      out += "| \(name) | \(mine.count) | \(avg(reductions)) | \(avg(atMR)) | \(mine.filter(\.proven).count) | "
+      out += String(format: "%.3f | %.2f |\n", times.isEmpty ? 0 : times[times.count / 2], times.last ?? 0)
+    }
+    return out
+  }
+
+  func report(_ rows: [EvaluationRow], seconds: Double) -> String {
+    var out = "# COSMA benchmark\n\n"
+    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers) --weights \(weights) --planners \(planners) --time-limit \(timeLimit) --jobs \(jobs)`"
+    if !exclude.isEmpty { out += " `--exclude \(exclude)`" }
+    out += "\n\n\(rows.count) rows, every plan verified and simulated; \(String(format: "%.0f", seconds)) s in all.\n\n"
+    out += "## Summary\n\n" + summary(rows) + "\n"
+    out += "Reduction: of non-compulsory traffic versus the best of the four baselines on the same instance, "
+    out += "averaged over the instances where that baseline moves any byte (their number in brackets).\n\n"
+    out += "## Every instance\n\n" + markdownTable(rows)
+    return out
+  }
+
+  /// Non-compulsory bytes per model at each tier and weights mode, one bar per planner, log scale.
+  func trafficFigure(_ rows: [EvaluationRow]) -> String {
+    var groups: [String] = []
+    for r in rows where !groups.contains("\(r.model) \(r.tier) \(r.weights)") { groups.append("\(r.model) \(r.tier) \(r.weights)") }
+    var planners: [String] = []
+    for r in rows where !planners.contains(r.planner) { planners.append(r.planner) }
+    let values = rows.map { max(1, $0.nonCompulsoryBytes) }
+    let top = log10(Double(values.max() ?? 10)).rounded(.up)
+    return barChart(
+      title: "Non-compulsory traffic (bytes, log scale; 0 drawn as 1)", groups: groups, series: planners,
+      value: { g, p in rows.first { "\($0.model) \($0.tier) \($0.weights)" == g && $0.planner == p }.map { Double(max(1, $0.nonCompulsoryBytes)) } },
+      logTop: max(1, top))
+  }
+
+  func timeFigure(_ rows: [EvaluationRow]) -> String {
+    let optimizing = rows.filter { !BaselinePlanner.all.map(\.name).contains($0.planner) }
+    var groups: [String] = []
+    for r in optimizing where !groups.contains("\(r.model) \(r.tier) \(r.weights)") { groups.append("\(r.model) \(r.tier) \(r.weights)") }
+    var planners: [String] = []
+    for r in optimizing where !planners.contains(r.planner) { planners.append(r.planner) }
+    return barChart(
+      title: "Solve time (milliseconds, log scale)", groups: groups, series: planners,
+      value: { g, p in optimizing.first { "\($0.model) \($0.tier) \($0.weights)" == g && $0.planner == p }.map { max(1, $0.seconds * 1000) } },
+      logTop: max(1, log10(max(1, (optimizing.map(\.seconds).max() ?? 1) * 1000)).rounded(.up)))
+  }
+}
+
+/// A horizontal grouped bar chart with a log₁₀ axis from 1 to 10^logTop.
+func barChart(title: String, groups: [String], series: [String], value: (String, String) -> Double?, logTop: Double) -> String {
+  let colors = ["#8c8c8c", "#b5b5b5", "#6b8fb3", "#9cb8d6", "#d9534f", "#f0ad4e", "#5cb85c", "#7a5195"]
+  let bar = 7.0
+  let groupHeight = bar * Double(series.count) + 6
+  let left = 250.0
+  let plot = 560.0
+  let top = 50.0
+  let height = top + groupHeight * Double(groups.count) + 40
+  func x(_ v: Double) -> Double { left + plot * min(1, max(0, log10(max(1, v)) / logTop)) }
+  var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + plot + 30))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"10\">\n"
+  svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+  svg += "<text x=\"10\" y=\"18\" font-size=\"13\">\(xmlEscape(title))</text>\n"
+  for (k, s) in series.enumerated() {
+    svg += "<rect x=\"\(10 + 130 * k)\" y=\"28\" width=\"10\" height=\"10\" fill=\"\(colors[k % colors.count])\"/>"
+    svg += "<text x=\"\(24 + 130 * k)\" y=\"37\">\(xmlEscape(s))</text>\n"
+  }
+  for d in 0...Int(logTop) {
+    let gx = x(pow(10, Double(d)))
+    svg += "<line x1=\"\(gx)\" y1=\"\(top)\" x2=\"\(gx)\" y2=\"\(height - 30)\" stroke=\"#ddd\"/>"
+    svg += "<text x=\"\(gx)\" y=\"\(height - 18)\" text-anchor=\"middle\">1e\(d)</text>\n"
+  }
+  for (gi, g) in groups.enumerated() {
+    let y0 = top + groupHeight * Double(gi)
+    svg += "<text x=\"\(left - 6)\" y=\"\(y0 + groupHeight / 2 + 3)\" text-anchor=\"end\">\(xmlEscape(g))</text>\n"
+    for (si, s) in series.enumerated() {
+      guard let v = value(g, s) else { continue }
+      svg += "<rect x=\"\(left)\" y=\"\(y0 + bar * Double(si))\" width=\"\(max(0.5, x(v) - left))\" height=\"\(bar - 1)\" fill=\"\(colors[si % colors.count])\"><title>\(xmlEscape(s)): \(Int(v))</title></rect>\n"
+    }
+  }
+  svg += "</svg>\n"
+  return svg
+}
+
+func xmlEscape(_ s: String) -> String {
+  s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+}

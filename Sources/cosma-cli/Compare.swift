@@ -1,0 +1,198 @@
+import ArgumentParser
+import COSMA
+import Foundation
+
+/// One planner's verified result on one model, tier and weights mode.
+struct EvaluationRow: Codable {
+  var model: String
+  var tier: String
+  var weights: String
+  var budgetBytes: Int
+  var planner: String
+  var method: String
+  var status: String
+  var nonCompulsoryBytes: Int
+  var boundBytes: Int?
+  var seconds: Double
+  var cycles: Int?
+  var verified: Bool
+  var variables: Int?
+  var rows: Int?
+  /// Non-compulsory bytes of the best of the four baselines on the same instance.
+  var bestBaselineBytes: Int = 0
+
+  /// Reduction of non-compulsory traffic versus the best baseline, in percent (nil when the
+  /// baseline moves nothing).
+  var reduction: Double? {
+    bestBaselineBytes > 0 ? 100 * Double(bestBaselineBytes - nonCompulsoryBytes) / Double(bestBaselineBytes) : nil
+  }
+  var gap: Double? {
+    guard let b = boundBytes else { return nil }
+    return nonCompulsoryBytes == 0 ? 0 : Double(nonCompulsoryBytes - b) / Double(nonCompulsoryBytes)
+  }
+  var proven: Bool { status == PlanStatus.optimal.rawValue }
+}
+
+/// Plans one instance with each planner; every plan is verified (by `plan(_:with:)`) and
+/// simulated.
+func evaluate(graph: Graph, model: String, tier: String, weights: WeightsPlacement, planners: [String], timeLimit: Double)
+  throws -> [EvaluationRow]
+{
+  var accelerator = Accelerator(weights: weights)
+  accelerator.scratchpad = ScratchpadSize(parsing: tier)!
+  let problem = try PlanningProblem(graph: graph, accelerator: accelerator)
+  var rows: [EvaluationRow] = []
+  for name in planners {
+    let planner = PlannerRegistry.planner(named: name, ilp: IlpOptions(timeLimit: timeLimit))!
+    let started = Date()
+    let result = try plan(problem, with: planner)
+    let seconds = Date().timeIntervalSince(started)
+    let p = result.plan
+    let cycles = try? p.simulate(graph: graph).totalCycles
+    rows.append(
+      EvaluationRow(
+        model: model, tier: tier, weights: weights.rawValue, budgetBytes: problem.capacity, planner: name,
+        method: p.planner.method, status: p.planner.status.rawValue, nonCompulsoryBytes: p.traffic.nonCompulsoryBytes,
+        boundBytes: p.planner.boundBytes, seconds: seconds, cycles: cycles, verified: true,
+        variables: p.planner.modelVariables, rows: p.planner.modelRows))
+  }
+  let baselines = rows.filter { BaselinePlanner.all.map(\.name).contains($0.planner) }.map(\.nonCompulsoryBytes)
+  let best = try baselines.min() ?? plan(problem, with: BestBaselinePlanner()).plan.traffic.nonCompulsoryBytes
+  for k in rows.indices { rows[k].bestBaselineBytes = best }
+  return rows
+}
+
+/// The output formats of `compare` and `bench`.
+enum TableFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, csv, markdown
+}
+
+let csvHeader =
+  "model,tier,weights,budget_bytes,planner,status,non_compulsory_bytes,bound_bytes,best_baseline_bytes,reduction_percent,gap_percent,seconds,cycles,verified,variables,rows"
+
+func csvLine(_ r: EvaluationRow) -> String {
+  func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
+  return [
+    r.model, r.tier, r.weights, "\(r.budgetBytes)", r.planner, r.status, "\(r.nonCompulsoryBytes)", opt(r.boundBytes),
+    "\(r.bestBaselineBytes)", opt(r.reduction.map { String(format: "%.1f", $0) }),
+    opt(r.gap.map { String(format: "%.1f", $0 * 100) }), String(format: "%.3f", r.seconds), opt(r.cycles),
+    "\(r.verified)", opt(r.variables), opt(r.rows),
+  ].joined(separator: ",")
+}
+
+func markdownTable(_ rows: [EvaluationRow]) -> String {
+  var out = "| model | tier | weights | budget B | planner | non-compulsory B | reduction vs best baseline | bound B | gap | status | s | cycles |\n"
+  out += "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n"
+  for r in rows {
+    out += "| \(r.model) | \(r.tier) | \(r.weights) | \(groupThousands(r.budgetBytes)) | \(r.planner) | "
+    out += "\(groupThousands(r.nonCompulsoryBytes)) | \(r.reduction.map { String(format: "%.1f%%", $0) } ?? "–") | "
+    out += "\(r.boundBytes.map(groupThousands) ?? "–") | \(r.gap.map { String(format: "%.1f%%", $0 * 100) } ?? "–") | "
+    out += "\(r.status) | \(String(format: "%.2f", r.seconds)) | \(r.cycles.map(groupThousands) ?? "–") |\n"
+  }
+  return out
+}
+
+func textTable(_ rows: [EvaluationRow]) -> String {
+  let header = ["model", "tier", "weights", "planner", "non-compulsory B", "vs best", "bound B", "gap", "seconds", "cycles"]
+  let cells = rows.map { r in
+    [r.model, r.tier, r.weights, r.planner, groupThousands(r.nonCompulsoryBytes),
+     r.reduction.map { String(format: "%.1f%%", $0) } ?? "–", r.boundBytes.map(groupThousands) ?? "–",
+     r.gap.map { String(format: "%.1f%%", $0 * 100) } ?? "–", String(format: "%.2f", r.seconds), r.cycles.map(groupThousands) ?? "–"]
+  }
+  let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max()! }
+  func line(_ row: [String]) -> String {
+    row.enumerated().map { c, v in
+      let pad = String(repeating: " ", count: widths[c] - v.count)
+      return c < 4 ? v + pad : pad + v  // names left, numbers right
+    }.joined(separator: "  ") + "\n"
+  }
+  return ([header] + cells).map(line).joined()
+}
+
+func jsonText(_ rows: [EvaluationRow]) throws -> String {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
+}
+
+func render(_ rows: [EvaluationRow], as format: TableFormat) throws -> String {
+  switch format {
+  case .text: return textTable(rows)
+  case .json: return try jsonText(rows)
+  case .csv: return ([csvHeader] + rows.map(csvLine)).joined(separator: "\n") + "\n"
+  case .markdown: return markdownTable(rows)
+  }
+}
+
+struct Compare: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run the baselines and COSMA's planners side by side on one graph.",
+    discussion: """
+      For each budget tier and weights mode, runs every planner, verifies and simulates each \
+      plan, and prints one table: non-compulsory bytes, reduction versus the best of the four \
+      baselines, the proven bound and gap, seconds and simulated cycles.
+
+      Examples:
+        cosma compare Models/resnet50.json
+        cosma compare Models/nasnetalarge.json --tiers MR,MH --planners auto --markdown
+      """)
+
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
+  var graphPath: String
+
+  @OptionGroup var graphOptions: GraphOptions
+
+  @Option(help: ArgumentHelp("Budget tiers or sizes, comma-separated.", valueName: "list"))
+  var tiers: String = "MR"
+
+  @Option(help: ArgumentHelp("Weights modes, comma-separated: scratchpad, external.", valueName: "list"))
+  var weights: String = "scratchpad,external"
+
+  @Option(help: ArgumentHelp("Planners, comma-separated (the four baselines are always run).", valueName: "list"))
+  var planners: String = "auto"
+
+  @Option(help: ArgumentHelp("Seconds each optimizing planner may take.", valueName: "seconds"))
+  var timeLimit: Double = 60
+
+  @Option(help: ArgumentHelp("Output format: text, json, csv, markdown.", valueName: "format"))
+  var format: TableFormat = .text
+
+  @Flag(help: "Same as --format json.") var json = false
+  @Flag(help: "Same as --format csv.") var csv = false
+  @Flag(help: "Same as --format markdown.") var markdown = false
+
+  func validate() throws {
+    for t in tiers.split(separator: ",") where ScratchpadSize(parsing: String(t)) == nil {
+      throw ValidationError("--tiers: '\(t)' is not a size or a budget tier (MR, MH, MP)")
+    }
+    for w in weights.split(separator: ",") where WeightsPlacement(rawValue: String(w)) == nil {
+      throw ValidationError("--weights: '\(w)' is not scratchpad or external")
+    }
+    for p in planners.split(separator: ",") where PlannerRegistry.planner(named: String(p)) == nil {
+      throw ValidationError("--planners: unknown planner '\(p)'; choose from \(PlannerRegistry.names.joined(separator: ", "))")
+    }
+    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+  }
+
+  var chosenFormat: TableFormat { json ? .json : csv ? .csv : markdown ? .markdown : format }
+
+  /// The baselines first, then the requested planners.
+  var plannerList: [String] {
+    var list = BaselinePlanner.all.map(\.name)
+    for p in planners.split(separator: ",").map(String.init) where !list.contains(p) { list.append(p) }
+    return list
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try loadGraph(graphPath, graphOptions)
+      var rows: [EvaluationRow] = []
+      for t in tiers.split(separator: ",").map(String.init) {
+        for w in weights.split(separator: ",").compactMap({ WeightsPlacement(rawValue: String($0)) }) {
+          rows += try evaluate(graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit)
+        }
+      }
+      print(try render(rows, as: chosenFormat), terminator: "")
+    }
+  }
+}
