@@ -39,10 +39,10 @@ test: deps
 	$(SWIFT) run embed-cosma
 
 # The evaluation of README "Results": every model x MR/MH/MP x both weights modes, the four
-# baselines and the automatic planner (60 s each), two processes at a time; writes bench/.
+# baselines and the automatic planner (30 s each), two processes at a time; writes bench/.
 bench: release
 	.build/release/cosma bench Models --tiers MR,MH,MP --weights scratchpad,external \
-	  --planners auto --time-limit 60 --jobs 2 -o bench
+	  --planners auto --time-limit 30 --jobs 2 -o bench
 
 # A few minutes: four small models at MR and MH.
 bench-quick: release

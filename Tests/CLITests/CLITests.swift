@@ -109,6 +109,28 @@ import Testing
     expectCleanError(try cosma("inspect", broken), status: 2, mentioning: ["broken.onnx"])
   }
 
+  /// `compare` prints one verified row per planner; `bench` runs compare processes and writes
+  /// its files.
+  @Test func compareAndBench() throws {
+    let c = try cosma("compare", "Models/resnet18.json", "--tiers", "MR", "--weights", "scratchpad", "--json")
+    #expect(c.status == 0, "\(c.stderr)")
+    let rows = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [[String: Any]]
+    #expect(rows?.count == 5)
+    #expect(rows?.allSatisfy { $0["verified"] as? Bool == true } == true)
+    let auto = rows?.first { $0["planner"] as? String == "auto" }
+    #expect(auto?["status"] as? String == "optimal")
+    let dir = try temporaryFile("bench")
+    let b = try cosma("bench", "Models/squeezenet1_1.json", "Models/resnet18.json", "--tiers", "MR", "--jobs", "2",
+                      "--time-limit", "10", "-o", dir)
+    #expect(b.status == 0, "\(b.stderr)")
+    let md = try String(contentsOfFile: dir + "/bench.md", encoding: .utf8)
+    #expect(md.contains("## Summary") && md.contains("squeezenet1_1") && md.contains("resnet18"))
+    let csv = try String(contentsOfFile: dir + "/bench.csv", encoding: .utf8)
+    #expect(csv.split(separator: "\n").count == 1 + 2 * 2 * 5)
+    #expect(try String(contentsOfFile: dir + "/traffic.svg", encoding: .utf8).hasPrefix("<svg"))
+    expectCleanError(try cosma("compare", "Models/resnet18.json", "--planners", "magic"), status: 64, mentioning: ["magic"])
+  }
+
   @Test func simulateWritesTraceAndPicture() throws {
     let planPath = try temporaryFile("resnet18.plan.json")
     let o = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "MR", "-o", planPath)

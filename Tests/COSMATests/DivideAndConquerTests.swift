@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import COSMA
+
+/// Divide and conquer, the automatic planner, and the pieces they stand on.
+@Suite struct DivideAndConquerTests {
+  @Test func removingFixedVariablesKeepsTheModel() throws {
+    var m = LinearModel()
+    let x = m.addBinary("x", objective: 3)
+    let y = m.addBinary("y", objective: 5)
+    let z = m.addVariable("z", lower: 0, upper: 4, objective: 1)
+    m.addLessOrEqual("r1", [(x, 1), (y, 1), (z, 1)], 4)
+    m.addGreaterOrEqual("r2", [(y, 2)], 1)
+    m.setBounds(y, lower: 1, upper: 1)
+    let (reduced, expand) = try #require(m.removingFixedVariables())
+    #expect(reduced.variables.map(\.name) == ["x", "z"])
+    #expect(reduced.rows.map(\.name) == ["r1"])  // r2 only held y
+    #expect(reduced.rows[0].upper == 3)
+    #expect(reduced.objectiveOffset == 5)
+    #expect(expand([1, 2]) == [1, 1, 2])
+    // A fixing that breaks an emptied row is reported.
+    m.setBounds(y, lower: 0, upper: 0)
+    #expect(m.removingFixedVariables() == nil)
+  }
+
+  /// Windows of a partly free schedule: operators outside stay put; inside, every operator's
+  /// window holds its current step and respects the window's own dependencies.
+  @Test func partlyFreeWindowsHoldTheScheduleAndTheDependencies() throws {
+    let graph = try Fixtures.model("squeezenet1_1")
+    let schedule = Array(graph.operatorIDs)
+    let free = 10...25
+    let w = ScheduleWindows(schedule: schedule, free: free, graph: graph)
+    for (s, o) in schedule.enumerated() {
+      #expect(w.window(o).contains(s))
+      if !free.contains(s) { #expect(w.window(o) == s...s) }
+      for p in graph.predecessors[o.rawValue] where free.contains(s) {
+        #expect(w.earliest[o.rawValue] > w.earliest[p.rawValue] || !free.contains(schedule.firstIndex(of: p)!))
+      }
+    }
+    #expect(free.contains { s in w.window(schedule[s]).count > 1 }, "something may move")
+  }
+
+  /// On the NAS graphs, with short limits, divide and conquer returns a verified plan (plan()
+  /// verifies) no worse than the best baseline, and says what it did.
+  @Test(arguments: ["nasnetalarge", "pnasnet5large", "randwire_ws_small"])
+  func divideAndConquerNeverLosesToTheBaselines(model: String) throws {
+    let graph = try Fixtures.model(model)
+    for weights in WeightsPlacement.allCases {
+      let problem = try PlanningProblem(graph: graph, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
+      let baseline = try plan(problem, with: BestBaselinePlanner()).plan.traffic.nonCompulsoryBytes
+      let dc = try plan(problem, with: DivideAndConquerPlanner(options: IlpOptions(timeLimit: 8))).plan
+      #expect(dc.traffic.nonCompulsoryBytes <= baseline, "\(model) \(weights)")
+      #expect(dc.planner.seconds < 20, "\(model) \(weights): \(dc.planner.seconds) s for an 8 s limit")
+    }
+  }
+
+  @Test func autoPicksThePathBySize() throws {
+    let small = try PlanningProblem(graph: Fixtures.model("resnet50"), accelerator: Accelerator(scratchpad: .budget(.mr)))
+    let a = try plan(small, with: AutoPlanner(options: IlpOptions(timeLimit: 20))).plan
+    #expect(a.planner.method.contains("joint ILP"), "\(a.planner.method)")
+    #expect(a.planner.status == .optimal)
+    let large = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr)))
+    let b = try plan(large, with: AutoPlanner(options: IlpOptions(timeLimit: 5))).plan
+    #expect(b.planner.method.contains("divide and conquer"), "\(b.planner.method)")
+  }
+}
