@@ -288,13 +288,15 @@ private struct IlpRun {
         let result = CbcSolver().solve(reduced, options: o)
         solves += 1
         windowsSolved += 1
-        guard let reducedValues = result.values else { continue }
-        let values = expand(reducedValues)
-        let residency = f.decode(values)
-        if let events = problem.realize(residency, timeLimit: allocatorLimit) {
-          offer(events)
-        } else {
-          failures += 1
+        // Only a window solution that moves fewer bytes is worth placing.
+        guard let reducedValues = result.values, let objective = result.objective,
+          objective < Double(best.traffic.nonCompulsoryBytes) - 0.5
+        else { continue }
+        let residency = f.decode(expand(reducedValues))
+        let before = best.traffic.nonCompulsoryBytes
+        if let events = problem.realize(residency, keepingOffsetsOf: best) { offer(events) }
+        if best.traffic.nonCompulsoryBytes == before {
+          if let events = problem.realize(residency, timeLimit: allocatorLimit) { offer(events) } else { failures += 1 }
         }
       }
       let after = best.traffic.nonCompulsoryBytes

@@ -79,6 +79,62 @@ extension PlanningProblem {
     return emitEvents(residency, offsets: offsets)
   }
 
+  /// Places a residency's intervals next to an incumbent plan's: every interval the incumbent
+  /// held at one offset over all of its steps keeps that offset (those never overlap each
+  /// other), and the others go first-fit, largest first, into the gaps. nil when one does not
+  /// fit. Divide and conquer changes a window of a large plan; this keeps the rest in place
+  /// where re-placing thousands of intervals from scratch would fail or take too long.
+  func realize(_ residency: Residency, keepingOffsetsOf incumbent: Plan) -> [PlanEvent]? {
+    var at = [[Step: ByteCount]](repeating: [:], count: graph.tensors.count)
+    var resident: [TensorID: ByteCount] = [:]
+    var step = 0
+    for e in incumbent.events {
+      switch e {
+      case .load(let t, let o), .alloc(let t, let o): resident[t] = o
+      case .free(let t): resident[t] = nil
+      case .run:
+        for (t, o) in resident { at[t.rawValue][step] = o }
+        step += 1
+      case .store: break
+      }
+    }
+    let intervals = residency.intervals
+    var offsets = [ByteCount?](repeating: nil, count: intervals.count)
+    for (i, r) in intervals.enumerated() {
+      let m = at[r.tensor.rawValue]
+      guard let o = m[r.first], (r.first...r.last).allSatisfy({ m[$0] == o }) else { continue }
+      offsets[i] = o
+    }
+    var byStep = [[Int]](repeating: [], count: residency.schedule.count)
+    for (i, r) in intervals.enumerated() where offsets[i] != nil {
+      for s in r.first...r.last { byStep[s].append(i) }
+    }
+    let pending = intervals.indices.filter { offsets[$0] == nil }.sorted {
+      (size(intervals[$0].tensor), -$0) > (size(intervals[$1].tensor), -$1)
+    }
+    for i in pending {
+      let r = intervals[i]
+      let need = size(r.tensor)
+      var seen = Set<Int>()
+      var taken: [(ByteCount, ByteCount)] = []
+      for s in r.first...r.last {
+        for j in byStep[s] where seen.insert(j).inserted {
+          taken.append((offsets[j]!, offsets[j]! + size(intervals[j].tensor)))
+        }
+      }
+      taken.sort { $0.0 < $1.0 }
+      var cursor = 0
+      for (lo, hi) in taken {
+        if lo - cursor >= need { break }
+        cursor = max(cursor, hi)
+      }
+      guard cursor + need <= capacity else { return nil }
+      offsets[i] = cursor
+      for s in r.first...r.last { byStep[s].append(i) }
+    }
+    return emitEvents(residency, offsets: offsets.map { $0! })
+  }
+
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
   func allocate(_ residency: Residency, nodeLimit: Int = 200_000, timeLimit: Duration? = .seconds(2)) -> AllocationOutcome {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
