@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
 
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    try validateSweep(tiers: tiers, weights: weights, planners: planners, timeLimit: timeLimit)
   }
 
   func modelFiles() throws -> [String] {

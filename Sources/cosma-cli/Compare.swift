@@ -124,6 +124,20 @@ func render(_ rows: [EvaluationRow], as format: TableFormat) throws -> String {
   }
 }
 
+/// Checks the lists `compare` and `bench` take.
+func validateSweep(tiers: String, weights: String, planners: String, timeLimit: Double) throws {
+  for t in tiers.split(separator: ",") where ScratchpadSize(parsing: String(t)) == nil {
+    throw ValidationError("--tiers: '\(t)' is not a size or a budget tier (MR, MH, MP)")
+  }
+  for w in weights.split(separator: ",") where WeightsPlacement(rawValue: String(w)) == nil {
+    throw ValidationError("--weights: '\(w)' is not scratchpad or external")
+  }
+  for p in planners.split(separator: ",") where PlannerRegistry.planner(named: String(p)) == nil {
+    throw ValidationError("--planners: unknown planner '\(p)'; choose from \(PlannerRegistry.names.joined(separator: ", "))")
+  }
+  if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+}
+
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the baselines and COSMA's planners side by side on one graph.",
@@ -162,16 +176,7 @@ struct Compare: ParsableCommand {
   @Flag(help: "Same as --format markdown.") var markdown = false
 
   func validate() throws {
-    for t in tiers.split(separator: ",") where ScratchpadSize(parsing: String(t)) == nil {
-      throw ValidationError("--tiers: '\(t)' is not a size or a budget tier (MR, MH, MP)")
-    }
-    for w in weights.split(separator: ",") where WeightsPlacement(rawValue: String(w)) == nil {
-      throw ValidationError("--weights: '\(w)' is not scratchpad or external")
-    }
-    for p in planners.split(separator: ",") where PlannerRegistry.planner(named: String(p)) == nil {
-      throw ValidationError("--planners: unknown planner '\(p)'; choose from \(PlannerRegistry.names.joined(separator: ", "))")
-    }
-    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    try validateSweep(tiers: tiers, weights: weights, planners: planners, timeLimit: timeLimit)
   }
 
   var chosenFormat: TableFormat { json ? .json : csv ? .csv : markdown ? .markdown : format }
