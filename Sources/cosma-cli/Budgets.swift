@@ -6,8 +6,9 @@ struct Budgets: ParsableCommand {
     abstract: "Print the budget tiers M_R, M_H and M_P of a graph.",
     discussion: """
       M_R is the smallest scratchpad any plan can use; M_P the minimum peak of live bytes over \
-      schedules with no spills; M_H halfway between. M_P is reported as exact when it is proven, \
-      otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
+      schedules with no spills; M_H halfway between. M_P comes from a memory-aware list scheduler, \
+      then from a minimum-peak ILP on CBC (--time-limit), and is reported as exact when it is \
+      proven, otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
       line, in bytes.
 
       Examples:
@@ -21,11 +22,26 @@ struct Budgets: ParsableCommand {
   @OptionGroup var acceleratorOptions: AcceleratorOptions
   @OptionGroup var graphOptions: GraphOptions
 
+  @Option(help: ArgumentHelp("Seconds the minimum-peak ILP may take to prove M_P (0: only the list scheduler).", valueName: "seconds"))
+  var timeLimit: Double = 10
+
+  func validate() throws {
+    if timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
+  }
+
   func run() throws {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
       let a = try acceleratorOptions.accelerator()
-      let b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
+      var b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
+      if timeLimit > 0 && !b.mpIsExact {
+        let exact = COSMA.Budgets.exactMinimumPeak(
+          graph: graph, alignment: a.alignment, weights: a.weights, timeLimit: timeLimit)
+        b.mp = exact.peak
+        b.mpLowerBound = exact.lowerBound
+        b.mpSchedule = exact.schedule
+        b.mh = max(b.mr, roundDown((b.mr + b.mp) / 2, to: a.alignment))
+      }
       print("MR \(b.mr)")
       print("MH \(b.mh)")
       print("MP \(b.mp)")
