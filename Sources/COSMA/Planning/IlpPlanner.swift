@@ -87,7 +87,8 @@ public struct AutoPlanner: Planner {
 /// each re-planned exactly — order and residency — by the residency ILP with everything outside
 /// it fixed (the tensors crossing its boundaries keep their state), offsets placed by the exact
 /// allocator for the whole plan, accepted only when the verifier passes it and it moves less.
-/// Windows of 16 operators sweep the order, then windows of 32, while time remains.
+/// Windows of 16, 24 and 32 operators sweep the order in turn, their boundaries shifted each
+/// pass, until the time limit or a whole cycle without improvement.
 public struct DivideAndConquerPlanner: Planner {
   public var options: IlpOptions
   /// Operators per window at first.
@@ -255,13 +256,20 @@ private struct IlpRun {
   /// Divide and conquer over the incumbent's order (see ``DivideAndConquerPlanner``).
   mutating func improveWithWindows(width initial: Int = 16) {
     let n = problem.graph.operators.count
-    var width = max(4, min(initial, n))
+    // Passes cycle through these widths, each starting at another offset so that window
+    // boundaries move; a whole cycle without improvement ends the search. (CBC overruns its
+    // limit badly on wider windows: 30 s on 64 operators of pnasnet5large.)
+    let widths = [initial, initial * 3 / 2, initial * 2].map { max(4, min($0, n)) }
     var windowsSolved = 0
     var failures = 0
-    while remaining > 1.5 {
+    var pass = 0
+    var sinceImprovement = 0
+    while remaining > 1.5 && sinceImprovement < widths.count {
+      let width = widths[pass % widths.count]
       let before = best.traffic.nonCompulsoryBytes
       if before == 0 { break }
-      var a = 0
+      var a = (pass * 5) % max(1, width / 2)
+      pass += 1
       while a < n && remaining > 1.5 {
         let window = a...min(n - 1, a + width - 1)
         a += max(1, width / 2)
@@ -301,9 +309,7 @@ private struct IlpRun {
       }
       let after = best.traffic.nonCompulsoryBytes
       say("windows of \(width) operators: \(groupThousands(after)) B (\(windowsSolved) windows solved, \(failures) not placed)")
-      // CBC overruns its limit badly on wider windows (30 s on 64 operators of pnasnet5large).
-      if width >= min(n, 32) { break }
-      if after == before { width = min(n, 32, width * 2) }
+      sinceImprovement = after < before ? 0 : sinceImprovement + 1
     }
     note = "divide and conquer: \(windowsSolved) windows of the order re-planned exactly"
   }
