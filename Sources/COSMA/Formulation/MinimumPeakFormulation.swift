@@ -43,19 +43,7 @@ struct MinimumPeakFormulation {
       model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].values.map { ($0, 1) }, 1)
     }
     for s in 0..<n { model.addEqual("oneOp[\(s)]", opsAt[s].map { (run[$0.rawValue][s]!, 1) }, 1) }
-    for o in g.operatorIDs {
-      for p in g.predecessors[o.rawValue] {
-        let lo = w.earliest[o.rawValue]
-        let hi = w.latest[p.rawValue]
-        guard lo <= hi else { continue }
-        for s in lo...hi {
-          var terms: [(VariableID, Double)] = []
-          for (step, v) in run[o.rawValue] where step <= s { terms.append((v, 1)) }
-          for (step, v) in run[p.rawValue] where step < s { terms.append((v, -1)) }
-          model.addLessOrEqual("before[\(g[p].name),\(g[o].name)@\(s)]", terms, 0)
-        }
-      }
-    }
+    addPrecedenceRows(&model, run: run, windows: w, graph: g)
     peak = model.addVariable("peak", lower: 0, upper: .infinity, objective: Double(unit))
     var peakTerms = [[(VariableID, Double)]](repeating: [], count: n)
     var users = [[OperatorID]](repeating: [], count: g.tensors.count)

@@ -83,19 +83,7 @@ struct ResidencyFormulation {
       for s in 0..<n {
         model.addEqual("oneOp[\(s)]", opsAt[s].map { (run[$0.rawValue][s]!, 1) }, 1)
       }
-      for o in g.operatorIDs {
-        for p in g.predecessors[o.rawValue] {
-          let lo = windows.earliest[o.rawValue]
-          let hi = windows.latest[p.rawValue]
-          guard lo <= hi else { continue }
-          for s in lo...hi {
-            var terms: [(VariableID, Double)] = []
-            for (step, v) in run[o.rawValue] where step <= s { terms.append((v, 1)) }
-            for (step, v) in run[p.rawValue] where step < s { terms.append((v, -1)) }
-            model.addLessOrEqual("before[\(g[p].name),\(g[o].name)@\(s)]", terms, 0)
-          }
-        }
-      }
+      addPrecedenceRows(&model, run: run, windows: windows, graph: g)
     }
 
     // Residency.
@@ -280,6 +268,24 @@ struct ResidencyFormulation {
       if spilled, let sp = spill[t.rawValue] { values[sp.rawValue] = 1 }
     }
     return values
+  }
+}
+
+/// Cumulative precedence: `o` started by step `s` ⇒ each predecessor `p` started before `s`, for
+/// the steps where both windows allow it. Shared by the residency and minimum-peak models.
+func addPrecedenceRows(_ model: inout LinearModel, run: [[Step: VariableID]], windows: ScheduleWindows, graph g: Graph) {
+  for o in g.operatorIDs {
+    for p in g.predecessors[o.rawValue] {
+      let lo = windows.earliest[o.rawValue]
+      let hi = windows.latest[p.rawValue]
+      guard lo <= hi else { continue }
+      for s in lo...hi {
+        var terms: [(VariableID, Double)] = []
+        for (step, v) in run[o.rawValue] where step <= s { terms.append((v, 1)) }
+        for (step, v) in run[p.rawValue] where step < s { terms.append((v, -1)) }
+        model.addLessOrEqual("before[\(g[p].name),\(g[o].name)@\(s)]", terms, 0)
+      }
+    }
   }
 }
 
