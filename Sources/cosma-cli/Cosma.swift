@@ -17,6 +17,8 @@ struct Cosma: ParsableCommand {
         cosma optimize Models/resnet50.json --scratchpad MR -o resnet50.plan.json
         cosma verify Models/resnet50.json resnet50.plan.json
         cosma simulate Models/resnet50.json resnet50.plan.json --svg occupancy.svg
+        cosma compare Models/resnet50.json --tiers MR,MH
+        cosma optimize model.onnx --element-bytes 1 --scratchpad 2MiB
 
       Exit codes:
         0   success
