@@ -16,7 +16,7 @@ struct Budgets: ParsableCommand {
         cosma budgets Models/resnet50.json --weights external --alignment 1
       """)
 
-  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions

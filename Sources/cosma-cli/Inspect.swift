@@ -10,7 +10,7 @@ struct Inspect: ParsableCommand {
         cosma inspect Models/transformer.json --operators
       """)
 
-  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions

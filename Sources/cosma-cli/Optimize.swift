@@ -18,7 +18,7 @@ struct Optimize: ParsableCommand {
         cosma optimize Models/vit_b_16.json --accelerator npu.json --planner minpeak-greedy
       """)
 
-  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions

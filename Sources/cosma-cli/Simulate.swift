@@ -23,7 +23,7 @@ struct Simulate: ParsableCommand {
       Open the trace in https://ui.perfetto.dev or chrome://tracing; the SVG in a browser.
       """)
 
-  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
   var graphPath: String
 
   @Argument(help: ArgumentHelp("A cosma-plan JSON file.", valueName: "plan"))

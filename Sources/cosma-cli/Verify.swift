@@ -15,7 +15,7 @@ struct Verify: ParsableCommand {
         cosma verify Models/resnet50.json resnet50.plan.json --scratchpad 1MiB
       """)
 
-  @Argument(help: ArgumentHelp("A cosma-graph JSON file.", valueName: "graph"))
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
   var graphPath: String
 
   @Argument(help: ArgumentHelp("A cosma-plan JSON file.", valueName: "plan"))
