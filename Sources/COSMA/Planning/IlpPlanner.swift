@@ -48,7 +48,7 @@ public struct IlpPlanner: Planner {
     var run = IlpRun(problem: problem, options: options, name: name)
     try run.start()
     if !run.isProven { run.improveWithFixedOrders() }
-    if !run.isProven { run.solveFreeOrder() }
+    if !run.isProven { run.solveFreeOrder() } else { run.dumpModel() }
     return run.finish()
   }
 }
@@ -135,6 +135,7 @@ private struct IlpRun {
 
   mutating func start() throws {
     best = try BestBaselinePlanner().makePlan(for: problem)
+    bound = problem.spillLowerBound
     say("best baseline: \(groupThousands(best.traffic.nonCompulsoryBytes)) B non-compulsory (\(best.planner.method))")
   }
 
@@ -208,12 +209,22 @@ private struct IlpRun {
   }
 
   /// The free-order residency ILP, with no-good cuts when offsets do not fit.
+  /// Writes the free-order model to `options.lpPath`, when asked, even if no solve needs it.
+  func dumpModel(_ f: ResidencyFormulation? = nil) {
+    guard let path = options.lpPath else { return }
+    var model = f
+    if model == nil {
+      var built = ResidencyFormulation(problem: problem)
+      built.build()
+      model = built
+    }
+    try? model!.model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
+  }
+
   mutating func solveFreeOrder() {
     var f = ResidencyFormulation(problem: problem)
     f.build()
-    if let path = options.lpPath {
-      try? f.model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
-    }
+    dumpModel(f)
     if f.model.integerCount > options.maxIntegerVariables {
       note = "free-order ILP skipped: \(groupThousands(f.model.integerCount)) integer variables exceed the limit of \(groupThousands(options.maxIntegerVariables))"
       say(note)
