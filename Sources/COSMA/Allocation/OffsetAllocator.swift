@@ -43,6 +43,9 @@ public enum AllocationOutcome: Sendable, Equatable {
 public struct OffsetAllocator: Sendable {
   public var capacity: ByteCount
   public var alignment: Int
+  /// How many 64-bit words the exact search may spend remembering states without a completion
+  /// (8 M words: 64 MB of keys).
+  static let memoWords = 8_000_000
   /// How many search nodes the exact search may visit before giving up.
   public var nodeLimit: Int = 2_000_000
   /// How long the exact search may run before giving up (`nil`: no limit but the node limit).
@@ -79,12 +82,20 @@ public struct OffsetAllocator: Sendable {
     let prepared = CanonicalSearch.Prepared(buffers)
     var spent = 0
     var budget = 4096
+    // The failed states each variant proved, kept across its runs; all tables together hold at
+    // most `memoWords` words.
+    var memo = [Set<[UInt64]>](repeating: [], count: CanonicalSearch.Prepared.variants)
+    var memoUsed = 0
     while true {
       for variant in 0..<CanonicalSearch.Prepared.variants {
         let limit = min(budget, nodeLimit - spent)
         var search = CanonicalSearch(prepared, end: end, variant: variant, nodeLimit: limit, deadline: deadline)
+        search.failed = memo[variant]
+        search.memoRoom = Self.memoWords - memoUsed
         let outcome = search.run()
         spent += search.nodes
+        memo[variant] = search.failed
+        memoUsed += Self.memoWords - memoUsed - search.memoRoom
         if outcome != .unknown { return outcome }
         if spent >= nodeLimit || deadline.map({ ContinuousClock.now >= $0 }) == true { return .unknown }
       }
@@ -160,9 +171,14 @@ public struct OffsetAllocator: Sendable {
 /// - **Dominance**: when an unplaced buffer would fit entirely in the empty band between its
 ///   candidate and the current floor, the branch is dropped: moving it down yields a solution with
 ///   smaller total offset, found in another branch.
-/// - **Section bound**: the unplaced bytes live in a section must fit between the section's
-///   effective floor (the current floor, its stack top, or the lowest candidate of the buffers
-///   that will go there, whichever is highest) and the capacity.
+/// - **Section bound**: in every section, the unplaced buffers whose lowest possible offset is
+///   at least `t` must fit between `t` and the capacity, for every `t` (the lowest possible
+///   offset is the candidate, or, for a buffer that must rest on one placed later, the floor
+///   plus its smallest unplaced neighbour).
+///
+/// A state without a completion (the buffers left, their candidates, the floor and the last
+/// rank) is remembered, within a memory budget, so that reaching it again by another path costs
+/// one lookup.
 private struct CanonicalSearch {
   let size: [ByteCount]
   let first: [Int]  // first section of each buffer
@@ -187,6 +203,18 @@ private struct CanonicalSearch {
   /// What each placement changed, most recent last.
   var trail: [Saved] = []
   var nodes = 0
+  var useMemo = true
+  /// States proven to have no completion, each as its `stateKey`.
+  var failed: Set<[UInt64]> = []
+  /// The common divisor of every offset the search reaches, and the bits an offset divided by
+  /// it takes in a state key.
+  let unit: ByteCount
+  let keyBits: Int
+  /// How many more words `failed` may take.
+  var memoRoom = 0
+  /// Scratch space of `sectionsFit`.
+  var lifted: [(ByteCount, Int)] = []
+  var above: [ByteCount]
 
   struct Saved {
     var buffer: Int
@@ -204,7 +232,7 @@ private struct CanonicalSearch {
     var need: [ByteCount]
     /// The static orders tried, one per variant.
     var orders: [[Int]]
-    static let variants = 8
+    static let variants = 13
 
     init(_ buffers: [Buffer]) {
       let times = Array(Set(buffers.flatMap { [$0.lower, $0.upper] })).sorted()
@@ -230,6 +258,7 @@ private struct CanonicalSearch {
         crowd[i] = (index[buffers[i].lower]!..<index[buffers[i].upper]!).map { need[$0] }.max() ?? 0
       }
       let width = buffers.map { $0.upper - $0.lower }
+      let sw = buffers.indices.map { index[buffers[$0].upper]! - index[buffers[$0].lower]! }
       let size = self.size
       let keys: [(Int) -> [Int]] = [
         { [crowd[$0], width[$0], size[$0]] },  // MiniMalloc's "TWA"
@@ -238,6 +267,11 @@ private struct CanonicalSearch {
         { [width[$0], size[$0]] },
         { [crowd[$0], size[$0], width[$0]] },
         { [size[$0], width[$0]] },
+        { [width[$0], size[$0] * width[$0], crowd[$0]] },  // WAT
+        { [crowd[$0], size[$0] * width[$0], width[$0]] },  // TAW
+        { [sw[$0], size[$0]] },
+        { [crowd[$0], sw[$0], size[$0]] },
+        { [size[$0] * sw[$0], size[$0]] },
       ]
       var orders = keys.map { key in
         buffers.indices.sorted { key($0) != key($1) ? key($0).lexicographicallyPrecedes(key($1)) == false : $0 < $1 }
@@ -266,6 +300,10 @@ private struct CanonicalSearch {
     neighbours = p.neighbours
     need = p.need
     top = Array(repeating: 0, count: p.sections)
+    above = Array(repeating: 0, count: p.sections)
+    unit = max(1, p.size.reduce(0) { gcd($0, $1) })
+    let steps = end / unit + 1
+    keyBits = steps < 1 << 16 ? 16 : steps < 1 << 32 ? 32 : 64
     var rank = [Int](repeating: 0, count: p.size.count)
     for (r, i) in p.orders[variant].enumerated() { rank[i] = r }
     self.rank = rank
@@ -296,6 +334,36 @@ private struct CanonicalSearch {
     nodes += 1
     if nodes > nodeLimit { return nil }
     if let deadline, nodes % 1024 == 0, ContinuousClock.now >= deadline { return nil }
+    guard useMemo else { return search(floor: floor, lastRank: lastRank) }
+    let key = stateKey(floor: floor, lastRank: lastRank)
+    if failed.contains(key) { return false }
+    let r = search(floor: floor, lastRank: lastRank)
+    if r == false, key.count <= memoRoom {
+      failed.insert(key)
+      memoRoom -= key.count
+    }
+    return r
+  }
+
+  /// What the rest of the search depends on: the buffers left, the lowest offset each can take,
+  /// the floor and the rank of the last placed buffer.
+  func stateKey(floor: ByteCount, lastRank: Int) -> [UInt64] {
+    // Every offset the search reaches is a sum of sizes, so a multiple of their common divisor:
+    // divided by it, offsets are packed `64 / keyBits` to a word.
+    let perWord = 64 / keyBits
+    let words = (size.count + 63) / 64
+    var key = [UInt64](repeating: 0, count: words + (unplaced.count + perWord - 1) / perWord + 2)
+    for i in unplaced { key[i / 64] |= 1 << UInt64(i % 64) }
+    for (n, i) in unplaced.enumerated() {
+      let value = UInt64(candidate[i] / unit)
+      key[words + n / perWord] |= value << UInt64((n % perWord) * keyBits)
+    }
+    key[key.count - 2] = UInt64(floor / unit)
+    key[key.count - 1] = UInt64(bitPattern: Int64(lastRank))
+    return key
+  }
+
+  mutating func search(floor: ByteCount, lastRank: Int) -> Bool? {
     // Buffers in time-disjoint groups never meet: solve each group on its own, so that a
     // failure in one does not make the search retry the others' choices.
     let groups = components()
@@ -402,11 +470,9 @@ private struct CanonicalSearch {
   /// candidate is below it, or equal but its turn has passed) must rest on a buffer placed later,
   /// so it lies at least the smallest unplaced neighbour above the floor; with no unplaced
   /// neighbour it is stuck.
-  func sectionsFit(floor: ByteCount, lastRank: Int) -> Bool {
-    // The lowest offset any unplaced buffer can take in each section: below it is lost.
-    var lowest = [ByteCount](repeating: .max, count: top.count)
-    var lo = Int.max
-    var hi = -1
+  mutating func sectionsFit(floor: ByteCount, lastRank: Int) -> Bool {
+    // The lowest offset each unplaced buffer can still take.
+    lifted.removeAll(keepingCapacity: true)
     for i in unplaced {
       var c = candidate[i]
       if c < floor || (c == floor && rank[i] < lastRank) {
@@ -415,12 +481,23 @@ private struct CanonicalSearch {
         if smallest == .max || floor + smallest + size[i] > end { return false }
         c = floor + smallest
       }
-      lo = min(lo, first[i])
-      hi = max(hi, last[i])
-      for s in first[i]...last[i] where c < lowest[s] { lowest[s] = c }
+      lifted.append((c, i))
     }
-    guard lo <= hi else { return true }
-    for s in lo...hi where need[s] > 0 && need[s] > end - max(top[s], lowest[s]) { return false }
+    // In every section, the buffers that lie at or above any offset t must fit between t and
+    // the end: taken from the highest lowest offset down, the bytes accumulated in a section
+    // never exceed the room above the current one.
+    lifted.sort { $0.0 > $1.0 }
+    for (c, i) in lifted {
+      for s in first[i]...last[i] {
+        above[s] += size[i]
+        if above[s] > end - c {
+          for (_, j) in lifted { for t in first[j]...last[j] { above[t] = 0 } }
+          return false
+        }
+      }
+    }
+    for (_, j) in lifted { for t in first[j]...last[j] { above[t] = 0 } }
     return true
   }
+
 }
