@@ -97,6 +97,35 @@ import Testing
   /// places them in the smallest capacity brute force finds (usually the peak live bytes, so the
   /// search must pack them with no waste at the busiest time, where any unsound pruning shows)
   /// and never places them below it.
+  /// The MiniMalloc suite's quick instances (all but E and I with `COSMA_LONG_TESTS=1`): best-fit
+  /// overflows on each, the exact search places them, the overlap check passes, and one thread
+  /// or two give the same offsets.
+  @Test func placesMiniMallocInstances() throws {
+    let long = ProcessInfo.processInfo.environment["COSMA_LONG_TESTS"] != nil
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../benchmarks/minimalloc").standardized
+    for name in long ? ["A", "B", "C", "D", "F", "G", "H", "J", "K"] : ["F", "G", "J"] {
+      let instance = try AllocationInstance(contentsOf: directory.appendingPathComponent("\(name).1048576.csv").path)
+      var allocator = OffsetAllocator(capacity: 1_048_576)
+      let end = 1_048_576
+      allocator.nodeLimit = 0  // best-fit alone
+      #expect(allocator.allocate(instance.buffers) == .unknown, "\(name): best-fit placed it")
+      allocator.nodeLimit = 50_000_000
+      var outcomes: [AllocationOutcome] = []
+      for threads in [1, 2] {
+        allocator.threads = threads
+        let outcome = allocator.allocate(instance.buffers)
+        guard case .placed(let offsets) = outcome else {
+          Issue.record("\(name): \(outcome) with \(threads) thread(s)")
+          continue
+        }
+        #expect(allocationViolations(instance.buffers, offsets: offsets, capacity: end) == [], "\(name)")
+        outcomes.append(outcome)
+      }
+      #expect(outcomes.count == 2 && outcomes[0] == outcomes[1], "\(name): the offsets depend on the threads")
+    }
+  }
+
   @Test func exactSearchAgreesWithBruteForce() {
     for seed in 0..<300 {
       var rng = SplitMix64(seed: UInt64(9100 + seed))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A buffer with a fixed lifetime: the offset assignment problem's input (MiniMalloc's CSV rows).
 public struct Buffer: Sendable, Equatable {
   public var id: Int
@@ -46,6 +48,9 @@ public struct OffsetAllocator: Sendable {
   /// How many 64-bit words the exact search may spend remembering states without a completion
   /// (8 M words: 64 MB of keys).
   static let memoWords = 8_000_000
+  /// How many threads the exact search runs its restart orders on (the answer does not depend
+  /// on it, only how soon it comes).
+  public var threads = ProcessInfo.processInfo.activeProcessorCount
   /// How many search nodes the exact search may visit before giving up.
   public var nodeLimit: Int = 2_000_000
   /// How long the exact search may run before giving up (`nil`: no limit but the node limit).
@@ -80,27 +85,60 @@ public struct OffsetAllocator: Sendable {
   func exactSearch(_ buffers: [Buffer], end: ByteCount) -> AllocationOutcome {
     let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
     let prepared = CanonicalSearch.Prepared(buffers)
-    var spent = 0
+    let variants = CanonicalSearch.Prepared.variants
+    let workers = max(1, min(threads, variants))
+    // Worker `w` runs the variants `v` with `v % workers == w`, each keeping the failed states
+    // it proved across its runs; all tables together hold at most `memoWords` words.
+    let lanes = (0..<variants).map { _ in Lane() }
+    let room = Self.memoWords / variants
+    let spent = Counter()
     var budget = 4096
-    // The failed states each variant proved, kept across its runs; all tables together hold at
-    // most `memoWords` words.
-    var memo = [Set<[UInt64]>](repeating: [], count: CanonicalSearch.Prepared.variants)
-    var memoUsed = 0
     while true {
-      for variant in 0..<CanonicalSearch.Prepared.variants {
-        let limit = min(budget, nodeLimit - spent)
-        var search = CanonicalSearch(prepared, end: end, variant: variant, nodeLimit: limit, deadline: deadline)
-        search.failed = memo[variant]
-        search.memoRoom = Self.memoWords - memoUsed
-        let outcome = search.run()
-        spent += search.nodes
-        memo[variant] = search.failed
-        memoUsed += Self.memoWords - memoUsed - search.memoRoom
-        if outcome != .unknown { return outcome }
-        if spent >= nodeLimit || deadline.map({ ContinuousClock.now >= $0 }) == true { return .unknown }
+      // The lowest variant that finished this round; a worker stops a run once a lower one has.
+      let winner = Counter(Int.max)
+      let limit = min(budget, nodeLimit)
+      let round: @Sendable (Int) -> Void = { w in
+        for v in stride(from: w, to: variants, by: workers) {
+          if winner.value < v { return }
+          let lane = lanes[v]
+          var search = CanonicalSearch(prepared, end: end, variant: v, nodeLimit: limit, deadline: deadline)
+          search.stop = { winner.value < v }
+          search.failed = lane.failed
+          search.memoRoom = room - lane.words
+          lane.outcome = search.run()
+          lane.words = room - search.memoRoom
+          lane.failed = search.failed
+          spent.add(search.nodes)
+          if lane.outcome != .unknown { winner.lower(to: v) }
+        }
       }
-      budget *= 2
+      if workers == 1 {
+        round(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: workers, execute: round)
+      }
+      // The lowest variant's answer, so that the result does not depend on thread timing.
+      if winner.value < variants { return lanes[winner.value].outcome }
+      if spent.value >= nodeLimit || deadline.map({ ContinuousClock.now >= $0 }) == true { return .unknown }
+      budget = min(budget * 2, max(4096, (nodeLimit - spent.value) / variants))
     }
+  }
+
+  /// One variant's state across rounds; only the worker running the variant touches it.
+  private final class Lane: @unchecked Sendable {
+    var failed: Set<[UInt64]> = []
+    var words = 0
+    var outcome = AllocationOutcome.unknown
+  }
+
+  /// An integer shared by the workers.
+  private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int
+    init(_ value: Int = 0) { stored = value }
+    var value: Int { lock.withLock { stored } }
+    func add(_ n: Int) { lock.withLock { stored += n } }
+    func lower(to n: Int) { lock.withLock { stored = min(stored, n) } }
   }
 
   /// The first time at which live bytes exceed the capacity, as a reason, if any.
@@ -186,6 +224,8 @@ private struct CanonicalSearch {
   let end: ByteCount
   let nodeLimit: Int
   let deadline: ContinuousClock.Instant?
+  /// Asked now and then whether to give up (another worker has the answer).
+  var stop: (() -> Bool)?
   /// For each buffer, the buffers overlapping it in time.
   let neighbours: [[Int]]
   /// Static tie-break order among buffers with the same candidate: rank (lower goes first).
@@ -223,7 +263,7 @@ private struct CanonicalSearch {
   }
 
   /// What every run on the same buffers shares.
-  struct Prepared {
+  struct Prepared: Sendable {
     var size: [ByteCount]
     var first: [Int]
     var last: [Int]
@@ -333,7 +373,10 @@ private struct CanonicalSearch {
     if unplaced.isEmpty { return true }
     nodes += 1
     if nodes > nodeLimit { return nil }
-    if let deadline, nodes % 1024 == 0, ContinuousClock.now >= deadline { return nil }
+    if nodes % 1024 == 0 {
+      if let deadline, ContinuousClock.now >= deadline { return nil }
+      if let stop, stop() { return nil }
+    }
     guard useMemo else { return search(floor: floor, lastRank: lastRank) }
     let key = stateKey(floor: floor, lastRank: lastRank)
     if failed.contains(key) { return false }
