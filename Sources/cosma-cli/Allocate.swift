@@ -11,7 +11,7 @@ struct Allocate: ParsableCommand {
       time never overlap, checks the result with an independent overlap check, and writes the \
       instance with an offset column. Best-fit first; the exact canonical search only when \
       best-fit fails. Exits 0 when placed, 1 when proven infeasible or not placed within the \
-      time limit.
+      time limit. The exact search runs its restart orders on every core (--threads).
 
       Examples:
         cosma allocate benchmarks/minimalloc/A.1048576.csv --capacity 1048576 -o A.out.csv
@@ -33,6 +33,9 @@ struct Allocate: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds the exact search may take (per capacity tried).", valueName: "seconds"))
   var timeLimit: Double = 60
 
+  @Option(help: ArgumentHelp("Threads for the exact search (default: every core). The offsets do not depend on it.", valueName: "n"))
+  var threads: Int?
+
   @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the CSV with offsets.", valueName: "file"))
   var output: String?
 
@@ -45,6 +48,7 @@ struct Allocate: ParsableCommand {
     }
     if alignment <= 0 { throw ValidationError("--alignment must be positive") }
     if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
   }
 
   func run() throws {
@@ -95,6 +99,7 @@ struct Allocate: ParsableCommand {
     var a = OffsetAllocator(capacity: capacity, alignment: alignment)
     a.nodeLimit = Int.max
     a.timeLimit = .milliseconds(Int(timeLimit * 1000))
+    if let threads { a.threads = threads }
     return a
   }
 

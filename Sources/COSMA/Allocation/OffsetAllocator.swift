@@ -214,6 +214,8 @@ public struct OffsetAllocator: Sendable {
 ///   offset is the candidate, or, for a buffer that must rest on one placed later, the floor
 ///   plus its smallest unplaced neighbour).
 ///
+/// Buffers of the same lifetime and size are interchangeable, so they are placed in index order.
+///
 /// A state without a completion (the buffers left, their candidates, the floor and the last
 /// rank) is remembered, within a memory budget, so that reaching it again by another path costs
 /// one lookup.
@@ -228,6 +230,7 @@ private struct CanonicalSearch {
   var stop: (() -> Bool)?
   /// For each buffer, the buffers overlapping it in time.
   let neighbours: [[Int]]
+  let twin: [Int]
   /// Static tie-break order among buffers with the same candidate: rank (lower goes first).
   let rank: [Int]
   var offsets: [ByteCount]
@@ -273,6 +276,8 @@ private struct CanonicalSearch {
     /// The static orders tried, one per variant.
     var orders: [[Int]]
     static let variants = 13
+    /// For each buffer, the previous buffer of the same lifetime and size, or -1.
+    var twin: [Int]
 
     init(_ buffers: [Buffer]) {
       let times = Array(Set(buffers.flatMap { [$0.lower, $0.upper] })).sorted()
@@ -287,6 +292,12 @@ private struct CanonicalSearch {
         for j in buffers.indices where i != j && buffers[i].overlapsInTime(buffers[j]) { nb[i].append(j) }
       }
       neighbours = nb
+      var seen: [[Int]: Int] = [:]
+      twin = buffers.indices.map { i in
+        let key = [buffers[i].lower, buffers[i].upper, buffers[i].size]
+        defer { seen[key] = i }
+        return seen[key] ?? -1
+      }
       var need = [ByteCount](repeating: 0, count: sections)
       for i in buffers.indices where buffers[i].size > 0 && buffers[i].lower < buffers[i].upper {
         for s in index[buffers[i].lower]!..<index[buffers[i].upper]! { need[s] += buffers[i].size }
@@ -338,6 +349,7 @@ private struct CanonicalSearch {
     first = p.first
     last = p.last
     neighbours = p.neighbours
+    twin = p.twin
     need = p.need
     top = Array(repeating: 0, count: p.sections)
     above = Array(repeating: 0, count: p.sections)
@@ -421,6 +433,8 @@ private struct CanonicalSearch {
     if !sectionsFit(floor: floor, lastRank: lastRank) { return false }
     options.sort { (candidate[$0], rank[$0]) < (candidate[$1], rank[$1]) }
     for i in options {
+      // Identical buffers are interchangeable: they go up in index order.
+      if twin[i] >= 0 && !placed[twin[i]] { continue }
       let offset = candidate[i]
       // Placing at `offset` raises the floor: any buffer that would then fit below is dominated.
       // (Buffers overlapping `i` are lifted above it, so they cannot be.)
