@@ -171,6 +171,16 @@ import Testing
     #expect(minimal.stderr.contains("1,100 B (minimal, proven)"))
     let bad = try temporaryFile("bad.csv", contents: "id,lower,upper\n0,0,1\n")
     expectCleanError(try cosma("allocate", bad, "--capacity", "64"), status: 2, mentioning: ["bad.csv", "size"])
+    // A MiniMalloc instance best-fit cannot place: one thread or two write the same offsets.
+    var files: [String] = []
+    for threads in ["1", "2"] {
+      let file = try temporaryFile("G.\(threads).csv")
+      let run = try cosma("allocate", "benchmarks/minimalloc/G.1048576.csv", "--capacity", "1MiB", "--threads", threads, "-o", file)
+      #expect(run.status == 0, "\(run.stderr)")
+      files.append(try String(contentsOfFile: file, encoding: .utf8))
+    }
+    #expect(files[0] == files[1])
+    expectCleanError(try cosma("allocate", instance, "--capacity", "1100", "--threads", "0"), status: 64, mentioning: ["--threads"])
   }
 
   @Test func verifyRejectsATamperedPlan() throws {
