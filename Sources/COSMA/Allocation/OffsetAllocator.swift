@@ -230,6 +230,7 @@ private struct CanonicalSearch {
   var stop: (() -> Bool)?
   /// For each buffer, the buffers overlapping it in time.
   let neighbours: [[Int]]
+  /// For each buffer, the previous buffer of the same lifetime and size, or -1.
   let twin: [Int]
   /// Static tie-break order among buffers with the same candidate: rank (lower goes first).
   let rank: [Int]
@@ -246,7 +247,6 @@ private struct CanonicalSearch {
   /// What each placement changed, most recent last.
   var trail: [Saved] = []
   var nodes = 0
-  var useMemo = true
   /// States proven to have no completion, each as its `stateKey`.
   var failed: Set<[UInt64]> = []
   /// The common divisor of every offset the search reaches, and the bits an offset divided by
@@ -389,7 +389,6 @@ private struct CanonicalSearch {
       if let deadline, ContinuousClock.now >= deadline { return nil }
       if let stop, stop() { return nil }
     }
-    guard useMemo else { return search(floor: floor, lastRank: lastRank) }
     let key = stateKey(floor: floor, lastRank: lastRank)
     if failed.contains(key) { return false }
     let r = search(floor: floor, lastRank: lastRank)
