@@ -9,35 +9,10 @@ struct ScheduleWindows: Sendable {
 
   init(graph: Graph) {
     let n = graph.operators.count
-    let words = (n + 63) / 64
     func count(_ bits: [UInt64]) -> Int { bits.reduce(0) { $0 + $1.nonzeroBitCount } }
-    // Ancestors in file order would need a topological order; compute one.
-    var order: [Int] = []
-    var missing = graph.predecessors.map(\.count)
-    var ready = (0..<n).filter { missing[$0] == 0 }
-    while let o = ready.popLast() {
-      order.append(o)
-      for s in graph.successors[o] {
-        missing[s.rawValue] -= 1
-        if missing[s.rawValue] == 0 { ready.append(s.rawValue) }
-      }
-    }
-    var anc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
-    for o in order {
-      for p in graph.predecessors[o] {
-        anc[o][p.rawValue / 64] |= 1 << UInt64(p.rawValue % 64)
-        for w in 0..<words { anc[o][w] |= anc[p.rawValue][w] }
-      }
-    }
-    var desc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
-    for o in order.reversed() {
-      for s in graph.successors[o] {
-        desc[o][s.rawValue / 64] |= 1 << UInt64(s.rawValue % 64)
-        for w in 0..<words { desc[o][w] |= desc[s.rawValue][w] }
-      }
-    }
-    earliest = anc.map(count)
-    latest = desc.map { n - 1 - count($0) }
+    let reach = Reachability(graph: graph)
+    earliest = reach.ancestors.map(count)
+    latest = reach.descendants.map { n - 1 - count($0) }
   }
 
   /// Windows of a fixed schedule: each operator at its position.

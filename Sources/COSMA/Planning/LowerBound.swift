@@ -11,34 +11,7 @@ extension PlanningProblem {
   /// smallest possible member. The bound is the largest over operators.
   public var spillLowerBound: ByteCount {
     let g = graph
-    let n = g.operators.count
-    let words = (n + 63) / 64
-    // Ancestors and descendants as bit sets, over a topological order.
-    var order: [Int] = []
-    var missing = g.predecessors.map(\.count)
-    var ready = (0..<n).filter { missing[$0] == 0 }
-    while let o = ready.popLast() {
-      order.append(o)
-      for s in g.successors[o] {
-        missing[s.rawValue] -= 1
-        if missing[s.rawValue] == 0 { ready.append(s.rawValue) }
-      }
-    }
-    var anc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
-    for o in order {
-      for p in g.predecessors[o] {
-        anc[o][p.rawValue / 64] |= 1 << UInt64(p.rawValue % 64)
-        for w in 0..<words { anc[o][w] |= anc[p.rawValue][w] }
-      }
-    }
-    var desc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
-    for o in order.reversed() {
-      for s in g.successors[o] {
-        desc[o][s.rawValue / 64] |= 1 << UInt64(s.rawValue % 64)
-        for w in 0..<words { desc[o][w] |= desc[s.rawValue][w] }
-      }
-    }
-    func has(_ bits: [UInt64], _ k: Int) -> Bool { bits[k / 64] & (1 << UInt64(k % 64)) != 0 }
+    let reach = Reachability(graph: g)
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
     }
@@ -48,8 +21,8 @@ extension PlanningProblem {
       var resident = working.reduce(0) { $0 + size($1) }
       var across: [TensorID] = []
       for t in spillable where !working.contains(t) {
-        guard has(anc[o.rawValue], g.producer[t.rawValue]!.rawValue),
-          g.consumers[t.rawValue].contains(where: { has(desc[o.rawValue], $0.rawValue) })
+        guard reach.isAncestor(g.producer[t.rawValue]!.rawValue, of: o.rawValue),
+          g.consumers[t.rawValue].contains(where: { reach.isDescendant($0.rawValue, of: o.rawValue) })
         else { continue }
         across.append(t)
         resident += size(t)

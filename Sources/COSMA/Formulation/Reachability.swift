@@ -1,0 +1,44 @@
+/// The ancestors and descendants of every operator, as bit sets over operator indices: what
+/// must run before and after each operator in every topological order.
+struct Reachability: Sendable {
+  var ancestors: [[UInt64]]
+  var descendants: [[UInt64]]
+
+  init(graph: Graph) {
+    let n = graph.operators.count
+    let words = (n + 63) / 64
+    // File order need not be topological; compute an order.
+    var order: [Int] = []
+    var missing = graph.predecessors.map(\.count)
+    var ready = (0..<n).filter { missing[$0] == 0 }
+    while let o = ready.popLast() {
+      order.append(o)
+      for s in graph.successors[o] {
+        missing[s.rawValue] -= 1
+        if missing[s.rawValue] == 0 { ready.append(s.rawValue) }
+      }
+    }
+    var anc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
+    for o in order {
+      for p in graph.predecessors[o] {
+        anc[o][p.rawValue / 64] |= 1 << UInt64(p.rawValue % 64)
+        for w in 0..<words { anc[o][w] |= anc[p.rawValue][w] }
+      }
+    }
+    var desc = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
+    for o in order.reversed() {
+      for s in graph.successors[o] {
+        desc[o][s.rawValue / 64] |= 1 << UInt64(s.rawValue % 64)
+        for w in 0..<words { desc[o][w] |= desc[s.rawValue][w] }
+      }
+    }
+    ancestors = anc
+    descendants = desc
+  }
+
+  /// Whether operator `a` is an ancestor of operator `b`.
+  func isAncestor(_ a: Int, of b: Int) -> Bool { ancestors[b][a / 64] & (1 << UInt64(a % 64)) != 0 }
+
+  /// Whether operator `d` is a descendant of operator `b`.
+  func isDescendant(_ d: Int, of b: Int) -> Bool { descendants[b][d / 64] & (1 << UInt64(d % 64)) != 0 }
+}
