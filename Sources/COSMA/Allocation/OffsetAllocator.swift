@@ -196,10 +196,9 @@ public struct OffsetAllocator: Sendable {
 /// The exact search over canonical solutions (see ``OffsetAllocator``).
 ///
 /// Time is compressed into sections (the intervals between consecutive distinct lifetime ends),
-/// so every buffer covers a contiguous range of sections and, because buffers placed in one
-/// section are stacked, "the top of the placed buffers that overlap `b`" is the highest section
-/// top over `b`'s range. Buffers are placed in increasing (offset, index) order, each at that
-/// candidate offset: every solution pushed down as far as it goes has such an order, so the
+/// so every buffer covers a contiguous range of sections. Each unplaced buffer keeps its
+/// candidate offset, the top of the placed buffers that overlap it, raised as its neighbours are
+/// placed. Buffers are placed in increasing (offset, rank) order, each at its candidate: every solution pushed down as far as it goes has such an order, so the
 /// search is complete. Three rules prune it, each keeping at least one solution of least total
 /// offset when any solution exists:
 ///
@@ -236,10 +235,6 @@ private struct CanonicalSearch {
   let rank: [Int]
   var offsets: [ByteCount]
   var placed: [Bool]
-  /// Highest top of the placed buffers in each section.
-  var top: [ByteCount]
-  /// Unplaced bytes live in each section.
-  var need: [ByteCount]
   /// Highest top of the placed buffers overlapping each buffer (its candidate offset).
   var candidate: [ByteCount]
   /// The buffers still to place in the current group, sorted by (first section, index).
@@ -261,7 +256,6 @@ private struct CanonicalSearch {
 
   struct Saved {
     var buffer: Int
-    var tops: [ByteCount]
     var candidates: [ByteCount]
   }
 
@@ -272,7 +266,6 @@ private struct CanonicalSearch {
     var last: [Int]
     var sections: Int
     var neighbours: [[Int]]
-    var need: [ByteCount]
     /// The static orders tried, one per variant.
     var orders: [[Int]]
     static let variants = 13
@@ -302,7 +295,6 @@ private struct CanonicalSearch {
       for i in buffers.indices where buffers[i].size > 0 && buffers[i].lower < buffers[i].upper {
         for s in index[buffers[i].lower]!..<index[buffers[i].upper]! { need[s] += buffers[i].size }
       }
-      self.need = need
       // The busiest section each buffer lives in: buffers there are the hardest to fit.
       var crowd = [ByteCount](repeating: 0, count: buffers.count)
       for i in buffers.indices where buffers[i].lower < buffers[i].upper {
@@ -350,8 +342,6 @@ private struct CanonicalSearch {
     last = p.last
     neighbours = p.neighbours
     twin = p.twin
-    need = p.need
-    top = Array(repeating: 0, count: p.sections)
     above = Array(repeating: 0, count: p.sections)
     unit = max(1, p.size.reduce(0) { gcd($0, $1) })
     let steps = end / unit + 1
@@ -497,11 +487,7 @@ private struct CanonicalSearch {
     offsets[i] = offset
     unplaced.remove(at: unplaced.firstIndex(of: i)!)
     let t = offset + size[i]
-    trail.append(Saved(buffer: i, tops: Array(top[first[i]...last[i]]), candidates: neighbours[i].map { candidate[$0] }))
-    for s in first[i]...last[i] {
-      top[s] = t
-      need[s] -= size[i]
-    }
+    trail.append(Saved(buffer: i, candidates: neighbours[i].map { candidate[$0] }))
     for j in neighbours[i] where candidate[j] < t { candidate[j] = t }
   }
 
@@ -513,10 +499,6 @@ private struct CanonicalSearch {
       placed[i] = false
       let at = unplaced.firstIndex { (first[$0], $0) > (first[i], i) } ?? unplaced.count
       unplaced.insert(i, at: at)
-      for (k, s) in (first[i]...last[i]).enumerated() {
-        top[s] = saved.tops[k]
-        need[s] += size[i]
-      }
       for (k, j) in neighbours[i].enumerated() { candidate[j] = saved.candidates[k] }
     }
   }
@@ -543,17 +525,18 @@ private struct CanonicalSearch {
     // the end: taken from the highest lowest offset down, the bytes accumulated in a section
     // never exceed the room above the current one.
     lifted.sort { $0.0 > $1.0 }
-    for (c, i) in lifted {
+    var fits = true
+    scan: for (c, i) in lifted {
       for s in first[i]...last[i] {
         above[s] += size[i]
         if above[s] > end - c {
-          for (_, j) in lifted { for t in first[j]...last[j] { above[t] = 0 } }
-          return false
+          fits = false
+          break scan
         }
       }
     }
     for (_, j) in lifted { for t in first[j]...last[j] { above[t] = 0 } }
-    return true
+    return fits
   }
 
 }
