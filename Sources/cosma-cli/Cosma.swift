@@ -29,6 +29,6 @@ struct Cosma: ParsableCommand {
         64  bad command line
       """,
     version: "0.1.0",
-    subcommands: [Optimize.self, Compare.self, Bench.self, Verify.self, Simulate.self, Allocate.self, Budgets.self, Inspect.self, Convert.self]
+    subcommands: [Optimize.self, Compare.self, Bench.self, Verify.self, Simulate.self, Allocate.self, Bound.self, Budgets.self, Inspect.self, Convert.self]
   )
 }

@@ -375,7 +375,7 @@ private struct CanonicalSearch {
     if unplaced.isEmpty { return true }
     nodes += 1
     if nodes > nodeLimit { return nil }
-    if nodes % 1024 == 0 {
+    if nodes % 64 == 0 {
       if let deadline, ContinuousClock.now >= deadline { return nil }
       if let stop, stop() { return nil }
     }

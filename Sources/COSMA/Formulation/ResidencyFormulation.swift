@@ -28,6 +28,9 @@ struct ResidencyFormulation {
   /// Solutions to exclude (no-good cuts), each a set of `res` variables that were 1, given with
   /// their tensor and step so that they can be mapped to this model.
   var excluded: [[(TensorID, Step)]] = []
+  /// Tensors whose loads and stores cost nothing (the boundary of a region, see
+  /// ``PlanningProblem/regionLowerBound(regionSize:timeLimit:progress:)``).
+  var free: Set<TensorID> = []
 
   private(set) var model = LinearModel()
   private(set) var run: [[Step: VariableID]] = []
@@ -98,7 +101,7 @@ struct ResidencyFormulation {
       let lo = us.map { windows.earliest[$0.rawValue] }.min()!
       let hi = us.map { windows.latest[$0.rawValue] }.max()!
       tensorWindow[t.rawValue] = lo...hi
-      let bytes = Double(g[t].bytes)
+      let bytes = free.contains(t) ? 0 : Double(g[t].bytes)
       let kind = g[t].kind
       let producer = g.producer[t.rawValue]
       for s in lo...hi {

@@ -75,20 +75,22 @@ public struct AutoPlanner: Planner {
     } else {
       run.path = "divide and conquer: the joint ILP would have \(groupThousands(size)) integer variables (limit \(groupThousands(options.maxIntegerVariables)))"
       run.say(run.path)
-      run.improveWithFixedOrders()
-      run.improveWithWindows()
+      run.divideAndConquer()
     }
     return run.finish()
   }
 }
 
-/// Divide and conquer: first the residency ILP with the order fixed to the best baseline's
-/// (small even for large graphs), then that order cut into overlapping windows of operators,
-/// each re-planned exactly — order and residency — by the residency ILP with everything outside
-/// it fixed (the tensors crossing its boundaries keep their state), offsets placed by the exact
-/// allocator for the whole plan, accepted only when the verifier passes it and it moves less.
-/// Windows of 16, 24 and 32 operators sweep the order in turn, their boundaries shifted each
-/// pass, until the time limit or a whole cycle without improvement.
+/// Divide and conquer, for graphs too large for the joint ILP: first the region bound over the
+/// fans of shared activations (``RegionBound``), then a local search over the order
+/// (``OrderSearch``), then the residency ILP with the order fixed to the searched order, the best
+/// baseline's and the minimum-peak order (small even for large graphs), then the best order cut
+/// into overlapping windows of operators, each re-planned exactly — order and residency — by the
+/// residency ILP with everything outside it fixed (the tensors crossing its boundaries keep their
+/// state), offsets placed by the exact allocator for the whole plan, accepted only when the
+/// verifier passes it and it moves less. Windows of 16, 24 and 32 operators sweep the order in
+/// turn, their boundaries shifted each pass, until a whole cycle without improvement; time left
+/// goes to another round of order search from the best plan.
 public struct DivideAndConquerPlanner: Planner {
   public var options: IlpOptions
   /// Operators per window at first.
@@ -99,8 +101,7 @@ public struct DivideAndConquerPlanner: Planner {
   public func makePlan(for problem: PlanningProblem) throws -> Plan {
     var run = IlpRun(problem: problem, options: options, name: name)
     try run.start()
-    if !run.isProven { run.improveWithFixedOrders() }
-    if !run.isProven { run.improveWithWindows(width: window) }
+    run.divideAndConquer(width: window)
     return run.finish()
   }
 }
@@ -118,6 +119,10 @@ private struct IlpRun {
   var note = ""
   /// Which path the automatic planner took, and why.
   var path = ""
+  /// The order found by `improveOrder`, if it ran.
+  var searchedOrder: [OperatorID]?
+  /// Its residency without offsets: the MIP start of the fixed-order ILP on it.
+  var searchedStart: Plan?
 
   init(problem: PlanningProblem, options: IlpOptions, name: String) {
     self.problem = problem
@@ -150,32 +155,82 @@ private struct IlpRun {
   }
 
   /// Solves one formulation from the incumbent; returns the solver's result and the residency.
-  mutating func solve(_ f: inout ResidencyFormulation, share: Double, label: String) -> (SolveResult, Residency?)? {
+  mutating func solve(_ f: inout ResidencyFormulation, share: Double, label: String, start: Plan? = nil) -> (SolveResult, Residency?)? {
     let limit = min(remaining, max(0.5, options.timeLimit * share))
     if limit <= 0.05 { return nil }
     f.build()
     let model = f.model
     say("\(label): \(groupThousands(model.variables.count)) variables (\(groupThousands(model.integerCount)) integer), \(groupThousands(model.rows.count)) rows, up to \(String(format: "%.1f", limit)) s")
     var o = SolveOptions(timeLimit: limit, relativeGap: options.relativeGap > 0 ? options.relativeGap : nil)
-    o.mipStart = f.assignment(for: best)
+    o.mipStart = f.assignment(for: start ?? best)
     let result = CbcSolver().solve(model, options: o)
     solves += 1
     lastSize = (model.variables.count, model.rows.count)
     return (result, result.values.map(f.decode))
   }
 
+  /// Divide and conquer (see ``DivideAndConquerPlanner``): the region bound, the order search,
+  /// the fixed-order ILPs and the windows; while time is left after the windows stall, the order
+  /// search starts again from the best plan.
+  mutating func divideAndConquer(width: Int = 16) {
+    proveRegionBound(share: 0.3)
+    improveOrder(share: 0.3)
+    if !isProven { improveWithFixedOrders() }
+    if !isProven { improveWithWindows(width: width) }
+    while !isProven && remaining > 4 {
+      let before = best.traffic.nonCompulsoryBytes
+      improveOrder(share: 0.4)
+      if !isProven { improveWithFixedOrders(searchedOnly: true) }
+      if !isProven { improveWithWindows(width: width) }
+      if best.traffic.nonCompulsoryBytes >= before { break }
+    }
+  }
+
+  /// The region bound over the fans of shared activations (see ``RegionBound``), within a
+  /// `share` of the time limit: on NAS graphs it proves the spills their stems force.
+  mutating func proveRegionBound(share: Double) {
+    guard !isProven, remaining > 1 else { return }
+    let fans = problem.fanRegions()
+    guard !fans.isEmpty else { return }
+    let r = problem.regionLowerBound(regions: fans, timeLimit: min(remaining, options.timeLimit * share))
+    bound = max(bound, r.bytes)
+    say("region bound: \(groupThousands(r.bytes)) B over \(fans.count) regions (\(r.regions.filter(\.isExact).count) solved exactly)")
+  }
+
+  /// Local search over the incumbent's order for a `share` of the time left (see ``OrderSearch``).
+  mutating func improveOrder(share: Double) {
+    guard !isProven, remaining > 1 else { return }
+    var search = OrderSearch(problem: problem)
+    let before = search.spillCost(best.schedule)
+    let found = search.improve(best.schedule, until: clock.seconds + remaining * share, clock: clock)
+    searchedOrder = found.schedule
+    searchedStart = problem.makePlan(
+      events: search.residencyEvents(found.schedule), info: PlannerInfo(method: "order search", status: .heuristic))
+    offerSchedule(found.schedule)
+    say("order search: \(groupThousands(before)) → \(groupThousands(found.traffic)) B estimated; \(groupThousands(best.traffic.nonCompulsoryBytes)) B")
+  }
+
   /// Residency ILPs with the order fixed: small models, good incumbents, no global bound.
-  mutating func improveWithFixedOrders() {
+  mutating func improveWithFixedOrders(searchedOnly: Bool = false) {
     var orders = [best.schedule]
+    if let searchedOrder, searchedOrder != best.schedule { orders.insert(searchedOrder, at: 0) }
     if problem.budgets.mpSchedule != best.schedule { orders.append(problem.budgets.mpSchedule) }
+    if searchedOnly { orders = searchedOrder.map { [$0] } ?? [] }
     for order in orders where !isProven {
       var f = ResidencyFormulation(problem: problem, schedule: order)
-      guard let (result, residency) = solve(&f, share: 0.15, label: "fixed-order ILP") else { return }
+      let start = order == searchedOrder ? searchedStart : nil
+      guard let (result, residency) = solve(&f, share: 0.15, label: "fixed-order ILP", start: start) else { return }
       if let residency {
         if let events = problem.realize(residency, timeLimit: allocatorLimit) {
           offer(events)
         } else {
           offerSchedule(residency.schedule)
+          // The order search's own residency may pack where the ILP's did not.
+          if let start, remaining > 2, let values = f.assignment(for: start),
+            let events = problem.realize(f.decode(values), timeLimit: allocatorLimit)
+          {
+            offer(events)
+          }
           if let events = packable(&f, residency: residency) { offer(events) }
         }
       }

@@ -74,7 +74,7 @@ struct Residency: Sendable {
 extension PlanningProblem {
   /// Places a residency's intervals with the ``OffsetAllocator`` and emits the plan's events;
   /// nil when the allocator finds no placement (or gives up).
-  func realize(_ residency: Residency, nodeLimit: Int = 200_000, timeLimit: Duration? = .seconds(2)) -> [PlanEvent]? {
+  func realize(_ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2)) -> [PlanEvent]? {
     guard case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit, timeLimit: timeLimit) else { return nil }
     return emitEvents(residency, offsets: offsets)
   }
@@ -136,7 +136,7 @@ extension PlanningProblem {
   }
 
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
-  func allocate(_ residency: Residency, nodeLimit: Int = 200_000, timeLimit: Duration? = .seconds(2)) -> AllocationOutcome {
+  func allocate(_ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2)) -> AllocationOutcome {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
     allocator.nodeLimit = nodeLimit
     allocator.timeLimit = timeLimit

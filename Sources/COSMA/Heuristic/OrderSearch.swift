@@ -1,0 +1,188 @@
+import Foundation
+
+/// Local search over the schedule, each candidate order judged by the plan the replacement
+/// executor makes of it (Belady's rule with online best-fit offsets, a complete valid plan in a
+/// millisecond on a thousand operators).
+///
+/// A move takes an operator, or the chain of operators it belongs to (each the only consumer of
+/// the previous one's outputs and reading nothing else that is produced), out of the order and
+/// puts it back at a random place its dependencies allow. Moves that do not add traffic are
+/// kept, so the search walks across plateaus. The windows of divide and conquer re-plan an order
+/// only locally; these moves carry an operator across the whole graph, as when a branch of a NAS
+/// stem is better run last.
+struct OrderSearch {
+  let problem: PlanningProblem
+  var rng: SplitMix64
+
+  init(problem: PlanningProblem, seed: UInt64 = 0x0DE5_EA7C) {
+    self.problem = problem
+    rng = SplitMix64(seed: seed)
+  }
+
+  /// The traffic of the executor's plan of `schedule`.
+  func cost(_ schedule: [OperatorID]) -> (ByteCount, [PlanEvent]) {
+    var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: .belady)
+    let events = executor.run()
+    return (problem.traffic(of: events).nonCompulsoryBytes, events)
+  }
+
+  /// The non-compulsory traffic of `schedule` when only live bytes count (no offsets, so no
+  /// fragmentation), evicting by Belady's rule: what the fixed-order ILP and the exact
+  /// allocator can make of the order, estimated in O(n · r) for r resident tensors.
+  func spillCost(_ schedule: [OperatorID]) -> ByteCount {
+    var none: [PlanEvent]? = nil
+    return spillCost(schedule, events: &none)
+  }
+
+  /// The residency behind `spillCost`, as events without offsets (every range at 0): a start
+  /// for the fixed-order ILP, not a plan.
+  func residencyEvents(_ schedule: [OperatorID]) -> [PlanEvent] {
+    var events: [PlanEvent]? = []
+    _ = spillCost(schedule, events: &events)
+    return events!
+  }
+
+  private func spillCost(_ schedule: [OperatorID], events: inout [PlanEvent]?) -> ByteCount {
+    let g = problem.graph
+    let weights = problem.weights
+    var uses = [[Step]](repeating: [], count: g.tensors.count)
+    for (s, o) in schedule.enumerated() {
+      for t in g.distinctInputs[o.rawValue] where problem.isPlanned(t) { uses[t.rawValue].append(s) }
+    }
+    var next = [Int](repeating: 0, count: g.tensors.count)
+    var resident = [Bool](repeating: false, count: g.tensors.count)
+    var inDRAM = g.tensors.map { $0.kind.isInDRAMInitially }
+    var loadedOnce = [Bool](repeating: false, count: g.tensors.count)
+    var residents: [TensorID] = []
+    var occupied = 0
+    var traffic = 0
+    let capacity = problem.capacity
+    for (s, o) in schedule.enumerated() {
+      let working = g.workingSet(of: o, weights: weights)
+      for t in working { while next[t.rawValue] < uses[t.rawValue].count && uses[t.rawValue][next[t.rawValue]] < s { next[t.rawValue] += 1 } }
+      var need = 0
+      for t in working where !resident[t.rawValue] { need += problem.size(t) }
+      if occupied + need > capacity {
+        // Evict the residents outside the working set whose next use is furthest.
+        let inWorking = Set(working)
+        var victims = residents.filter { !inWorking.contains($0) }
+        victims.sort { nextUse($0, uses, next) > nextUse($1, uses, next) }
+        for v in victims where occupied + need > capacity {
+          // A graph output's store is compulsory; an activation's is a spill.
+          if !inDRAM[v.rawValue] {
+            if g[v].kind != .output { traffic += g[v].bytes }
+            inDRAM[v.rawValue] = true
+            events?.append(.store(v))
+          }
+          events?.append(.free(v))
+          resident[v.rawValue] = false
+          occupied -= problem.size(v)
+        }
+        residents.removeAll { !resident[$0.rawValue] }
+      }
+      for t in working where !resident[t.rawValue] {
+        events?.append(g.producer[t.rawValue] == o ? .alloc(t, offset: 0) : .load(t, offset: 0))
+        if g.producer[t.rawValue] != o {
+          // A load: the first of an input or weight is compulsory.
+          if g[t].kind.isInDRAMInitially && !loadedOnce[t.rawValue] {
+            loadedOnce[t.rawValue] = true
+          } else {
+            traffic += g[t].bytes
+          }
+        }
+        resident[t.rawValue] = true
+        residents.append(t)
+        occupied += problem.size(t)
+      }
+      events?.append(.run(o))
+      // Tensors with no later use leave.
+      var kept: [TensorID] = []
+      for t in residents {
+        let u = uses[t.rawValue]
+        var k = next[t.rawValue]
+        while k < u.count && u[k] <= s { k += 1 }
+        if k < u.count {
+          kept.append(t)
+        } else {
+          if g[t].kind == .output && !inDRAM[t.rawValue] { events?.append(.store(t)) }
+          events?.append(.free(t))
+          resident[t.rawValue] = false
+          occupied -= problem.size(t)
+        }
+      }
+      residents = kept
+    }
+    return traffic
+  }
+
+  private func nextUse(_ t: TensorID, _ uses: [[Step]], _ next: [Int]) -> Int {
+    next[t.rawValue] < uses[t.rawValue].count ? uses[t.rawValue][next[t.rawValue]] : Int.max
+  }
+
+  /// Improves `start` until `deadline` (seconds on `clock`) or until the traffic is 0; returns
+  /// the best order found with its events and traffic.
+  mutating func improve(
+    _ start: [OperatorID], until deadline: Double, clock: Stopwatch
+  ) -> (schedule: [OperatorID], traffic: ByteCount) {
+    let g = problem.graph
+    let n = start.count
+    var order = start
+    var current = spillCost(order)
+    var best = (schedule: order, traffic: current)
+    guard n > 2 else { return best }
+    var position = [Step](repeating: 0, count: n)
+    let begin = clock.seconds
+    let start0 = current
+    while current > 0 && clock.seconds < deadline {
+      // The block: one operator, or the whole chain it belongs to in the graph.
+      let pick = order[Int(rng.next() % UInt64(n))]
+      var block = [pick]
+      if rng.next() % 2 == 0 {
+        while let next = chainSuccessor(block[block.count - 1]) { block.append(next) }
+        while let previous = chainPredecessor(block[0]) { block.insert(previous, at: 0) }
+      }
+      let members = Set(block)
+      var rest = order.filter { !members.contains($0) }
+      for (k, o) in rest.enumerated() { position[o.rawValue] = k }
+      // Inside a chain only its ends touch other operators.
+      var lo = 0
+      var hi = rest.count
+      for p in g.predecessors[block[0].rawValue] { lo = max(lo, position[p.rawValue] + 1) }
+      for c in g.successors[block[block.count - 1].rawValue] { hi = min(hi, position[c.rawValue]) }
+      guard hi > lo else { continue }
+      let at = lo + Int(rng.next() % UInt64(hi - lo + 1))
+      rest.insert(contentsOf: block, at: at)
+      if rest == order { continue }
+      let traffic = spillCost(rest)
+      // Simulated annealing: a worse order is kept with probability exp(−Δ / T), the temperature
+      // falling from 2% of the start's traffic to nothing at the deadline.
+      let left = max(0, (deadline - clock.seconds) / max(1e-9, deadline - begin))
+      let temperature = 0.02 * Double(start0) * left * left
+      let worse = Double(traffic - current)
+      if traffic <= current || (temperature > 0 && rng.nextUnit() < exp(-worse / temperature)) {
+        order = rest
+        current = traffic
+        if traffic < best.traffic { best = (rest, traffic) }
+      }
+    }
+    return best
+  }
+
+  /// The next operator of `a`'s chain: its only successor, when `a` is that one's only
+  /// predecessor.
+  private func chainSuccessor(_ a: OperatorID) -> OperatorID? {
+    let g = problem.graph
+    guard g.successors[a.rawValue].count == 1, let b = g.successors[a.rawValue].first,
+      g.predecessors[b.rawValue] == [a]
+    else { return nil }
+    return b
+  }
+
+  private func chainPredecessor(_ b: OperatorID) -> OperatorID? {
+    let g = problem.graph
+    guard g.predecessors[b.rawValue].count == 1, let a = g.predecessors[b.rawValue].first,
+      g.successors[a.rawValue] == [b]
+    else { return nil }
+    return a
+  }
+}

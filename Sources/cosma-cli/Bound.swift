@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import COSMA
+
+struct Bound: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Prove a lower bound on the non-compulsory traffic of every plan.",
+    discussion: """
+      Two bounds, whatever the order: the order-free bound (activations live across an operator \
+      in every order, with its working set, beyond the capacity), and the region bound: the \
+      operators are cut into regions of at most --region-size consecutive operators of the \
+      minimum-peak schedule, each region is solved exactly (free order, CBC) with the tensors \
+      crossing its boundary free to move, and the regions' optima (or CBC's bounds on them) add \
+      up. Prints the larger bound in bytes on stdout.
+
+      Examples:
+        cosma bound Models/nasnetalarge.json --scratchpad MR --weights external
+        cosma bound Models/pnasnet5large.json --scratchpad MH --region-size 24 --time-limit 300
+      """)
+
+  @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
+  var graphPath: String
+
+  @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var graphOptions: GraphOptions
+
+  @Option(help: ArgumentHelp("Operators per region.", valueName: "n"))
+  var regionSize: Int = 32
+
+  @Option(help: ArgumentHelp("Seconds for all the regions' ILPs together.", valueName: "seconds"))
+  var timeLimit: Double = 120
+
+  @Option(name: .customLong("region"), help: ArgumentHelp("A region of your own: operator names separated by commas (repeatable); replaces the automatic regions.", valueName: "ops"))
+  var regions: [String] = []
+
+  @Flag(name: .shortAndLong, help: "Print every region's bound on stderr.")
+  var verbose = false
+
+  func validate() throws {
+    if regionSize < 2 { throw ValidationError("--region-size must be at least 2") }
+    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try loadGraph(graphPath, graphOptions)
+      let problem = try PlanningProblem(graph: graph, accelerator: try acceleratorOptions.accelerator())
+      let start = Date()
+      let orderFree = problem.spillLowerBound
+      let progress: (@Sendable (String) -> Void)? = verbose ? { @Sendable line in note(line) } : nil
+      let regions: RegionBound
+      if self.regions.isEmpty {
+        regions = problem.regionLowerBound(regionSize: regionSize, timeLimit: timeLimit, progress: progress)
+      } else {
+        let sets = try self.regions.map { list in
+          try list.split(separator: ",").map { name in
+            guard let o = graph.operator(named: String(name)) else {
+              throw InputError(file: "--region", element: "operator '\(name)'", rule: "the graph has no such operator")
+            }
+            return o
+          }
+        }
+        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, progress: progress)
+      }
+      let seconds = Date().timeIntervalSince(start)
+      print(max(orderFree, regions.bytes))
+      note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)")
+      note("order-free bound  \(groupThousands(orderFree)) B")
+      let exact = regions.regions.filter(\.isExact).count
+      note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
+      note("time              \(String(format: "%.1f", seconds)) s")
+    }
+  }
+}
