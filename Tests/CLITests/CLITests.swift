@@ -62,7 +62,7 @@ import Testing
   @Test func helpListsCommandsAndExitCodes() throws {
     let r = try cosma("--help")
     #expect(r.status == 0)
-    for word in ["optimize", "verify", "simulate", "budgets", "inspect", "Exit codes", "does not fit"] {
+    for word in ["optimize", "verify", "simulate", "budgets", "bound", "inspect", "Exit codes", "does not fit"] {
       #expect(r.stdout.contains(word), "help should mention \(word)")
     }
     let sub = try cosma("optimize", "--help")
@@ -181,6 +181,18 @@ import Testing
     }
     #expect(files[0] == files[1])
     expectCleanError(try cosma("allocate", instance, "--capacity", "1100", "--threads", "0"), status: 64, mentioning: ["--threads"])
+  }
+
+  /// `cosma bound` prints the proven bound on stdout: NASNet-A at M_H reloads its stem's first
+  /// activation three times whatever the order (4 × 2,613,600 bytes, proven by one fan region).
+  @Test func boundProvesTheNASNetStem() throws {
+    let r = try cosma("bound", "Models/nasnetalarge.json", "--scratchpad", "MH", "--weights", "external", "--time-limit", "60")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "10454400\n")
+    #expect(r.stderr.contains("region bound"))
+    expectCleanError(
+      try cosma("bound", "Models/resnet18.json", "--region", "conv2d,no_such_op"), status: 2, mentioning: ["no_such_op"])
+    expectCleanError(try cosma("bound", "Models/resnet18.json", "--region-size", "1"), status: 64, mentioning: ["--region-size"])
   }
 
   @Test func verifyRejectsATamperedPlan() throws {
