@@ -133,7 +133,11 @@ struct OrderSearch {
     var position = [Step](repeating: 0, count: n)
     let begin = clock.seconds
     let start0 = current
-    while current > 0 && clock.seconds < deadline {
+    // Converged: this many moves in a row without a better order end the search early.
+    let patience = max(5_000, 50 * n)
+    var sinceBest = 0
+    while current > 0 && clock.seconds < deadline && sinceBest < patience {
+      sinceBest += 1
       // The block: one operator, or the whole chain it belongs to in the graph.
       let pick = order[Int(rng.next() % UInt64(n))]
       var block = [pick]
@@ -162,7 +166,10 @@ struct OrderSearch {
       if traffic <= current || (temperature > 0 && rng.nextUnit() < exp(-worse / temperature)) {
         order = rest
         current = traffic
-        if traffic < best.traffic { best = (rest, traffic) }
+        if traffic < best.traffic {
+          best = (rest, traffic)
+          sinceBest = 0
+        }
       }
     }
     return best

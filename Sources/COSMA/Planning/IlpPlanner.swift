@@ -224,8 +224,15 @@ private struct IlpRun {
         if let events = problem.realize(residency, timeLimit: allocatorLimit) {
           offer(events)
         } else {
+          say("offsets of the fixed-order residency not placed; trying other placements")
           offerSchedule(residency.schedule)
-          // The order search's own residency may pack where the ILP's did not.
+          // First-fit around the offsets a baseline executor gave the same order, or the order
+          // search's own residency, may pack where the exact allocator gave up.
+          for policy in ReplacementPolicy.allCases {
+            var executor = ReplacementExecutor(problem: problem, schedule: residency.schedule, policy: policy)
+            let guide = problem.makePlan(events: executor.run(), info: PlannerInfo(method: name, status: .heuristic))
+            if let events = problem.realize(residency, keepingOffsetsOf: guide) { offer(events) }
+          }
           if let start, remaining > 2, let values = f.assignment(for: start),
             let events = problem.realize(f.decode(values), timeLimit: allocatorLimit)
           {
