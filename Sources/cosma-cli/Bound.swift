@@ -6,16 +6,20 @@ struct Bound: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Prove a lower bound on the non-compulsory traffic of every plan.",
     discussion: """
-      Two bounds, whatever the order: the order-free bound (activations live across an operator \
-      in every order, with its working set, beyond the capacity), and the region bound: the \
-      operators are cut into regions of at most --region-size consecutive operators of the \
-      minimum-peak schedule, each region is solved exactly (free order, CBC) with the tensors \
-      crossing its boundary free to move, and the regions' optima (or CBC's bounds on them) add \
-      up. Prints the larger bound in bytes on stdout.
+      Two bounds, whatever the order. The order-free bound: activations live across an operator \
+      in every order, with its working set, beyond the capacity must be spilled. The region bound: \
+      the operators are split into disjoint regions, each solved exactly (free order, CBC) with \
+      the tensors crossing its boundary free to move, and the regions' optima (or CBC's bounds \
+      on them) add up. The regions are the fans of the activations read by several operators \
+      (the producer, the readers, and the readers' successors that leave no room for the \
+      activation), then windows of at most --region-size consecutive operators of the \
+      minimum-peak schedule over the rest; --region replaces them with your own. Prints the \
+      larger bound in bytes on stdout.
 
       Examples:
         cosma bound Models/nasnetalarge.json --scratchpad MR --weights external
         cosma bound Models/pnasnet5large.json --scratchpad MH --region-size 24 --time-limit 300
+        cosma bound Models/nasnetalarge.json --scratchpad MR --region conv2d,relu,relu_2,pad_1
       """)
 
   @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
