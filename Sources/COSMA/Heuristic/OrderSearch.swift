@@ -1,13 +1,14 @@
 import Foundation
 
-/// Local search over the schedule, each candidate order judged by the plan the replacement
-/// executor makes of it (Belady's rule with online best-fit offsets, a complete valid plan in a
-/// millisecond on a thousand operators).
+/// Local search over the schedule, each candidate order judged by `spillCost`: the traffic of a
+/// Belady residency with live bytes ≤ capacity and no offsets (a millisecond on a thousand
+/// operators), which the fixed-order ILP then realizes.
 ///
 /// A move takes an operator, or the chain of operators it belongs to (each the only consumer of
 /// the previous one's outputs and reading nothing else that is produced), out of the order and
-/// puts it back at a random place its dependencies allow. Moves that do not add traffic are
-/// kept, so the search walks across plateaus. The windows of divide and conquer re-plan an order
+/// puts it back at a random place its dependencies allow. Simulated annealing decides: moves
+/// that do not add traffic are kept, worse ones now and then while the temperature is high, so
+/// the search walks across plateaus and out of shallow local optima. The windows of divide and conquer re-plan an order
 /// only locally; these moves carry an operator across the whole graph, as when a branch of a NAS
 /// stem is better run last.
 struct OrderSearch {
@@ -17,13 +18,6 @@ struct OrderSearch {
   init(problem: PlanningProblem, seed: UInt64 = 0x0DE5_EA7C) {
     self.problem = problem
     rng = SplitMix64(seed: seed)
-  }
-
-  /// The traffic of the executor's plan of `schedule`.
-  func cost(_ schedule: [OperatorID]) -> (ByteCount, [PlanEvent]) {
-    var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: .belady)
-    let events = executor.run()
-    return (problem.traffic(of: events).nonCompulsoryBytes, events)
   }
 
   /// The non-compulsory traffic of `schedule` when only live bytes count (no offsets, so no

@@ -34,9 +34,9 @@ public struct RegionBound: Sendable, Equatable {
 }
 
 extension PlanningProblem {
-  /// The region lower bound (see ``RegionBound``) over regions of at most `regionSize`
-  /// consecutive operators of the minimum-peak schedule, cut where the fewest bytes cross. Each
-  /// region's free-order ILP gets an equal share of `timeLimit`.
+  /// The region lower bound (see ``RegionBound``) over the fans of the activations read by several operators, then
+  /// regions of at most `regionSize` consecutive operators of the minimum-peak schedule over the
+  /// rest, cut where the fewest bytes cross. The regions that need a solve share `timeLimit`.
   public func regionLowerBound(
     regionSize: Int = 32, timeLimit: Double = 60, progress: (@Sendable (String) -> Void)? = nil
   ) -> RegionBound {
@@ -80,8 +80,8 @@ extension PlanningProblem {
   }
 
   /// The region lower bound over the given disjoint sets of operators (an operator in two
-  /// regions is kept in the first). Each region's free-order ILP gets an equal share of what is
-  /// left of `timeLimit`.
+  /// regions is kept in the first). A region whose own minimum-peak order fits needs no solve
+  /// (its bound is 0); the others share what is left of `timeLimit` equally.
   public func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double = 60, progress: (@Sendable (String) -> Void)? = nil
   ) -> RegionBound {
