@@ -31,6 +31,15 @@ struct ResidencyFormulation {
   /// Tensors whose loads and stores cost nothing (the boundary of a region, see
   /// ``PlanningProblem/regionLowerBound(regionSize:timeLimit:progress:)``).
   var free: Set<TensorID> = []
+  /// Inputs that stand for activations produced elsewhere (a region's boundary): the first load
+  /// is their arrival, but a later load means the activation left the scratchpad after it was
+  /// resident, so it was stored: that costs its size once more (`spill`).
+  var arriving: Set<TensorID> = []
+  /// A lower bound on the objective proven elsewhere (the region bound), added as a row so
+  /// that CBC stops as soon as an incumbent reaches it; 0 adds nothing.
+  var objectiveFloor: ByteCount = 0
+  /// Order pairs beyond the graph's edges.
+  private(set) var before: [(OperatorID, OperatorID)] = []
 
   private(set) var model = LinearModel()
   private(set) var run: [[Step: VariableID]] = []
@@ -50,6 +59,14 @@ struct ResidencyFormulation {
     var g = 0
     for t in problem.graph.tensorIDs where problem.isPlanned(t) { g = gcd(g, problem.size(t)) }
     unit = max(g, 1)
+  }
+
+  /// A free-order model in which each pair `(a, b)` of `before` also runs `a` before `b` (a
+  /// region keeps the order its operators have through operators outside it).
+  init(problem: PlanningProblem, before: [(OperatorID, OperatorID)]) {
+    self.init(problem: problem)
+    self.before = before
+    self.windows = ScheduleWindows(graph: problem.graph, before: before)
   }
 
   init(problem: PlanningProblem, windows: ScheduleWindows) {
@@ -86,7 +103,7 @@ struct ResidencyFormulation {
       for s in 0..<n {
         model.addEqual("oneOp[\(s)]", opsAt[s].map { (run[$0.rawValue][s]!, 1) }, 1)
       }
-      addPrecedenceRows(&model, run: run, windows: windows, graph: g)
+      addPrecedenceRows(&model, run: run, windows: windows, graph: g, before: before)
     }
 
     // Residency.
@@ -147,12 +164,34 @@ struct ResidencyFormulation {
         model.addGreaterOrEqual("firstLoad[\(name(t))]", load[t.rawValue].values.map { ($0, 1) }, 1)
         offset -= bytes
       }
+      if producer == nil && arriving.contains(t) && lo < hi {
+        // seen[s] ≥ res[s'] for every s' ≤ s; a load after a step it was resident needs a store.
+        let sp = model.addVariable("spill[\(name(t))]", lower: 0, upper: 1, objective: bytes)
+        spill[t.rawValue] = sp
+        var seen: VariableID?
+        for s in lo...hi {
+          if let prior = seen, let l = load[t.rawValue][s] {
+            model.addLessOrEqual("reloadNeedsStore[\(name(t))@\(s)]", [(l, 1), (prior, 1), (sp, -1)], 1)
+          }
+          let v = model.addVariable("seen[\(name(t))@\(s)]", lower: 0, upper: 1, objective: 0)
+          model.addGreaterOrEqual("seenResident[\(name(t))@\(s)]", [(v, 1), (res[t.rawValue][s]!, -1)], 0)
+          if let prior = seen { model.addGreaterOrEqual("seenBefore[\(name(t))@\(s)]", [(v, 1), (prior, -1)], 0) }
+          seen = v
+        }
+      }
     }
     let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
     }
     model.objectiveOffset = offset
+    if objectiveFloor > 0 {
+      let terms = model.variables.indices.compactMap { j -> (VariableID, Double)? in
+        let c = model.variables[j].objective
+        return c == 0 ? nil : (VariableID(j), c)
+      }
+      model.addGreaterOrEqual("provenBound", terms, Double(objectiveFloor) - offset)
+    }
     for (k, cut) in excluded.enumerated() {
       // Σ_{res=1 in the cut} (1 − res) + Σ_{others} res ≥ 1, over the cut's support only:
       // Σ_{cut} res ≤ |cut| − 1 excludes that residency and every one containing it.
@@ -276,9 +315,14 @@ struct ResidencyFormulation {
 
 /// Cumulative precedence: `o` started by step `s` ⇒ each predecessor `p` started before `s`, for
 /// the steps where both windows allow it. Shared by the residency and minimum-peak models.
-func addPrecedenceRows(_ model: inout LinearModel, run: [[Step: VariableID]], windows: ScheduleWindows, graph g: Graph) {
+func addPrecedenceRows(
+  _ model: inout LinearModel, run: [[Step: VariableID]], windows: ScheduleWindows, graph g: Graph,
+  before: [(OperatorID, OperatorID)] = []
+) {
+  var predecessors = g.predecessors
+  for (a, b) in before { predecessors[b.rawValue].append(a) }
   for o in g.operatorIDs {
-    for p in g.predecessors[o.rawValue] {
+    for p in predecessors[o.rawValue] {
       let lo = windows.earliest[o.rawValue]
       let hi = windows.latest[p.rawValue]
       guard lo <= hi else { continue }

@@ -7,10 +7,10 @@ struct ScheduleWindows: Sendable {
   var earliest: [Step]
   var latest: [Step]
 
-  init(graph: Graph) {
+  init(graph: Graph, before: [(OperatorID, OperatorID)] = []) {
     let n = graph.operators.count
     func count(_ bits: [UInt64]) -> Int { bits.reduce(0) { $0 + $1.nonzeroBitCount } }
-    let reach = Reachability(graph: graph)
+    let reach = Reachability(graph: graph, before: before)
     earliest = reach.ancestors.map(count)
     latest = reach.descendants.map { n - 1 - count($0) }
   }

@@ -47,6 +47,7 @@ public struct IlpPlanner: Planner {
   public func makePlan(for problem: PlanningProblem) throws -> Plan {
     var run = IlpRun(problem: problem, options: options, name: name)
     try run.start()
+    if !run.isProven { run.proveRegionBound(share: 0.15) }
     if !run.isProven { run.improveWithFixedOrders() }
     if !run.isProven { run.solveFreeOrder() } else { run.dumpModel() }
     return run.finish()
@@ -70,7 +71,8 @@ public struct AutoPlanner: Planner {
     let size = ResidencyFormulation.integerEstimate(problem)
     if size <= options.maxIntegerVariables {
       run.path = "joint ILP: \(groupThousands(size)) integer variables"
-      run.improveWithFixedOrders()
+      run.proveRegionBound(share: 0.15)
+      if !run.isProven { run.improveWithFixedOrders() }
       if !run.isProven { run.solveFreeOrder() }
     } else {
       run.path = "divide and conquer: the joint ILP would have \(groupThousands(size)) integer variables (limit \(groupThousands(options.maxIntegerVariables)))"
@@ -119,6 +121,8 @@ private struct IlpRun {
   var note = ""
   /// Which path the automatic planner took, and why.
   var path = ""
+  /// The best region bound found: a bound on the free-order ILP as well.
+  var regionFloor = 0
   /// The order found by `improveOrder`, if it ran.
   var searchedOrder: [OperatorID]?
   /// Its residency without offsets: the MIP start of the fixed-order ILP on it.
@@ -173,7 +177,7 @@ private struct IlpRun {
   /// the fixed-order ILPs and the windows; while time is left after the windows stall, the order
   /// search starts again from the best plan.
   mutating func divideAndConquer(width: Int = 16) {
-    proveRegionBound(share: 0.3)
+    proveFanBound(share: 0.3)
     improveOrder(share: 0.3)
     if !isProven { improveWithFixedOrders() }
     if !isProven { improveWithWindows(width: width) }
@@ -187,14 +191,31 @@ private struct IlpRun {
   }
 
   /// The region bound over the fans of shared activations (see ``RegionBound``), within a
-  /// `share` of the time limit: on NAS graphs it proves the spills their stems force.
-  mutating func proveRegionBound(share: Double) {
+  /// `share` of the time limit: on NAS graphs it proves the spills their stems force. When the
+  /// fans prove nothing, regions of the minimum-peak order get a third of that time instead.
+  mutating func proveFanBound(share: Double) {
     guard !isProven, remaining > 1 else { return }
     let fans = problem.fanRegions()
-    guard !fans.isEmpty else { return }
-    let r = problem.regionLowerBound(regions: fans, timeLimit: min(remaining, options.timeLimit * share))
+    if !fans.isEmpty {
+      let r = problem.regionLowerBound(regions: fans, timeLimit: min(remaining, options.timeLimit * share))
+      noteRegionBound(r, "fans")
+    }
+    if regionFloor == 0 { proveRegionBound(share: share / 3) }
+  }
+
+  /// The region bound (see ``RegionBound``) over windows of the minimum-peak order and over the
+  /// fans, within a `share` of the time limit. It is a bound on the free-order ILP too, which
+  /// gets it as a row: CBC stops as soon as an incumbent reaches it.
+  mutating func proveRegionBound(share: Double) {
+    guard !isProven, remaining > 1 else { return }
+    let r = problem.regionLowerBound(regionSize: 32, timeLimit: min(remaining, options.timeLimit * share))
+    noteRegionBound(r, "windows")
+  }
+
+  mutating func noteRegionBound(_ r: RegionBound, _ kind: String) {
+    regionFloor = max(regionFloor, r.bytes)
     bound = max(bound, r.bytes)
-    say("region bound: \(groupThousands(r.bytes)) B over \(fans.count) regions (\(r.regions.filter(\.isExact).count) solved exactly)")
+    say("region bound (\(kind)): \(groupThousands(r.bytes)) B over \(r.regions.count) regions (\(r.regions.filter(\.isExact).count) solved exactly)")
   }
 
   /// Local search over the incumbent's order for a `share` of the time left (see ``OrderSearch``).
@@ -285,6 +306,7 @@ private struct IlpRun {
 
   mutating func solveFreeOrder() {
     var f = ResidencyFormulation(problem: problem)
+    f.objectiveFloor = regionFloor
     f.build()
     dumpModel(f)
     if f.model.integerCount > options.maxIntegerVariables {

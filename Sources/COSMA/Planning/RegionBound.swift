@@ -34,17 +34,29 @@ public struct RegionBound: Sendable, Equatable {
 }
 
 extension PlanningProblem {
-  /// The region lower bound (see ``RegionBound``) over the fans of the activations read by several operators, then
-  /// regions of at most `regionSize` consecutive operators of the minimum-peak schedule over the
-  /// rest, cut where the fewest bytes cross. The regions that need a solve share `timeLimit`.
+  /// The region lower bound (see ``RegionBound``), the better of two splits: the fans of the
+  /// activations read by several operators, then regions of at most `regionSize` consecutive
+  /// operators of the minimum-peak schedule over the rest (half the time, when there are fans);
+  /// and regions of the minimum-peak schedule alone. Cuts go where the fewest bytes cross.
   public func regionLowerBound(
     regionSize: Int = 32, timeLimit: Double = 60, progress: (@Sendable (String) -> Void)? = nil
   ) -> RegionBound {
+    let clock = Stopwatch()
+    func windows(_ schedule: [OperatorID]) -> [[OperatorID]] {
+      schedule.isEmpty ? [] : regionCuts(schedule: schedule, size: max(2, regionSize)).map { Array(schedule[$0]) }
+    }
+    var fanned: RegionBound?
     let fans = fanRegions()
-    let inFans = Set(fans.joined())
-    let schedule = budgets.mpSchedule.filter { !inFans.contains($0) }
-    let cuts = schedule.isEmpty ? [] : regionCuts(schedule: schedule, size: max(2, regionSize))
-    return regionLowerBound(regions: fans + cuts.map { Array(schedule[$0]) }, timeLimit: timeLimit, progress: progress)
+    if !fans.isEmpty {
+      let inFans = Set(fans.joined())
+      let rest = windows(budgets.mpSchedule.filter { !inFans.contains($0) })
+      progress?("fans of shared activations and windows over the rest:")
+      fanned = regionLowerBound(regions: fans + rest, timeLimit: timeLimit / 2, progress: progress)
+    }
+    progress?("windows of the minimum-peak order:")
+    let plain = regionLowerBound(regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, progress: progress)
+    guard let fanned, fanned.bytes > plain.bytes else { return plain }
+    return fanned
   }
 
   /// Small regions around the activations read by several operators: the producer, the
@@ -80,59 +92,103 @@ extension PlanningProblem {
   }
 
   /// The region lower bound over the given disjoint sets of operators (an operator in two
-  /// regions is kept in the first). A region whose own minimum-peak order fits needs no solve
-  /// (its bound is 0); the others share what is left of `timeLimit` equally.
+  /// regions is kept in the first). A region with an order that fits without traffic needs no
+  /// solve (its bound is 0); the others share what is left of `timeLimit` equally. A region CBC
+  /// does not solve within its share is split in two where the fewest bytes cross, and the halves
+  /// are solved instead (their sum is again a bound), down to regions of 3 operators.
+  /// `maxOperators` splits larger regions before any solve.
   public func regionLowerBound(
-    regions given: [[OperatorID]], timeLimit: Double = 60, progress: (@Sendable (String) -> Void)? = nil
+    regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max,
+    progress: (@Sendable (String) -> Void)? = nil
   ) -> RegionBound {
     let clock = Stopwatch()
     var taken = Set<OperatorID>()
-    let sets = given.map { ops in ops.filter { taken.insert($0).inserted } }.filter { !$0.isEmpty }
-    var charged = Set<TensorID>()
-    // Build every region first (in dependency order: the file's order is the default schedule):
-    // a region whose own peak fits needs no traffic, so only the others share the time.
-    var built: [(ops: [OperatorID], sub: PlanningProblem?, free: Set<TensorID>)] = []
-    for members in sets {
-      let ops = members.sorted { $0.rawValue < $1.rawValue }
-      // A region that cannot be built (it cannot happen for a valid graph) counts 0.
-      if let (sub, free) = region(ops, charged: &charged), sub.budgets.mp > capacity {
-        built.append((ops, sub, free))
-      } else {
-        built.append((ops, nil, []))
-      }
+    var sets = given.map { ops in ops.filter { taken.insert($0).inserted }.sorted { $0.rawValue < $1.rawValue } }
+      .filter { !$0.isEmpty }
+    var regionOf = [Int](repeating: -1, count: graph.operators.count)
+    for (k, ops) in sets.enumerated() { for o in ops { regionOf[o.rawValue] = k } }
+    var home = chargingRegions(regionOf: regionOf, among: nil)
+    let reach = Reachability(graph: graph)
+    var position = [Int](repeating: 0, count: graph.operators.count)
+    for (s, o) in budgets.mpSchedule.enumerated() { position[o.rawValue] = s }
+
+    struct Pending {
+      var index: Int
+      var sub: PlanningProblem
+      var free: Set<TensorID>
+      var arriving: Set<TensorID>
+      var before: [(OperatorID, OperatorID)]
     }
-    var toSolve = built.filter { $0.sub != nil }.count
-    var regions: [RegionBound.Region] = []
+    var result = [(bound: ByteCount, exact: Bool)?](repeating: nil, count: sets.count)
+    // A region that cannot be built (it cannot happen for a valid graph) counts 0.
+    func prepare(_ k: Int) -> Pending? {
+      guard let (sub, free, arriving, before) = region(sets[k], index: k, home: home, reach: reach),
+        !fitsWithoutTraffic(sub, sets[k], before)
+      else { return nil }
+      return Pending(index: k, sub: sub, free: free, arriving: arriving, before: before)
+    }
+    var queue: [Pending] = []
+    for k in sets.indices {
+      if let p = prepare(k) { queue.append(p) } else { result[k] = (0, true) }
+    }
     var complete = true
-    for (k, r) in built.enumerated() {
-      var bound = 0
-      var exact = true
-      var integers = 0
-      if let sub = r.sub {
-        let left = timeLimit - clock.seconds
-        if left <= 0.05 {
-          complete = false
-          exact = false
-        } else {
-          var f = ResidencyFormulation(problem: sub)
-          f.free = r.free
-          f.build()
-          integers = f.model.integerCount
-          let result = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(toSolve))))
-          if case .optimal = result.termination, let o = result.objective {
-            bound = Int((o - 1e-6).rounded(.up))
-          } else if let b = result.bound {
-            bound = max(0, Int((b - 1e-6).rounded(.up)))
-            exact = false
-          } else {
-            exact = false
-          }
-        }
-        toSolve -= 1
+    while !queue.isEmpty {
+      let p = queue.removeFirst()
+      let k = p.index
+      let left = timeLimit - clock.seconds
+      if left <= 0.05 {
+        complete = false
+        result[k] = (0, false)
+        continue
       }
-      let ops = r.ops
-      regions.append(RegionBound.Region(operators: ops, bound: bound, isExact: exact))
-      progress?("region \(k + 1)/\(built.count) (\(ops.count) operators from '\(graph[ops[0]].name)'\(integers > 0 ? ", \(integers) integers" : "")): \(groupThousands(bound)) B\(exact ? "" : " (bound, not solved)")")
+      let name = "\(sets[k].count) operators from '\(graph[sets[k][0]].name)'"
+      if sets[k].count <= max(2, maxOperators) {
+        var f = ResidencyFormulation(problem: p.sub, before: p.before)
+        f.free = p.free
+        f.arriving = p.arriving
+        f.build()
+        let solved = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
+        if case .optimal = solved.termination, let o = solved.objective {
+          result[k] = (Int((o - 1e-6).rounded(.up)), true)
+          progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(result[k]!.bound)) B")
+          continue
+        }
+        let partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
+        guard sets[k].count >= 6 else {
+          result[k] = (partial, false)
+          progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(partial)) B (bound, not solved)")
+          continue
+        }
+      }
+      // Split in two where the fewest bytes cross; the tensors this region charged are charged
+      // by one of its halves.
+      let ordered = sets[k].sorted { position[$0.rawValue] < position[$1.rawValue] }
+      // After step `c` of the middle half, where the fewest bytes cross.
+      let crossing = crossingBytes(schedule: ordered)
+      let middle = max(0, ordered.count / 4 - 1)...min(ordered.count - 2, (3 * ordered.count) / 4)
+      let c = middle.min { crossing[$0] < crossing[$1] }!
+      let halves = [Array(ordered[...c]), Array(ordered[(c + 1)...])]
+      progress?("region (\(name)) split into \(halves[0].count) + \(halves[1].count)")
+      var pieces: [Int] = []
+      for h in halves {
+        pieces.append(sets.count)
+        for o in h { regionOf[o.rawValue] = sets.count }
+        sets.append(h.sorted { $0.rawValue < $1.rawValue })
+        result.append(nil)
+      }
+      sets[k] = []
+      result[k] = (0, true)
+      for (t, h) in chargingRegions(regionOf: regionOf, among: Set(pieces)) where home[t] == nil || home[t] == k {
+        home[t] = h
+      }
+      var front: [Pending] = []
+      for piece in pieces {
+        if let q = prepare(piece) { front.append(q) } else { result[piece] = (0, true) }
+      }
+      queue.insert(contentsOf: front, at: 0)
+    }
+    let regions = sets.indices.filter { !sets[$0].isEmpty }.map { k in
+      RegionBound.Region(operators: sets[k], bound: result[k]?.bound ?? 0, isExact: result[k]?.exact ?? false)
     }
     return RegionBound(bytes: regions.reduce(0) { $0 + $1.bound }, regions: regions, isComplete: complete)
   }
@@ -140,6 +196,26 @@ extension PlanningProblem {
   /// Consecutive step ranges of at most `size` steps covering `schedule`, each ending where the
   /// fewest bytes are live across the cut among its last half.
   func regionCuts(schedule: [OperatorID], size: Int) -> [ClosedRange<Step>] {
+    let n = schedule.count
+    let crossing = crossingBytes(schedule: schedule)
+    var ranges: [ClosedRange<Step>] = []
+    var a = 0
+    while a < n {
+      var end = min(n - 1, a + size - 1)
+      if end < n - 1 {
+        var best = end
+        for s in (a + size / 2 - 1)...end where crossing[s] < crossing[best] { best = s }
+        end = best
+      }
+      ranges.append(a...end)
+      a = end + 1
+    }
+    return ranges
+  }
+
+  /// The bytes live across the cut after each step of `schedule` (a topological order of some
+  /// operators), among its operators.
+  func crossingBytes(schedule: [OperatorID]) -> [ByteCount] {
     let n = schedule.count
     var position = [Step](repeating: -1, count: graph.operators.count)
     for (s, o) in schedule.enumerated() { position[o.rawValue] = s }
@@ -158,43 +234,73 @@ extension PlanningProblem {
       running += delta[s]
       crossing[s] = running
     }
-    var ranges: [ClosedRange<Step>] = []
-    var a = 0
-    while a < n {
-      var end = min(n - 1, a + size - 1)
-      if end < n - 1 {
-        var best = end
-        for s in (a + size / 2 - 1)...end where crossing[s] < crossing[best] { best = s }
-        end = best
-      }
-      ranges.append(a...end)
-      a = end + 1
-    }
-    return ranges
+    return crossing
   }
 
-  /// The sub-problem of the operators `ops` (in a topological order), and its free tensors.
-  /// `charged` holds the inputs and weights already charged by an earlier region.
-  func region(_ ops: [OperatorID], charged: inout Set<TensorID>) -> (PlanningProblem, Set<TensorID>)? {
+  /// Whether the region `sub` (of the operators `ops`, keeping the order pairs `before`) has an
+  /// order whose live bytes fit without any transfer: the minimum-peak schedule of the whole
+  /// graph restricted to it, or, with no order pairs, its own minimum-peak order.
+  func fitsWithoutTraffic(_ sub: PlanningProblem, _ ops: [OperatorID], _ before: [(OperatorID, OperatorID)]) -> Bool {
+    var local = [Int](repeating: -1, count: graph.operators.count)
+    for (i, o) in ops.enumerated() { local[o.rawValue] = i }
+    let restricted = budgets.mpSchedule.filter { local[$0.rawValue] >= 0 }.map { OperatorID(local[$0.rawValue]) }
+    if sub.graph.peakLiveBytes(schedule: restricted, weights: sub.weights, size: sub.size).bytes <= capacity { return true }
+    return before.isEmpty && sub.budgets.mp <= capacity
+  }
+
+  /// For each tensor that several regions touch, the one region that charges its traffic: the
+  /// region with most of its readers (a tie goes to the producer's region, then to the first).
+  /// The others treat it as free: a load the whole plan makes once can be a reload of several
+  /// regions' restrictions, so charging it twice could count more than the plan moves. With
+  /// `among`, only the tensors touching those regions, charged by one of them.
+  func chargingRegions(regionOf: [Int], among: Set<Int>?) -> [TensorID: Int] {
+    var home: [TensorID: Int] = [:]
+    for t in graph.tensorIDs where isPlanned(t) {
+      var readers: [Int: Int] = [:]
+      for c in graph.consumers[t.rawValue] where regionOf[c.rawValue] >= 0 { readers[regionOf[c.rawValue], default: 0] += 1 }
+      let producer = graph.producer[t.rawValue].map { regionOf[$0.rawValue] } ?? -1
+      var touching = Set(readers.keys).union(producer >= 0 ? [producer] : [])
+      if let among {
+        let outside = touching.subtracting(among)
+        touching.formIntersection(among)
+        guard !touching.isEmpty, touching.count + outside.count > 1 else { continue }
+      } else {
+        guard touching.count > 1 else { continue }
+      }
+      home[t] = touching.max { a, b in
+        (readers[a] ?? 0, a == producer ? 1 : 0, -a) < (readers[b] ?? 0, b == producer ? 1 : 0, -b)
+      }
+    }
+    return home
+  }
+
+  /// The sub-problem of the operators `ops` (in a topological order; region number `index`), its
+  /// free tensors (those another region charges, see `chargingRegions`), and the order pairs its
+  /// operators keep through paths outside it (`a` reaches `b` in the graph but not in the region;
+  /// only the pairs no third operator of the region implies).
+  func region(
+    _ ops: [OperatorID], index k: Int, home: [TensorID: Int], reach: Reachability
+  ) -> (PlanningProblem, free: Set<TensorID>, arriving: Set<TensorID>, before: [(OperatorID, OperatorID)])? {
     let g = graph
     let inside = Set(ops)
     var index: [TensorID: TensorID] = [:]
     var tensors: [Tensor] = []
     var free = Set<TensorID>()
+    var arriving = Set<TensorID>()
     func map(_ t: TensorID) -> TensorID {
       if let m = index[t] { return m }
       var copy = g[t]
       let m = TensorID(tensors.count)
+      let charged = home[t].map { $0 == k } ?? true
       if let p = g.producer[t.rawValue], inside.contains(p) {
-        // Produced here: its traffic is this region's.
-        let readOutside = g.consumers[t.rawValue].contains { !inside.contains($0) }
-        if copy.kind == .activation && readOutside { copy.kind = .output }
-      } else if copy.kind.isInDRAMInitially {
-        if !charged.insert(t).inserted { free.insert(m) }
-      } else {
+        // Produced here: it keeps its kind (a store is charged only if a reader here reloads it).
+      } else if !copy.kind.isInDRAMInitially {
+        // Produced outside: its first load stands for its arrival. A reload stands for a load and,
+        // for an activation, a store (an output's store is compulsory).
+        if charged && copy.kind == .activation { arriving.insert(m) }
         copy.kind = .input
-        free.insert(m)
       }
+      if !charged { free.insert(m) }
       tensors.append(copy)
       index[t] = m
       return m
@@ -208,6 +314,20 @@ extension PlanningProblem {
     guard let sub = try? Graph(name: "\(g.name) region", tensors: tensors, operators: operators),
       let problem = try? PlanningProblem(graph: sub, accelerator: a)
     else { return nil }
-    return (problem, free)
+    // Order pairs: `ops[i]` before `ops[j]` when the graph orders them and no region operator
+    // lies between them; those the region's own edges give are left to its edges.
+    let local = Reachability(graph: sub)
+    var before: [(OperatorID, OperatorID)] = []
+    for i in ops.indices {
+      for j in ops.indices where i != j && reach.isAncestor(ops[i].rawValue, of: ops[j].rawValue) {
+        if local.isAncestor(i, of: j) { continue }
+        let implied = ops.indices.contains { m in
+          m != i && m != j && reach.isAncestor(ops[i].rawValue, of: ops[m].rawValue)
+            && reach.isAncestor(ops[m].rawValue, of: ops[j].rawValue)
+        }
+        if !implied { before.append((OperatorID(i), OperatorID(j))) }
+      }
+    }
+    return (problem, free, arriving, before)
   }
 }
