@@ -8,13 +8,17 @@ struct Bound: ParsableCommand {
     discussion: """
       Two bounds, whatever the order. The order-free bound: activations live across an operator \
       in every order, with its working set, beyond the capacity must be spilled. The region bound: \
-      the operators are split into disjoint regions, each solved exactly (free order, CBC) with \
-      the tensors crossing its boundary free to move, and the regions' optima (or CBC's bounds \
-      on them) add up. The regions are the fans of the activations read by several operators \
-      (the producer, the readers, and the readers' successors that leave no room for the \
-      activation), then windows of at most --region-size consecutive operators of the \
-      minimum-peak schedule over the rest; --region replaces them with your own. Prints the \
-      larger bound in bytes on stdout.
+      the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
+      its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
+      on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
+      its readers): there its first load stands for its arrival and a reload costs a load and, \
+      for an activation, a store; elsewhere it moves for free. Two splits are tried and the \
+      better kept: the fans of the activations read by several operators (the producer, the \
+      readers, and the readers' successors that leave no room for the activation) with windows \
+      of at most --region-size consecutive operators of the minimum-peak schedule over the rest, \
+      and windows alone. A region CBC does not solve in its share of the time is split in two. \
+      --region replaces the automatic regions with your own. Prints the larger bound in bytes on \
+      stdout.
 
       Examples:
         cosma bound Models/nasnetalarge.json --scratchpad MR --weights external

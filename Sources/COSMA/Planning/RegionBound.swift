@@ -1,19 +1,21 @@
 import Foundation
 
 /// A lower bound on non-compulsory traffic that adds up exact solves of small regions of the
-/// graph: the bound for graphs too large for the joint ILP.
+/// graph: the bound for graphs too large for the joint ILP, and a proof where the joint ILP's
+/// relaxation is weak.
 ///
-/// The operators are split into disjoint regions. A region's sub-problem keeps the capacity and
-/// the region's operators (in any order their dependencies inside the region allow), and treats
-/// every tensor crossing its boundary as free to load and store: a tensor produced outside the
-/// region becomes an input whose loads cost nothing; a tensor produced inside and read outside
-/// becomes an output (its store is compulsory, so free, and its reloads inside the region cost
-/// its size); an input or weight read by several regions costs only in the first. Restricting
-/// any plan of the whole graph to a region's operators and tensors gives a plan of the
-/// sub-problem (fewer tensors compete for the scratchpad, the order is a topological order of
-/// the region), and every transfer the sub-problem charges is a transfer of the whole plan
-/// charged by no other region. So the sum of the regions' optima — or of CBC's bounds on them —
-/// is a lower bound on every plan, whatever its order.
+/// The operators are split into disjoint regions. A region's sub-problem keeps the capacity, the
+/// region's operators and the order pairs they have through operators outside it (`a` reaches
+/// `b` in the graph), and the tensors they touch. A tensor that several regions touch is charged
+/// by one of them, the one with most of its readers; in the others it is free to load and store.
+/// In its charging region, a tensor produced outside becomes an input whose first load stands
+/// for its arrival, and a later load costs its size plus, for an activation, its store once (it
+/// was resident, left and came back, so the whole plan stored it); a tensor produced inside keeps
+/// its kind. Restricting any plan of the whole graph to a region's operators and tensors gives a
+/// plan of the sub-problem (fewer tensors compete for the scratchpad, and the order keeps the
+/// pairs), and every transfer a sub-problem charges is a transfer of the whole plan that no other
+/// region charges. So the sum of the regions' optima — or of CBC's bounds on them — is a lower
+/// bound on every plan, whatever its order, and on the free-order ILP's relaxation as well.
 public struct RegionBound: Sendable, Equatable {
   /// One region's result.
   public struct Region: Sendable, Equatable {
@@ -93,9 +95,9 @@ extension PlanningProblem {
 
   /// The region lower bound over the given disjoint sets of operators (an operator in two
   /// regions is kept in the first). A region with an order that fits without traffic needs no
-  /// solve (its bound is 0); the others share what is left of `timeLimit` equally. A region CBC
-  /// does not solve within its share is split in two where the fewest bytes cross, and the halves
-  /// are solved instead (their sum is again a bound), down to regions of 3 operators.
+  /// solve (its bound is 0); the others share what is left of `timeLimit` equally. A region for
+  /// which CBC proves nothing within its share is split in two where the fewest bytes cross, and
+  /// the halves are solved instead (their sum is again a bound), down to regions of 3 operators.
   /// `maxOperators` splits larger regions before any solve.
   public func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max,
@@ -120,6 +122,10 @@ extension PlanningProblem {
       var before: [(OperatorID, OperatorID)]
     }
     var result = [(bound: ByteCount, exact: Bool)?](repeating: nil, count: sets.count)
+    // For each region split in two: the region it came from, CBC's bound on it, its operators.
+    var parent = [Int](repeating: -1, count: sets.count)
+    var partialOf: [Int: ByteCount] = [:]
+    var splitOps: [Int: [OperatorID]] = [:]
     // A region that cannot be built (it cannot happen for a valid graph) counts 0.
     func prepare(_ k: Int) -> Pending? {
       guard let (sub, free, arriving, before) = region(sets[k], index: k, home: home, reach: reach),
@@ -142,6 +148,7 @@ extension PlanningProblem {
         continue
       }
       let name = "\(sets[k].count) operators from '\(graph[sets[k][0]].name)'"
+      var partial = 0
       if sets[k].count <= max(2, maxOperators) {
         var f = ResidencyFormulation(problem: p.sub, before: p.before)
         f.free = p.free
@@ -153,8 +160,10 @@ extension PlanningProblem {
           progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(result[k]!.bound)) B")
           continue
         }
-        let partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
-        guard sets[k].count >= 6 else {
+        partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
+        // CBC's bound on the whole region is kept when positive (a fan's forced reloads need
+        // the whole fan); a region that proved nothing is split.
+        guard sets[k].count >= 6, partial == 0 else {
           result[k] = (partial, false)
           progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(partial)) B (bound, not solved)")
           continue
@@ -175,7 +184,11 @@ extension PlanningProblem {
         for o in h { regionOf[o.rawValue] = sets.count }
         sets.append(h.sorted { $0.rawValue < $1.rawValue })
         result.append(nil)
+        parent.append(k)
       }
+      // The region counts the better of CBC's bound on it and its halves' sum.
+      partialOf[k] = partial
+      splitOps[k] = sets[k]
       sets[k] = []
       result[k] = (0, true)
       for (t, h) in chargingRegions(regionOf: regionOf, among: Set(pieces)) where home[t] == nil || home[t] == k {
@@ -187,10 +200,27 @@ extension PlanningProblem {
       }
       queue.insert(contentsOf: front, at: 0)
     }
-    let regions = sets.indices.filter { !sets[$0].isEmpty }.map { k in
-      RegionBound.Region(operators: sets[k], bound: result[k]?.bound ?? 0, isExact: result[k]?.exact ?? false)
+    // A split region counts the better of CBC's bound on it and its halves' sum (children come
+    // after their parents, so one backward pass adds the halves up).
+    var value = sets.indices.map { result[$0]?.bound ?? 0 }
+    for k in sets.indices.reversed() where parent[k] >= 0 { value[parent[k]] += value[k] }
+    var regions: [RegionBound.Region] = []
+    var total = 0
+    func settle(_ k: Int) {
+      guard let partial = partialOf[k] else {
+        regions.append(RegionBound.Region(operators: sets[k], bound: value[k], isExact: result[k]?.exact ?? false))
+        total += value[k]
+        return
+      }
+      if partial > value[k] {
+        regions.append(RegionBound.Region(operators: splitOps[k]!, bound: partial, isExact: false))
+        total += partial
+      } else {
+        for c in sets.indices where parent[c] == k { settle(c) }
+      }
     }
-    return RegionBound(bytes: regions.reduce(0) { $0 + $1.bound }, regions: regions, isComplete: complete)
+    for k in sets.indices where parent[k] < 0 { settle(k) }
+    return RegionBound(bytes: total, regions: regions, isComplete: complete)
   }
 
   /// Consecutive step ranges of at most `size` steps covering `schedule`, each ending where the
