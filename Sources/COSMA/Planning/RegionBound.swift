@@ -95,10 +95,9 @@ extension PlanningProblem {
 
   /// The region lower bound over the given disjoint sets of operators (an operator in two
   /// regions is kept in the first). A region with an order that fits without traffic needs no
-  /// solve (its bound is 0); the others share what is left of `timeLimit` equally, and those CBC
-  /// does not solve in their share then share what the others left. A region on which CBC still
-  /// proves nothing is split in two where the fewest bytes cross, and the halves are solved
-  /// instead (their sum is again a bound), down to regions of 3 operators.
+  /// solve (its bound is 0); the others share what is left of `timeLimit` equally. A region for
+  /// which CBC proves nothing within its share is split in two where the fewest bytes cross, and
+  /// the halves are solved instead (their sum is again a bound), down to regions of 3 operators.
   /// `maxOperators` splits larger regions before any solve.
   public func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max,
@@ -138,19 +137,14 @@ extension PlanningProblem {
     for k in sets.indices {
       if let p = prepare(k) { queue.append(p) } else { result[k] = (0, true) }
     }
-    // Two passes: every region first gets an equal share of the time left; those CBC does not
-    // solve then share what the easy ones left, and a region that still proves nothing is split.
-    var later: [Pending] = []
     var complete = true
-    while !queue.isEmpty || !later.isEmpty {
-      let second = queue.isEmpty
-      let p = second ? later.removeFirst() : queue.removeFirst()
+    while !queue.isEmpty {
+      let p = queue.removeFirst()
       let k = p.index
-      let earlier = result[k]?.bound ?? 0
       let left = timeLimit - clock.seconds
       if left <= 0.05 {
         complete = false
-        result[k] = (earlier, false)
+        result[k] = (0, false)
         continue
       }
       let name = "\(sets[k].count) operators from '\(graph[sets[k][0]].name)'"
@@ -160,19 +154,13 @@ extension PlanningProblem {
         f.free = p.free
         f.arriving = p.arriving
         f.build()
-        let share = left / Double(queue.count + later.count + 1)
-        let solved = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: max(0.2, share)))
+        let solved = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
         if case .optimal = solved.termination, let o = solved.objective {
           result[k] = (Int((o - 1e-6).rounded(.up)), true)
           progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(result[k]!.bound)) B")
           continue
         }
-        partial = max(earlier, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
-        if !second {
-          result[k] = (partial, false)
-          later.append(p)
-          continue
-        }
+        partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
         // CBC's bound on the whole region is kept when positive (a fan's forced reloads need
         // the whole fan); a region that proved nothing is split.
         guard sets[k].count >= 6, partial == 0 else {
