@@ -195,6 +195,22 @@ import Testing
     expectCleanError(try cosma("bound", "Models/resnet18.json", "--region-size", "1"), status: 64, mentioning: ["--region-size"])
   }
 
+  /// ViT-B/16 with weights external at M_R: the region bound equals the best baseline's plan, so
+  /// the ILP planner proves it optimal before any large solve, and the plan file says so.
+  @Test func regionBoundProvesViTOptimal() throws {
+    let b = try cosma("bound", "Models/vit_b_16.json", "--scratchpad", "MR", "--weights", "external")
+    #expect(b.status == 0, "\(b.stderr)")
+    #expect(b.stdout == "10893312\n")
+    let planPath = try temporaryFile("vit.json")
+    let r = try cosma(
+      "optimize", "Models/vit_b_16.json", "--scratchpad", "MR", "--weights", "external", "--planner", "ilp",
+      "--time-limit", "60", "-o", planPath)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("(optimal)"))
+    #expect(r.stderr.contains("verified         yes"))
+    #expect(try cosma("verify", "Models/vit_b_16.json", planPath).status == 0)
+  }
+
   @Test func verifyRejectsATamperedPlan() throws {
     let planPath = try temporaryFile("p.json")
     #expect(try cosma("optimize", "Models/squeezenet1_1.json", "--weights", "external", "-o", planPath).status == 0)
