@@ -16,12 +16,14 @@ struct Bound: ParsableCommand {
       better kept: the fans of the activations read by several operators (the producer, the \
       readers, and the readers' successors that leave no room for the activation) with windows \
       of at most --region-size consecutive operators of the minimum-peak schedule over the rest, \
-      and windows alone. A region CBC does not solve in its share of the time is split in two. \
+      and windows alone. A region on which CBC proves nothing in its share of the time is split \
+      in two (a region it bounds without solving keeps that bound). \
       --region replaces the automatic regions with your own. Prints the larger bound in bytes on \
       stdout.
 
       Examples:
         cosma bound Models/nasnetalarge.json --scratchpad MR --weights external
+        cosma bound Models/vit_b_16.json --scratchpad MR --weights external -v
         cosma bound Models/pnasnet5large.json --scratchpad MH --region-size 24 --time-limit 300
         cosma bound Models/nasnetalarge.json --scratchpad MR --region conv2d,relu,relu_2,pad_1
       """)
