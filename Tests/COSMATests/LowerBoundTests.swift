@@ -37,20 +37,27 @@ import Testing
     #expect(positive >= 3, "the bound is positive on only \(positive) graphs")
   }
 
+  /// A seeded random graph at `M_R`, and its optimum by exhaustive search (bounded by the ILP's
+  /// plan).
+  func randomInstance(seed: Int, operators: Int, external: Bool) throws -> (Graph, PlanningProblem, ByteCount) {
+    let g = try Fixtures.random(seed: UInt64(seed), operators: operators, maxUnits: 4)
+    let weights: WeightsPlacement = external ? .external : .scratchpad
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
+    let cap = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
+    let exhaustive = ExhaustiveSearch(graph: g, capacity: problem.capacity, alignment: 64, weights: weights)
+    return (g, problem, try #require(exhaustive.minimumNonCompulsory(atMost: cap)))
+  }
+
   /// The region bound never exceeds the optimum found by exhaustive search, over 150 seeded
-  /// random graphs with every split into two or three consecutive regions of the file's order
-  /// (and the fans): tensors crossing a region's boundary are free, so no transfer is charged
-  /// twice. With the whole graph as one region it is the free-order optimum itself.
+  /// random graphs with every split into two or three consecutive regions of the file's order,
+  /// random splits into up to three regions, and the fans: each tensor crossing regions is
+  /// charged by one of them, so no transfer is charged twice. With the whole graph as one region
+  /// it is the free-order optimum itself.
   @Test func regionBoundNeverAboveTheOptimum() throws {
     var positive = 0
     var whole = 0
     for seed in 0..<150 {
-      let g = try Fixtures.random(seed: UInt64(1000 + seed), operators: 2 + seed % 6, maxUnits: 4)
-      let weights: WeightsPlacement = seed % 3 == 0 ? .external : .scratchpad
-      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
-      let cap = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
-      let exhaustive = ExhaustiveSearch(graph: g, capacity: problem.capacity, alignment: 64, weights: weights)
-      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
+      let (g, problem, optimum) = try randomInstance(seed: 1000 + seed, operators: 2 + seed % 6, external: seed % 3 == 0)
       let ops = Array(g.operatorIDs)
       var splits: [[[OperatorID]]] = [[ops], problem.fanRegions()]
       for a in 1..<ops.count {
@@ -86,12 +93,7 @@ import Testing
   @Test func splitRegionsStayBelowTheOptimum() throws {
     var positive = 0
     for seed in 0..<60 {
-      let g = try Fixtures.random(seed: UInt64(5000 + seed), operators: 6 + seed % 2, maxUnits: 4)
-      let weights: WeightsPlacement = seed % 3 == 0 ? .external : .scratchpad
-      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
-      let cap = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
-      let exhaustive = ExhaustiveSearch(graph: g, capacity: problem.capacity, alignment: 64, weights: weights)
-      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
+      let (g, problem, optimum) = try randomInstance(seed: 5000 + seed, operators: 6 + seed % 2, external: seed % 3 == 0)
       for limit in [2, 3, 4] {
         let r = problem.regionLowerBound(regions: [Array(g.operatorIDs)], timeLimit: 30, maxOperators: limit)
         // Only regions that fit without traffic stay larger (they need no solve).
