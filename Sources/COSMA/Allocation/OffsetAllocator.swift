@@ -361,10 +361,38 @@ private struct CanonicalSearch {
     let trivial = { (i: Int) in size[i] == 0 || last[i] < first[i] }
     for i in size.indices where trivial(i) { placed[i] = true }
     unplaced = unplaced.filter { !trivial($0) }.sorted { (first[$0], $0) < (first[$1], $1) }
+    placeCoveringBuffers()
     switch place(floor: 0, lastRank: -1) {
     case true?: return .placed(offsets)
     case false?: return .infeasible("no placement of the buffers fits in \(end) bytes (exhaustive search)")
     case nil: return .unknown
+    }
+  }
+
+  /// Puts at the bottom, before the search, every buffer that covers its neighbours: a buffer
+  /// whose unplaced neighbours all live within its lifetime, over sections stacked to one
+  /// height. In any solution such a buffer can be moved down to that height, with the
+  /// neighbours that were between lifted by its size: they stay inside its lifetime, where
+  /// nothing else is above the stack, and keep their order. So the move loses no solution, and
+  /// it takes away the many heights at which the search could otherwise place a buffer alive
+  /// across the whole instance.
+  mutating func placeCoveringBuffers() {
+    let sections = above.count
+    var height = [ByteCount](repeating: 0, count: sections)
+    var changed = true
+    while changed {
+      changed = false
+      for b in unplaced {
+        let h = height[first[b]]
+        guard (first[b]...last[b]).allSatisfy({ height[$0] == h }), h + size[b] <= end else { continue }
+        if twin[b] >= 0 && !placed[twin[b]] { continue }
+        let covers = neighbours[b].allSatisfy { j in placed[j] || (first[j] >= first[b] && last[j] <= last[b]) }
+        guard covers else { continue }
+        apply(b, at: h)
+        for s in first[b]...last[b] { height[s] = h + size[b] }
+        changed = true
+        break
+      }
     }
   }
 
