@@ -210,8 +210,9 @@ public struct OffsetAllocator: Sendable {
 ///   smaller total offset, found in another branch.
 /// - **Section bound**: in every section, the unplaced buffers whose lowest possible offset is
 ///   at least `t` must fit between `t` and the capacity, for every `t` (the lowest possible
-///   offset is the candidate, or, for a buffer that must rest on one placed later, the floor
-///   plus its smallest unplaced neighbour).
+///   offset is the candidate, or, for a buffer that must rest on one placed later, the lowest
+///   top any unplaced neighbour can reach: a shortest path from the buffers that can still
+///   take their candidates).
 ///
 /// Buffers of the same lifetime and size are interchangeable, so they are placed in index order.
 ///
@@ -253,6 +254,10 @@ private struct CanonicalSearch {
   /// Scratch space of `sectionsFit`.
   var lifted: [(ByteCount, Int)] = []
   var above: [ByteCount]
+  /// Scratch space of `sectionsFit`: the lowest offset of each unplaced buffer, and the buffers
+  /// that must rest on one placed later.
+  var low: [ByteCount]
+  var stuck: [Int] = []
 
   struct Saved {
     var buffer: Int
@@ -343,6 +348,7 @@ private struct CanonicalSearch {
     neighbours = p.neighbours
     twin = p.twin
     above = Array(repeating: 0, count: p.sections)
+    low = Array(repeating: 0, count: p.size.count)
     unit = max(1, p.size.reduce(0) { gcd($0, $1) })
     let steps = end / unit + 1
     keyBits = steps < 1 << 16 ? 16 : steps < 1 << 32 ? 32 : 64
@@ -532,22 +538,41 @@ private struct CanonicalSearch {
   }
 
   /// For each section of the unplaced buffers, their bytes must fit between the section's
-  /// effective floor and the end. A buffer that cannot be placed at the floor any more (its
-  /// candidate is below it, or equal but its turn has passed) must rest on a buffer placed later,
-  /// so it lies at least the smallest unplaced neighbour above the floor; with no unplaced
-  /// neighbour it is stuck.
+  /// effective floor and the end. A buffer that cannot be placed at its candidate any more (the
+  /// candidate is below the floor, or equal but its turn has passed) is stuck: it must rest on a
+  /// neighbour placed later, so it lies at least at that neighbour's lowest offset plus its size.
+  /// The neighbour may be stuck too, so the lowest offsets are shortest paths from the buffers
+  /// that can still take their candidates; a buffer no such path reaches never fits.
   mutating func sectionsFit(floor: ByteCount, lastRank: Int) -> Bool {
     // The lowest offset each unplaced buffer can still take.
     lifted.removeAll(keepingCapacity: true)
+    stuck.removeAll(keepingCapacity: true)
     for i in unplaced {
-      var c = candidate[i]
+      let c = candidate[i]
       if c < floor || (c == floor && rank[i] < lastRank) {
-        var smallest = ByteCount.max
-        for j in neighbours[i] where !placed[j] && size[j] < smallest { smallest = size[j] }
-        if smallest == .max || floor + smallest + size[i] > end { return false }
-        c = floor + smallest
+        low[i] = .max
+        stuck.append(i)
+      } else {
+        low[i] = c
       }
-      lifted.append((c, i))
+    }
+    // A stuck buffer rests on a neighbour placed later, which lies at its own lowest offset or
+    // higher: shortest paths from the buffers that can still take their candidate.
+    var changed = !stuck.isEmpty
+    while changed {
+      changed = false
+      for i in stuck {
+        var best = low[i]
+        for j in neighbours[i] where !placed[j] && low[j] != .max && low[j] + size[j] < best { best = low[j] + size[j] }
+        if best < low[i] {
+          low[i] = best
+          changed = true
+        }
+      }
+    }
+    for i in unplaced {
+      if low[i] == .max || low[i] + size[i] > end { return false }
+      lifted.append((low[i], i))
     }
     // In every section, the buffers that lie at or above any offset t must fit between t and
     // the end: taken from the highest lowest offset down, the bytes accumulated in a section
