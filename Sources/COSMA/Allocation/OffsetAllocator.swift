@@ -39,9 +39,10 @@ public enum AllocationOutcome: Sendable, Equatable {
 /// canonical solutions: in a solution pushed down as far as it goes, every buffer sits at 0 or
 /// on top of a buffer that overlaps it in time, so placing buffers in order of offset each at the
 /// top of the placed buffers it overlaps enumerates every canonical solution (the idea of
-/// MiniMalloc, Moffitt 2023). The search prunes by dominance and section bounds, splits the
-/// buffers into time-disjoint groups solved on their own, and restarts with other tie-break
-/// orders under a doubling node budget (see `CanonicalSearch`).
+/// MiniMalloc, Moffitt 2023). The search prunes by dominance and section bounds (raised by
+/// disjunctive "not first" reasoning across sections), splits the buffers into time-disjoint
+/// groups solved on their own, and restarts with other tie-break orders under a doubling node
+/// budget (see `CanonicalSearch`).
 public struct OffsetAllocator: Sendable {
   public var capacity: ByteCount
   public var alignment: Int
@@ -198,8 +199,8 @@ public struct OffsetAllocator: Sendable {
 /// Time is compressed into sections (the intervals between consecutive distinct lifetime ends),
 /// so every buffer covers a contiguous range of sections. Each unplaced buffer keeps its
 /// candidate offset, the top of the placed buffers that overlap it, raised as its neighbours are
-/// placed. Buffers are placed in increasing (offset, rank) order, each at its candidate: every solution pushed down as far as it goes has such an order, so the
-/// search is complete. Three rules prune it, each keeping at least one solution of least total
+/// placed. Buffers are placed in increasing (offset, rank) order, each at its candidate: every
+/// solution pushed down as far as it goes has such an order, so the search is complete. Three rules prune it, each keeping at least one solution of least total
 /// offset when any solution exists:
 ///
 /// - **Resting**: a buffer is placed only at its candidate, and only when that is at least the
@@ -212,9 +213,14 @@ public struct OffsetAllocator: Sendable {
 ///   at least `t` must fit between `t` and the capacity, for every `t` (the lowest possible
 ///   offset is the candidate, or, for a buffer that must rest on one placed later, the lowest
 ///   top any unplaced neighbour can reach: a shortest path from the buffers that can still
-///   take their candidates).
+///   take their candidates). Before the check, the lowest offsets are raised by the "not
+///   first" rule of disjunctive scheduling, each section being a machine and offsets times: a
+///   buffer that cannot be a section's lowest lies above the one that is. A buffer's offset is
+///   the same in all its sections, so a raise in one section carries to the others; this is
+///   what makes the suite's hardest instances (E, I) take well under a second.
 ///
-/// Buffers of the same lifetime and size are interchangeable, so they are placed in index order.
+/// Buffers of the same lifetime and size are interchangeable, so they are placed in index order,
+/// and a buffer whose neighbours all live within its lifetime starts at the bottom.
 ///
 /// A state without a completion (the buffers left, their candidates, the floor and the last
 /// rank) is remembered, within a memory budget, so that reaching it again by another path costs
@@ -257,6 +263,10 @@ private struct CanonicalSearch {
   /// Scratch space of `sectionsFit`: the lowest offset of each unplaced buffer, and the buffers
   /// that must rest on one placed later.
   var low: [ByteCount]
+  /// Scratch space of `notFirst`: per section, the unplaced bytes and the lowest top of a
+  /// buffer that can be the section's lowest.
+  var total: [ByteCount]
+  var lowestTop: [ByteCount]
   var stuck: [Int] = []
 
   struct Saved {
@@ -349,6 +359,8 @@ private struct CanonicalSearch {
     twin = p.twin
     above = Array(repeating: 0, count: p.sections)
     low = Array(repeating: 0, count: p.size.count)
+    total = Array(repeating: 0, count: p.sections)
+    lowestTop = Array(repeating: 0, count: p.sections)
     unit = max(1, p.size.reduce(0) { gcd($0, $1) })
     let steps = end / unit + 1
     keyBits = steps < 1 << 16 ? 16 : steps < 1 << 32 ? 32 : 64
@@ -570,8 +582,10 @@ private struct CanonicalSearch {
         }
       }
     }
+    for i in unplaced where low[i] == .max { return false }
+    if !notFirst() { return false }
     for i in unplaced {
-      if low[i] == .max || low[i] + size[i] > end { return false }
+      if low[i] + size[i] > end { return false }
       lifted.append((low[i], i))
     }
     // In every section, the buffers that lie at or above any offset t must fit between t and
@@ -590,6 +604,47 @@ private struct CanonicalSearch {
     }
     for (_, j) in lifted { for t in first[j]...last[j] { above[t] = 0 } }
     return fits
+  }
+
+  /// Raises the lowest offsets by the "not first" rule of disjunctive scheduling, section by
+  /// section: a buffer that cannot be the lowest of a section's unplaced buffers (above its
+  /// lowest offset there is no room for all of them) lies above the one that is, so at least at
+  /// the smallest top among the buffers that can be lowest. A raised buffer raises the stuck
+  /// buffers that rest on it, and other sections in turn. False when some section has no
+  /// buffer that can be its lowest.
+  mutating func notFirst() -> Bool {
+    for i in unplaced { for s in first[i]...last[i] { total[s] += size[i] } }
+    defer { for i in unplaced { for s in first[i]...last[i] { total[s] = 0 } } }
+    for _ in 0..<8 {
+      for i in unplaced { for s in first[i]...last[i] { lowestTop[s] = .max } }
+      for i in unplaced {
+        for s in first[i]...last[i] where low[i] + total[s] <= end {
+          lowestTop[s] = min(lowestTop[s], low[i] + size[i])
+        }
+      }
+      var changed = false
+      for i in unplaced {
+        var raised = low[i]
+        for s in first[i]...last[i] where low[i] + total[s] > end {
+          if lowestTop[s] == .max { return false }
+          raised = max(raised, lowestTop[s])
+        }
+        if raised > low[i] {
+          low[i] = raised
+          changed = true
+        }
+      }
+      for i in stuck {
+        var best = ByteCount.max
+        for j in neighbours[i] where !placed[j] && low[j] + size[j] < best { best = low[j] + size[j] }
+        if best > low[i] {
+          low[i] = best
+          changed = true
+        }
+      }
+      if !changed { break }
+    }
+    return true
   }
 
 }
