@@ -9,8 +9,8 @@ struct Allocate: ParsableCommand {
       Reads an offset allocation instance in MiniMalloc's CSV format (id,lower,upper,size, \
       half-open lifetimes [lower, upper)), places every buffer so that buffers live at the same \
       time never overlap, checks the result with an independent overlap check, and writes the \
-      instance with an offset column. Best-fit first; the exact canonical search only when \
-      best-fit fails. Exits 0 when placed, 1 when proven infeasible or not placed within the \
+      instance with an offset column. Best-fit first (it prints the capacity best-fit alone \
+      needs); the exact canonical search only when best-fit fails. Exits 0 when placed, 1 when proven infeasible or not placed within the \
       time limit. The exact search runs its restart orders on every core (--threads).
 
       Examples:
@@ -58,6 +58,9 @@ struct Allocate: ParsableCommand {
       let started = Date()
       let live = peakLiveBytes(instance.buffers, alignment: alignment)
       note("instance         \(instancePath): \(instance.buffers.count) buffers, peak live \(groupThousands(live)) B")
+      let greedy = OffsetAllocator(capacity: live, alignment: alignment).bestFitExtent(instance.buffers)
+      let verdict = capacity.flatMap(parseByteSize).map { greedy > $0 ? " (over the capacity)" : " (fits)" } ?? ""
+      note("best-fit         needs \(groupThousands(greedy)) B\(verdict)")
       var found: (capacity: Int, offsets: [ByteCount])?
       var proven = false
       if minimizeCapacity {

@@ -161,6 +161,7 @@ import Testing
     let r = try cosma("allocate", instance, "--capacity", "1100", "-o", out)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("checked"))
+    #expect(r.stderr.contains("best-fit         needs 1,100 B (fits)"))
     let written = try String(contentsOfFile: out, encoding: .utf8)
     #expect(written.hasPrefix("id,lower,upper,size,offset"))
     let small = try cosma("allocate", instance, "--capacity", "1000")
@@ -177,6 +178,7 @@ import Testing
       let file = try temporaryFile("G.\(threads).csv")
       let run = try cosma("allocate", "benchmarks/minimalloc/G.1048576.csv", "--capacity", "1MiB", "--threads", threads, "-o", file)
       #expect(run.status == 0, "\(run.stderr)")
+      #expect(run.stderr.contains("best-fit         needs 1,311,744 B (over the capacity)"), "\(run.stderr)")
       files.append(try String(contentsOfFile: file, encoding: .utf8))
     }
     #expect(files[0] == files[1])

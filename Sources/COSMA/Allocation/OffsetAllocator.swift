@@ -170,6 +170,21 @@ public struct OffsetAllocator: Sendable {
     ]
   }
 
+  /// The least capacity the greedy best-fit needs over its orders, sizes rounded up to the
+  /// alignment: what a TFLite-style allocator would ask for.
+  public func bestFitExtent(_ buffers: [Buffer]) -> ByteCount {
+    let sized = buffers.map { b -> Buffer in
+      var c = b
+      c.size = roundUp(b.size, to: alignment)
+      return c
+    }
+    return Self.greedyOrders(sized).compactMap { order in
+      bestFit(sized, order: order, end: .max).map { offsets in
+        zip(sized, offsets).map { $0.size + $1 }.max() ?? 0
+      }
+    }.min() ?? 0
+  }
+
   /// TFLite's greedy by size: each buffer in the smallest gap among the placed buffers that
   /// overlap it in time.
   func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount) -> [ByteCount]? {
