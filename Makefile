@@ -2,7 +2,8 @@
 #
 #   make run    installs CBC if missing, builds, and optimizes a bundled model
 #   make test   installs CBC if missing, and runs the test suite
-#   make bench  runs the full evaluation (README "Results"); make bench-quick a subset
+#   make bench  runs the full evaluation (README "Results"); make bench-quick a subset;
+#               make bench-alloc the MiniMalloc suite alone
 #
 # Long sweeps run with COSMA_LONG_TESTS=1 make test.
 
@@ -11,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test bench bench-quick clean
+.PHONY: all deps build release run test bench bench-alloc bench-quick clean
 
 all: build
 
@@ -40,9 +41,15 @@ test: deps
 
 # The evaluation of README "Results": every model x MR/MH/MP x both weights modes, the four
 # baselines and the automatic planner (30 s each), two processes at a time; writes bench/.
-bench: release
+bench: release bench-alloc
 	.build/release/cosma bench Models --tiers MR,MH,MP --weights scratchpad,external \
 	  --planners auto --time-limit 30 --jobs 2 -o bench
+
+# The MiniMalloc challenging suite (offset allocation), each placement checked independently.
+bench-alloc: release
+	mkdir -p bench
+	scripts/minimalloc-table.sh > bench/minimalloc.md
+	cat bench/minimalloc.md
 
 # A few minutes: four small models at MR and MH.
 bench-quick: release
