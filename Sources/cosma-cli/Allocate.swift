@@ -62,9 +62,9 @@ struct Allocate: ParsableCommand {
       let verdict = capacity.flatMap(parseByteSize).map { greedy > $0 ? " (over the capacity)" : " (fits)" } ?? ""
       note("best-fit         needs \(groupThousands(greedy)) B\(verdict)")
       var found: (capacity: Int, offsets: [ByteCount])?
-      var proven = false
+      var atLeast = 0
       if minimizeCapacity {
-        (found, proven) = minimize(instance.buffers, lowerBound: live)
+        (found, atLeast) = minimize(instance.buffers, lowerBound: live)
       } else {
         let c = parseByteSize(capacity!)!
         switch allocator(c).allocate(instance.buffers) {
@@ -86,7 +86,10 @@ struct Allocate: ParsableCommand {
       }
       let used = zip(instance.buffers, offsets).map { $0.size + $1 }.max() ?? 0
       note("placed           all \(instance.buffers.count) buffers in \(groupThousands(used)) of \(groupThousands(c)) B")
-      if minimizeCapacity { note("capacity         \(groupThousands(c)) B (\(proven ? "minimal, proven" : "smallest found"))") }
+      if minimizeCapacity {
+        let status = atLeast >= c ? "minimal, proven" : "smallest found; at least \(groupThousands(atLeast)) B is needed"
+        note("capacity         \(groupThousands(c)) B (\(status))")
+      }
       note("checked          no overlap, every buffer inside the capacity")
       note("time             \(formatSeconds(seconds))")
       if let output {
@@ -107,25 +110,34 @@ struct Allocate: ParsableCommand {
   }
 
   /// Binary search between the peak live bytes and a best-fit placement with room to spare.
-  func minimize(_ buffers: [Buffer], lowerBound: Int) -> ((Int, [ByteCount])?, Bool) {
+  /// Returns the smallest capacity placed and a lower bound: every capacity below it is proven
+  /// too small (the two are equal when the minimum is proven). Only multiples of the sizes'
+  /// common divisor are tried: a placement pushed down as far as it goes has every offset a sum
+  /// of sizes, so the least capacity is such a multiple.
+  func minimize(_ buffers: [Buffer], lowerBound: Int) -> ((Int, [ByteCount])?, Int) {
     let roomy = buffers.reduce(0) { $0 + roundUp($1.size, to: alignment) }
-    guard case .placed(let first) = allocator(roomy).allocate(buffers) else { return (nil, false) }
+    guard case .placed(let first) = allocator(roomy).allocate(buffers) else { return (nil, 0) }
+    let unit = buffers.reduce(0) { commonDivisor($0, roundUp($1.size, to: alignment)) }
+    let step = max(unit, alignment)
     var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
-    var low = roundUp(lowerBound, to: alignment)  // every capacity below `low` is infeasible
-    var proven = true
+    var low = roundUp(lowerBound, to: step)  // every capacity below `low` is ruled out
+    var proven = low  // every capacity below `proven` is infeasible
     while low < best.0 {
-      let mid = roundDown(low + (best.0 - low) / 2, to: alignment)
+      let mid = low + (best.0 - low) / step / 2 * step
       switch allocator(mid).allocate(buffers) {
       case .placed(let offsets): best = (mid, offsets)
-      case .infeasible: low = mid + alignment
-      case .unknown:
-        low = mid + alignment
-        proven = false
+      case .infeasible:
+        low = mid + step
+        proven = max(proven, low)  // nothing fits in `mid`, so nothing in less
+      case .unknown: low = mid + step
       }
     }
     return (best, proven)
   }
 }
+
+/// The greatest common divisor (0 with 0 gives 0).
+func commonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? a : commonDivisor(b, a % b) }
 
 /// The most bytes live at one time, sizes rounded up to the alignment.
 func peakLiveBytes(_ buffers: [Buffer], alignment: Int) -> Int {
