@@ -10,8 +10,9 @@ struct Allocate: ParsableCommand {
       half-open lifetimes [lower, upper)), places every buffer so that buffers live at the same \
       time never overlap, checks the result with an independent overlap check, and writes the \
       instance with an offset column. Best-fit first (it prints the capacity best-fit alone \
-      needs); the exact canonical search only when best-fit fails. Exits 0 when placed, 1 when proven infeasible or not placed within the \
-      time limit. The exact search runs its restart orders on every core (--threads).
+      needs); the exact canonical search only when best-fit fails. Exits 0 when placed, 1 when \
+      proven infeasible or not placed within the time limit. The exact search runs its restart \
+      orders on every core (--threads).
 
       Examples:
         cosma allocate benchmarks/minimalloc/A.1048576.csv --capacity 1048576 -o A.out.csv

@@ -215,8 +215,9 @@ public struct OffsetAllocator: Sendable {
 /// so every buffer covers a contiguous range of sections. Each unplaced buffer keeps its
 /// candidate offset, the top of the placed buffers that overlap it, raised as its neighbours are
 /// placed. Buffers are placed in increasing (offset, rank) order, each at its candidate: every
-/// solution pushed down as far as it goes has such an order, so the search is complete. Three rules prune it, each keeping at least one solution of least total
-/// offset when any solution exists:
+/// solution pushed down as far as it goes has such an order, so the search is complete. Three
+/// rules prune it, each keeping at least one solution of least total offset when any solution
+/// exists:
 ///
 /// - **Resting**: a buffer is placed only at its candidate, and only when that is at least the
 ///   offset of the last placed buffer (a buffer below it would float, so a later buffer must
@@ -589,8 +590,7 @@ private struct CanonicalSearch {
     while changed {
       changed = false
       for i in stuck {
-        var best = low[i]
-        for j in neighbours[i] where !placed[j] && low[j] != .max && low[j] + size[j] < best { best = low[j] + size[j] }
+        let best = restingOffset(i)
         if best < low[i] {
           low[i] = best
           changed = true
@@ -650,8 +650,7 @@ private struct CanonicalSearch {
         }
       }
       for i in stuck {
-        var best = ByteCount.max
-        for j in neighbours[i] where !placed[j] && low[j] + size[j] < best { best = low[j] + size[j] }
+        let best = restingOffset(i)
         if best > low[i] {
           low[i] = best
           changed = true
@@ -660,6 +659,14 @@ private struct CanonicalSearch {
       if !changed { break }
     }
     return true
+  }
+
+  /// The lowest top of an unplaced neighbour of stuck buffer `i`: where `i` can rest at the
+  /// lowest (`.max` when no neighbour has a lowest offset yet).
+  func restingOffset(_ i: Int) -> ByteCount {
+    var best = ByteCount.max
+    for j in neighbours[i] where !placed[j] && low[j] != .max && low[j] + size[j] < best { best = low[j] + size[j] }
+    return best
   }
 
 }
