@@ -151,36 +151,34 @@ import Testing
       let lower = Int(rng.next() % UInt64(start))
       buffers.append(Buffer(id: buffers.count, lower: lower, upper: lower + 1 + Int(rng.next() % UInt64(length)), size: 1 + Int(rng.next() % 5)))
     }
-    do {
-      let peak = peakLive(buffers)
-      var smallest = peak
-      while !bruteForceFits(buffers, capacity: smallest) { smallest += 1 }
-      var allocator = OffsetAllocator(capacity: smallest)
-      allocator.greedyFirst = false
-      switch allocator.allocate(buffers) {
-      case .placed(let offsets):
-        #expect(allocationViolations(buffers, offsets: offsets, capacity: smallest) == [], "seed \(seed)")
-      default:
-        Issue.record("seed \(seed): not placed in \(smallest), where brute force places them")
-      }
-      allocator.capacity = smallest - 1
-      switch allocator.allocate(buffers) {
-      case .infeasible: break
-      case let other: Issue.record("seed \(seed): \(other) in \(smallest - 1), below the brute-force minimum")
-      }
-      // The same instance in units of 3 bytes: the search's state keys count in the common divisor.
-      let scaled = buffers.map { Buffer(id: $0.id, lower: $0.lower, upper: $0.upper, size: 3 * $0.size) }
-      allocator.capacity = 3 * smallest
-      if case .placed(let offsets) = allocator.allocate(scaled) {
-        #expect(allocationViolations(scaled, offsets: offsets, capacity: 3 * smallest) == [], "seed \(seed)")
-      } else {
-        Issue.record("seed \(seed): scaled instance not placed")
-      }
-      allocator.capacity = 3 * smallest - 1
-      switch allocator.allocate(scaled) {
-      case .infeasible: break
-      case let other: Issue.record("seed \(seed): scaled \(other) below the minimum")
-      }
+    let peak = peakLive(buffers)
+    var smallest = peak
+    while !bruteForceFits(buffers, capacity: smallest) { smallest += 1 }
+    var allocator = OffsetAllocator(capacity: smallest)
+    allocator.greedyFirst = false
+    switch allocator.allocate(buffers) {
+    case .placed(let offsets):
+      #expect(allocationViolations(buffers, offsets: offsets, capacity: smallest) == [], "seed \(seed)")
+    default:
+      Issue.record("seed \(seed): not placed in \(smallest), where brute force places them")
+    }
+    allocator.capacity = smallest - 1
+    switch allocator.allocate(buffers) {
+    case .infeasible: break
+    case let other: Issue.record("seed \(seed): \(other) in \(smallest - 1), below the brute-force minimum")
+    }
+    // The same instance in units of 3 bytes: the search's state keys count in the common divisor.
+    let scaled = buffers.map { Buffer(id: $0.id, lower: $0.lower, upper: $0.upper, size: 3 * $0.size) }
+    allocator.capacity = 3 * smallest
+    if case .placed(let offsets) = allocator.allocate(scaled) {
+      #expect(allocationViolations(scaled, offsets: offsets, capacity: 3 * smallest) == [], "seed \(seed)")
+    } else {
+      Issue.record("seed \(seed): scaled instance not placed")
+    }
+    allocator.capacity = 3 * smallest - 1
+    switch allocator.allocate(scaled) {
+    case .infeasible: break
+    case let other: Issue.record("seed \(seed): scaled \(other) below the minimum")
     }
   }
 
