@@ -2,6 +2,7 @@
 #
 #   make run    installs CBC if missing, builds, and optimizes a bundled model
 #   make test   installs CBC if missing, and runs the test suite
+#   make lint   checks the layering of Sources/COSMA (README "Layout")
 #   make bench  runs the full evaluation (README "Results"); make bench-quick a subset;
 #               make bench-alloc the MiniMalloc suite alone
 #
@@ -12,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test bench bench-alloc bench-quick clean
+.PHONY: all deps build release run test lint bench bench-alloc bench-quick clean
 
 all: build
 
@@ -38,6 +39,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) run embed-cosma
+
+# The layering lint alone: a file of a low layer that uses a name of a higher one fails it.
+lint:
+	$(SWIFT) test --filter LayeringTests
 
 # The evaluation of README "Results": every model x MR/MH/MP x both weights modes, the four
 # baselines and the automatic planner (30 s each), two processes at a time; writes bench/.

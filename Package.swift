@@ -27,18 +27,22 @@ let package = Package(
     .executableTarget(
       name: "cosma-cli",
       dependencies: [
-        "COSMA",
+        "COSMA", "AcceleratorSim",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // The library embedded as a compiler would: `swift run embed-cosma` (run by `make test`).
     .executableTarget(name: "embed-cosma", dependencies: ["COSMA"], path: "Examples/EmbedCOSMA"),
     .testTarget(name: "AcceleratorSimTests", dependencies: ["AcceleratorSim"]),
+    // Fixtures, the exhaustive search and a scripted solver, shared by the test targets.
+    .target(name: "COSMATestSupport", dependencies: ["COSMA"], path: "Tests/COSMATestSupport"),
     .testTarget(
       name: "COSMATests",
-      dependencies: ["COSMA", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      dependencies: ["COSMA", "COSMATestSupport", "AcceleratorSim", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       exclude: ["../Fixtures"]
     ),
     .testTarget(name: "CLITests", dependencies: ["COSMA"]),
+    // The layering of Sources/COSMA (README "Layout"): reads the sources, links nothing.
+    .testTarget(name: "LayeringTests"),
   ]
 )

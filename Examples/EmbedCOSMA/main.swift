@@ -25,10 +25,10 @@ npu.scratchpad = .budget(.mr)
 let problem = try PlanningProblem(graph: graph, accelerator: npu)
 
 let baseline = try plan(problem, with: BestBaselinePlanner())          // verified
-let optimal = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 10)))  // verified
+let optimal = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 10)))  // verified
 let cycles = try optimal.plan.simulate(graph: graph).totalCycles
 
-print("scratchpad \(problem.capacity) B, status \(optimal.plan.planner.status)")
+print("scratchpad \(problem.capacity) B, \(optimal.report.summary)")
 print("extra traffic: baseline \(baseline.plan.traffic.nonCompulsoryBytes) B, COSMA \(optimal.plan.traffic.nonCompulsoryBytes) B")
 print("schedule: \(optimal.plan.schedule.map { graph.operators[$0.rawValue].name }), \(cycles) cycles")
 precondition(optimal.plan.traffic.nonCompulsoryBytes <= baseline.plan.traffic.nonCompulsoryBytes)

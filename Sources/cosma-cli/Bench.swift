@@ -19,14 +19,14 @@ struct Bench: ParsableCommand {
   @Argument(help: ArgumentHelp("Model files or folders of them (default: Models).", valueName: "models"))
   var inputs: [String] = ["Models"]
 
-  @Option(help: ArgumentHelp("Budget tiers, comma-separated.", valueName: "list"))
-  var tiers: String = "MR,MH,MP"
+  @Option(help: ArgumentHelp("Budget tiers (MR, MH, MP) or sizes, comma-separated.", valueName: "list"))
+  var tiers = CommaSeparated<ScratchpadSize>(BudgetTier.allCases.map { .budget($0) })
 
   @Option(help: ArgumentHelp("Weights modes, comma-separated.", valueName: "list"))
-  var weights: String = "scratchpad,external"
+  var weights = CommaSeparated<WeightsPlacement>(WeightsPlacement.allCases)
 
   @Option(help: ArgumentHelp("Planners besides the four baselines, comma-separated.", valueName: "list"))
-  var planners: String = "auto"
+  var planners = CommaSeparated<PlannerKind>([.auto])
 
   @Option(help: ArgumentHelp("Seconds each optimizing planner may take per instance.", valueName: "seconds"))
   var timeLimit: Double = 60
@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
 
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    try validateSweep(tiers: tiers, weights: weights, planners: planners, timeLimit: timeLimit)
+    try validateTimeLimit(timeLimit)
   }
 
   func modelFiles() throws -> [String] {
@@ -68,10 +68,12 @@ struct Bench: ParsableCommand {
       let files = try modelFiles()
       var tasks: [[String]] = []
       for f in files {
-        for t in tiers.split(separator: ",") {
-          for w in weights.split(separator: ",") {
-            tasks.append(["compare", f, "--tiers", String(t), "--weights", String(w), "--planners", planners,
-                          "--time-limit", "\(timeLimit)", "--json"])
+        for t in tiers.values {
+          for w in weights.values {
+            tasks.append([
+              "compare", f, "--tiers", t.description, "--weights", w.rawValue, "--planners",
+              planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--json",
+            ])
           }
         }
       }
@@ -166,7 +168,7 @@ struct Bench: ParsableCommand {
 
   func report(_ rows: [EvaluationRow], seconds: Double) -> String {
     var out = "# COSMA benchmark\n\n"
-    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers) --weights \(weights) --planners \(planners) --time-limit \(timeLimit) --jobs \(jobs)`"
+    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers.defaultValueDescription) --weights \(weights.defaultValueDescription) --planners \(planners.defaultValueDescription) --time-limit \(timeLimit) --jobs \(jobs)`"
     if !exclude.isEmpty { out += " `--exclude \(exclude)`" }
     out += "\n\n\(rows.count) rows, every plan verified and simulated; \(String(format: "%.0f", seconds)) s in all.\n\n"
     out += "## Summary\n\n" + summary(rows) + "\n"
@@ -191,7 +193,7 @@ struct Bench: ParsableCommand {
   }
 
   func timeFigure(_ rows: [EvaluationRow]) -> String {
-    let optimizing = rows.filter { !BaselinePlanner.all.map(\.name).contains($0.planner) }
+    let optimizing = rows.filter { PlannerKind(name: $0.planner)?.isBaseline != true }
     var groups: [String] = []
     for r in optimizing where !groups.contains("\(r.model) \(r.tier) \(r.weights)") { groups.append("\(r.model) \(r.tier) \(r.weights)") }
     var planners: [String] = []

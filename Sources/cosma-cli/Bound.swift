@@ -48,7 +48,7 @@ struct Bound: ParsableCommand {
 
   func validate() throws {
     if regionSize < 2 { throw ValidationError("--region-size must be at least 2") }
-    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
   }
 
   func run() throws {
@@ -57,10 +57,11 @@ struct Bound: ParsableCommand {
       let problem = try PlanningProblem(graph: graph, accelerator: try acceleratorOptions.accelerator())
       let start = Date()
       let orderFree = problem.spillLowerBound
-      let progress: (@Sendable (String) -> Void)? = verbose ? { @Sendable line in note(line) } : nil
+      let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
-        regions = problem.regionLowerBound(regionSize: regionSize, timeLimit: timeLimit, progress: progress)
+        regions = problem.regionLowerBound(
+          regionSize: regionSize, timeLimit: timeLimit, solver: CbcSolver(), progress: progress)
       } else {
         let sets = try self.regions.map { list in
           try list.split(separator: ",").map { name in
@@ -70,7 +71,7 @@ struct Bound: ParsableCommand {
             return o
           }
         }
-        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, progress: progress)
+        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, solver: CbcSolver(), progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))

@@ -26,7 +26,7 @@ struct Budgets: ParsableCommand {
   var timeLimit: Double = 10
 
   func validate() throws {
-    if timeLimit < 0 { throw ValidationError("--time-limit must not be negative") }
+    if !(timeLimit >= 0) { throw ValidationError("--time-limit must not be negative") }
   }
 
   func run() throws {
@@ -36,7 +36,7 @@ struct Budgets: ParsableCommand {
       var b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
       if timeLimit > 0 && !b.mpIsExact {
         let exact = COSMA.Budgets.exactMinimumPeak(
-          graph: graph, alignment: a.alignment, weights: a.weights, timeLimit: timeLimit)
+          graph: graph, alignment: a.alignment, weights: a.weights, timeLimit: timeLimit, solver: CbcSolver())
         b.mp = exact.peak
         b.mpLowerBound = exact.lowerBound
         b.mpSchedule = exact.schedule

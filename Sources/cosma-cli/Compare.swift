@@ -35,15 +35,15 @@ struct EvaluationRow: Codable {
 
 /// Plans one instance with each planner; every plan is verified (by `plan(_:with:)`) and
 /// simulated.
-func evaluate(graph: Graph, model: String, tier: String, weights: WeightsPlacement, planners: [String], timeLimit: Double)
-  throws -> [EvaluationRow]
-{
+func evaluate(
+  graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double
+) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
-  accelerator.scratchpad = ScratchpadSize(parsing: tier)!
+  accelerator.scratchpad = tier
   let problem = try PlanningProblem(graph: graph, accelerator: accelerator)
   var rows: [EvaluationRow] = []
-  for name in planners {
-    let planner = PlannerRegistry.planner(named: name, ilp: IlpOptions(timeLimit: timeLimit))!
+  for kind in planners {
+    let planner = kind.planner(options: PlannerOptions(timeLimit: timeLimit))
     let started = Date()
     let result = try plan(problem, with: planner)
     let seconds = Date().timeIntervalSince(started)
@@ -51,12 +51,13 @@ func evaluate(graph: Graph, model: String, tier: String, weights: WeightsPlaceme
     let cycles = try? p.simulate(graph: graph).totalCycles
     rows.append(
       EvaluationRow(
-        model: model, tier: tier, weights: weights.rawValue, budgetBytes: problem.capacity, planner: name,
-        method: p.planner.method, status: p.planner.status.rawValue, nonCompulsoryBytes: p.traffic.nonCompulsoryBytes,
-        boundBytes: p.planner.boundBytes, seconds: seconds, cycles: cycles, verified: true,
+        model: model, tier: tier.description, weights: weights.rawValue, budgetBytes: problem.capacity,
+        planner: kind.rawValue, method: result.report.method, status: p.planner.status.rawValue,
+        nonCompulsoryBytes: p.traffic.nonCompulsoryBytes, boundBytes: p.planner.boundBytes, seconds: seconds,
+        cycles: cycles, verified: true,
         variables: p.planner.modelVariables, rows: p.planner.modelRows))
   }
-  let baselines = rows.filter { BaselinePlanner.all.map(\.name).contains($0.planner) }.map(\.nonCompulsoryBytes)
+  let baselines = rows.filter { PlannerKind(name: $0.planner)?.isBaseline == true }.map(\.nonCompulsoryBytes)
   let best = try baselines.min() ?? plan(problem, with: BestBaselinePlanner()).plan.traffic.nonCompulsoryBytes
   for k in rows.indices { rows[k].bestBaselineBytes = best }
   return rows
@@ -124,18 +125,9 @@ func render(_ rows: [EvaluationRow], as format: TableFormat) throws -> String {
   }
 }
 
-/// Checks the lists `compare` and `bench` take.
-func validateSweep(tiers: String, weights: String, planners: String, timeLimit: Double) throws {
-  for t in tiers.split(separator: ",") where ScratchpadSize(parsing: String(t)) == nil {
-    throw ValidationError("--tiers: '\(t)' is not a size or a budget tier (MR, MH, MP)")
-  }
-  for w in weights.split(separator: ",") where WeightsPlacement(rawValue: String(w)) == nil {
-    throw ValidationError("--weights: '\(w)' is not scratchpad or external")
-  }
-  for p in planners.split(separator: ",") where PlannerRegistry.planner(named: String(p)) == nil {
-    throw ValidationError("--planners: unknown planner '\(p)'; choose from \(PlannerRegistry.names.joined(separator: ", "))")
-  }
-  if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+/// Checks the time limit `compare` and `bench` take (NaN fails too).
+func validateTimeLimit(_ timeLimit: Double) throws {
+  if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
 }
 
 struct Compare: ParsableCommand {
@@ -156,14 +148,14 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var graphOptions: GraphOptions
 
-  @Option(help: ArgumentHelp("Budget tiers or sizes, comma-separated.", valueName: "list"))
-  var tiers: String = "MR"
+  @Option(help: ArgumentHelp("Budget tiers (MR, MH, MP) or sizes, comma-separated.", valueName: "list"))
+  var tiers = CommaSeparated<ScratchpadSize>([.budget(.mr)])
 
-  @Option(help: ArgumentHelp("Weights modes, comma-separated: scratchpad, external.", valueName: "list"))
-  var weights: String = "scratchpad,external"
+  @Option(help: ArgumentHelp("Weights modes, comma-separated.", valueName: "list"))
+  var weights = CommaSeparated<WeightsPlacement>(WeightsPlacement.allCases)
 
   @Option(help: ArgumentHelp("Planners, comma-separated (the four baselines are always run).", valueName: "list"))
-  var planners: String = "auto"
+  var planners = CommaSeparated<PlannerKind>([.auto])
 
   @Option(help: ArgumentHelp("Seconds each optimizing planner may take.", valueName: "seconds"))
   var timeLimit: Double = 60
@@ -176,15 +168,15 @@ struct Compare: ParsableCommand {
   @Flag(help: "Same as --format markdown.") var markdown = false
 
   func validate() throws {
-    try validateSweep(tiers: tiers, weights: weights, planners: planners, timeLimit: timeLimit)
+    try validateTimeLimit(timeLimit)
   }
 
   var chosenFormat: TableFormat { json ? .json : csv ? .csv : markdown ? .markdown : format }
 
   /// The baselines first, then the requested planners.
-  var plannerList: [String] {
-    var list = BaselinePlanner.all.map(\.name)
-    for p in planners.split(separator: ",").map(String.init) where !list.contains(p) { list.append(p) }
+  var plannerList: [PlannerKind] {
+    var list = PlannerKind.baselines
+    for p in planners.values where !list.contains(p) { list.append(p) }
     return list
   }
 
@@ -192,8 +184,8 @@ struct Compare: ParsableCommand {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
       var rows: [EvaluationRow] = []
-      for t in tiers.split(separator: ",").map(String.init) {
-        for w in weights.split(separator: ",").compactMap({ WeightsPlacement(rawValue: String($0)) }) {
+      for t in tiers.values {
+        for w in weights.values {
           rows += try evaluate(graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit)
         }
       }

@@ -14,7 +14,7 @@ struct AcceleratorOptions: ParsableArguments {
     help: ArgumentHelp(
       "Scratchpad capacity: bytes (4096, 512KiB, 2MiB) or a budget tier (MR, MH, MP). Default: MH.",
       valueName: "size"))
-  var scratchpad: String?
+  var scratchpad: ScratchpadSize?
 
   @Option(help: ArgumentHelp("Offset and size alignment in bytes. Default: 64.", valueName: "bytes"))
   var alignment: Int?
@@ -23,17 +23,10 @@ struct AcceleratorOptions: ParsableArguments {
     help: ArgumentHelp(
       "Where weights live: scratchpad (they occupy it) or external (left out of planning).",
       valueName: "mode"))
-  var weights: String?
+  var weights: WeightsPlacement?
 
   func validate() throws {
-    if let s = scratchpad, ScratchpadSize(parsing: s) == nil {
-      throw ValidationError(
-        "--scratchpad: '\(s)' is not a size (4096, 512KiB, 2MiB) or a budget tier (MR, MH, MP)")
-    }
     if let a = alignment, a <= 0 { throw ValidationError("--alignment must be positive") }
-    if let w = weights, WeightsPlacement(rawValue: w) == nil {
-      throw ValidationError("--weights must be 'scratchpad' or 'external', not '\(w)'")
-    }
   }
 
   /// The accelerator: defaults, then the file, then the flags.
@@ -46,9 +39,9 @@ struct AcceleratorOptions: ParsableArguments {
         a = try Accelerator(contentsOf: f)
       }
     }
-    if let s = scratchpad, let size = ScratchpadSize(parsing: s) { a.scratchpad = size }
-    if let al = alignment { a.alignment = al }
-    if let w = weights, let p = WeightsPlacement(rawValue: w) { a.weights = p }
+    if let scratchpad { a.scratchpad = scratchpad }
+    if let alignment { a.alignment = alignment }
+    if let weights { a.weights = weights }
     return a
   }
 }

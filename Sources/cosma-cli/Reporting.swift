@@ -1,4 +1,5 @@
 import ArgumentParser
+import AcceleratorSim
 import COSMA
 import Foundation
 

@@ -1,4 +1,5 @@
 import COSMA
+import COSMATestSupport
 import Foundation
 import Testing
 

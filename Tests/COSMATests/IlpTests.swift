@@ -1,10 +1,13 @@
 @testable import COSMA
+import COSMATestSupport
 import Foundation
 import Testing
 
 /// The optimal planner: agreement with exhaustive search, statuses, limits and MIP starts.
 @Suite struct IlpTests {
-  static let seeds = ProcessInfo.processInfo.environment["COSMA_LONG_TESTS"] == nil ? Array(0..<200) : Array(0..<600)
+  /// 60 seeds cover every size (2 to 7 operators) with each weights mode and budget several
+  /// times; the long tests run 600.
+  static let seeds = Array(0..<TestScale.count(60, full: 600))
 
   /// Seeded random graphs of 2 to 7 operators, at `M_R` (twice in three) or one alignment unit
   /// above it: the ILP's plan verifies, is proven optimal, and an exhaustive search finds no plan
@@ -16,7 +19,7 @@ import Testing
     let budgets = Budgets(graph: g, alignment: 64, weights: weights)
     let capacity = [budgets.mr, budgets.mr, budgets.mr + 64][seed % 3]
     let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
-    let result = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 30)))  // verified
+    let result = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30)))  // verified
     #expect(result.plan.planner.status == .optimal, "seed \(seed)")
     // The search is exact; the ILP's figure only prunes it. Nil would mean no plan is that cheap.
     let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
@@ -61,9 +64,8 @@ import Testing
     let g = try Fixtures.model("densenet121")
     let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
     let baseline = try plan(problem, with: BestBaselinePlanner()).plan
-    let p = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 0.3))).plan  // verified
+    let p = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 0.3))).plan  // verified
     #expect(p.traffic.nonCompulsoryBytes <= baseline.traffic.nonCompulsoryBytes)
-    #expect(p.planner.seconds < 5)
     if p.planner.status != .optimal {
       #expect(p.planner.boundBytes! <= p.traffic.nonCompulsoryBytes)
     }
@@ -117,7 +119,7 @@ import Testing
     let g = try Fixtures.mustSpill()
     let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr)))
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cosma-\(UUID().uuidString).lp").path
-    var options = IlpOptions()
+    var options = PlannerOptions()
     options.lpPath = path
     _ = try plan(problem, with: IlpPlanner(options: options))
     let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,4 +1,5 @@
 import COSMA
+import COSMATestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
         problems.append(try PlanningProblem(graph: Fixtures.model(m), accelerator: Accelerator(scratchpad: .budget(.mr), weights: w)))
       }
     }
-    let ilp = IlpPlanner(options: IlpOptions(timeLimit: 30))
+    let ilp = IlpPlanner(options: PlannerOptions(timeLimit: 30))
     let sequential = try problems.map { try plan($0, with: ilp).plan.traffic.nonCompulsoryBytes }
     let concurrent = try await withThrowingTaskGroup(of: (Int, ByteCount, ByteCount).self) { group in
       for (k, p) in problems.enumerated() {

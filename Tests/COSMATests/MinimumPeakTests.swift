@@ -1,4 +1,5 @@
 import Foundation
+import COSMATestSupport
 import Testing
 
 @testable import COSMA
@@ -37,7 +38,7 @@ import Testing
       let weights: WeightsPlacement = seed % 2 == 0 ? .scratchpad : .external
       let truth = Self.bruteForceMinimumPeak(g, weights: weights, alignment: 64)
       let heuristic = Budgets(graph: g, alignment: 64, weights: weights)
-      let exact = Budgets.exactMinimumPeak(graph: g, alignment: 64, weights: weights, timeLimit: 20)
+      let exact = Budgets.exactMinimumPeak(graph: g, alignment: 64, weights: weights, timeLimit: 20, solver: CbcSolver())
       #expect(exact.isExact, "seed \(seed)")
       #expect(exact.peak == truth, "seed \(seed): \(exact.peak) vs \(truth)")
       #expect(g.peakLiveBytes(schedule: exact.schedule, weights: weights, size: { roundUp(g[$0].bytes, to: 64) }).bytes == exact.peak)
@@ -51,7 +52,7 @@ import Testing
   @Test func provesResNet50() throws {
     let g = try Fixtures.model("resnet50")
     #expect(!Budgets(graph: g, alignment: 64, weights: .scratchpad).mpIsExact)
-    let exact = Budgets.exactMinimumPeak(graph: g, alignment: 64, weights: .scratchpad, timeLimit: 30)
+    let exact = Budgets.exactMinimumPeak(graph: g, alignment: 64, weights: .scratchpad, timeLimit: 30, solver: CbcSolver())
     #expect(exact.isExact)
     #expect(exact.peak == 2_585_088)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import COSMATestSupport
 import SwiftProtobuf
 import Testing
 
@@ -25,7 +26,7 @@ import Testing
     for weights in WeightsPlacement.allCases {
       let problem = try PlanningProblem(graph: graph, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
       let best = try plan(problem, with: BestBaselinePlanner())
-      let ilp = try plan(problem, with: IlpPlanner(options: IlpOptions(timeLimit: 20)))
+      let ilp = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 20)))
       #expect(ilp.plan.traffic.nonCompulsoryBytes <= best.plan.traffic.nonCompulsoryBytes, "\(name) \(weights)")
     }
   }

@@ -1,4 +1,5 @@
 import COSMA
+import COSMATestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// traffic and occupancy. The ILP runs on the smaller models by default, on all of them with
 /// `COSMA_LONG_TESTS=1`.
 @Suite struct SimulationTests {
-  static let long = ProcessInfo.processInfo.environment["COSMA_LONG_TESTS"] != nil
+  static let long = TestScale.long
   static let ilpModels: Set<String> = ["resnet18", "resnet50", "squeezenet1_1", "mobilenet_v2"]
 
   static func check(_ problem: PlanningProblem, _ planner: any Planner, _ label: String) throws {
@@ -32,7 +33,7 @@ import Testing
           try Self.check(problem, baseline, "\(model) \(weights) \(tier) \(baseline.name)")
         }
         if Self.long || (Self.ilpModels.contains(model) && tier == .mr) {
-          let ilp = IlpPlanner(options: IlpOptions(timeLimit: Self.long ? 60 : 10))
+          let ilp = IlpPlanner(options: PlannerOptions(timeLimit: Self.long ? 60 : 10))
           try Self.check(problem, ilp, "\(model) \(weights) \(tier) ilp")
         }
       }

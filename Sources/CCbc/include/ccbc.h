@@ -25,6 +25,10 @@ void ccbc_quiet_elapsed(Cbc_Model *model);
 /// The number of solves performed so far in this process (for tests of the mutex).
 long ccbc_solve_count(void);
 
+/// The most solves ever inside `Cbc_solve` at the same time in this process: 1 while the mutex
+/// does its work (for tests of the mutex, which would see more without it).
+int ccbc_most_concurrent_solves(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -125,7 +125,7 @@ extension Budgets {
   /// bound are returned.
   public static func exactMinimumPeak(
     graph: Graph, alignment: Int, weights: WeightsPlacement, timeLimit: Double = 30,
-    maxIntegerVariables: Int = 6_000
+    maxIntegerVariables: Int = 6_000, solver: any MILPSolver
   ) -> MinimumPeakResult {
     let budgets = Budgets(graph: graph, alignment: alignment, weights: weights)
     var result = MinimumPeakResult(peak: budgets.mp, schedule: budgets.mpSchedule, lowerBound: budgets.mpLowerBound)
@@ -138,7 +138,7 @@ extension Budgets {
     f.build()
     var options = SolveOptions(timeLimit: timeLimit)
     options.mipStart = f.assignment(for: budgets.mpSchedule)
-    let solved = CbcSolver().solve(f.model, options: options)
+    let solved = solver.solve(f.model, options: options)
     if let values = solved.values {
       let schedule = f.schedule(values)
       if graph.isTopologicalOrder(schedule) {

@@ -251,8 +251,6 @@ struct ResidencyFormulation {
     }
     let order = schedule.compactMap { $0 }
     precondition(order.count == n, "a solution runs one operator per step")
-    var pos = [Step](repeating: 0, count: n)
-    for (s, o) in order.enumerated() { pos[o.rawValue] = s }
     return Residency(problem: problem, schedule: order) { t, s in
       guard let v = res[t.rawValue][s] else { return false }
       return values[v.rawValue] > 0.5
@@ -334,10 +332,4 @@ func addPrecedenceRows(
       }
     }
   }
-}
-
-func gcd(_ a: Int, _ b: Int) -> Int {
-  var (x, y) = (abs(a), abs(b))
-  while y != 0 { (x, y) = (y, x % y) }
-  return x
 }

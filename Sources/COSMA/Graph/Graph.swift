@@ -174,7 +174,7 @@ public struct Graph: Sendable {
 
   /// The largest tensor size accepted (1 PiB): larger values are certainly mistakes and would
   /// overflow sums.
-  public static let maximumTensorBytes: ByteCount = 1 << 50
+  public static let maximumTensorBytes: ByteCount = maximumByteCount
 
   /// The tensor with this name, if any.
   public func tensor(named name: String) -> TensorID? { tensorIndex[name] }

@@ -1,6 +1,3 @@
-/// A number of bytes.
-public typealias ByteCount = Int
-
 /// The index of a tensor in ``Graph/tensors``.
 public struct TensorID: Hashable, Comparable, Sendable, CustomStringConvertible {
   public let rawValue: Int

@@ -2,19 +2,44 @@
 public enum Termination: Sendable, Equatable {
   /// The incumbent is proven optimal (within the requested gap, see ``SolveResult/bound``).
   case optimal
-  /// A limit stopped the search with an incumbent.
+  /// The search stopped with an incumbent that is not proven optimal.
   case feasible(limit: SolveLimit)
   /// No solution exists.
   case infeasible
-  /// A limit stopped the search before any solution was found.
+  /// The objective is unbounded below (the linear relaxation is unbounded).
+  case unbounded
+  /// The search stopped before any solution was found.
   case noSolution(limit: SolveLimit)
-  /// The solver gave up for another reason.
+  /// The solver abandoned the search because of numerical difficulties.
+  case numericalError
+  /// The solver gave up for another reason, described by the text.
   case failed(String)
+
+  /// Whether the solve returned an incumbent.
+  public var hasSolution: Bool {
+    switch self {
+    case .optimal, .feasible: return true
+    case .infeasible, .unbounded, .noSolution, .numericalError, .failed: return false
+    }
+  }
 }
 
-/// The limit that stopped a solve.
-public enum SolveLimit: String, Sendable {
-  case time, gap, other
+/// What stopped a search before it finished.
+public enum SolveLimit: String, Sendable, CaseIterable {
+  /// The wall-clock limit (``SolveOptions/timeLimit``).
+  case time
+  /// The relative gap (``SolveOptions/relativeGap``) was reached.
+  case gap
+  /// A limit on branch-and-bound nodes.
+  case nodes
+  /// A limit on the number of solutions found.
+  case solutions
+  /// A limit on simplex iterations.
+  case iterations
+  /// The caller (or a signal) interrupted the search.
+  case interrupted
+  /// The solver says it stopped on a limit without saying which.
+  case unspecified
 }
 
 /// Settings of one solve.
@@ -58,9 +83,47 @@ public struct SolveResult: Sendable {
     self.seconds = seconds
     self.nodes = nodes
   }
+
+  /// A solve that produced nothing, for a solver that could not even start.
+  public static func failed(_ why: String) -> SolveResult {
+    SolveResult(termination: .failed(why), objective: nil, bound: nil, values: nil, seconds: 0, nodes: 0)
+  }
 }
 
 /// A MILP solver: loads a model once, solves it once.
+///
+/// Planners receive their solver (``PlannerOptions/solver``), so that their logic can be tested
+/// against a scripted one; ``CbcSolver`` is the default.
 public protocol MILPSolver: Sendable {
   func solve(_ model: LinearModel, options: SolveOptions) -> SolveResult
+}
+
+extension Termination {
+  /// A few words on why a solve ended.
+  public var summary: String {
+    switch self {
+    case .optimal: return "optimal"
+    case .feasible(let limit): return "stopped: \(limit.summary)"
+    case .infeasible: return "infeasible"
+    case .unbounded: return "unbounded"
+    case .noSolution(let limit): return "no solution before it stopped: \(limit.summary)"
+    case .numericalError: return "abandoned on numerical difficulties"
+    case .failed(let why): return why
+    }
+  }
+}
+
+extension SolveLimit {
+  /// A few words on the limit.
+  public var summary: String {
+    switch self {
+    case .time: return "time limit"
+    case .gap: return "gap reached"
+    case .nodes: return "node limit"
+    case .solutions: return "solution limit"
+    case .iterations: return "iteration limit"
+    case .interrupted: return "interrupted"
+    case .unspecified: return "a limit"
+    }
+  }
 }

@@ -13,14 +13,21 @@ public struct BaselinePlanner: Planner {
   }
 
   /// `default-belady`, `default-greedy`, `minpeak-belady`, `minpeak-greedy`.
-  public var name: String { "\(schedule.rawValue)-\(policy.rawValue)" }
+  public var kind: PlannerKind {
+    switch (schedule, policy) {
+    case (.default, .belady): return .defaultBelady
+    case (.default, .greedy): return .defaultGreedy
+    case (.minPeak, .belady): return .minPeakBelady
+    case (.minPeak, .greedy): return .minPeakGreedy
+    }
+  }
 
   /// The four baselines.
   public static let all: [BaselinePlanner] = BaselineSchedule.allCases.flatMap { s in
     ReplacementPolicy.allCases.map { BaselinePlanner(schedule: s, policy: $0) }
   }
 
-  public func makePlan(for problem: PlanningProblem) throws -> Plan {
+  public func makePlan(for problem: PlanningProblem) throws -> PlannerOutput {
     let clock = Stopwatch()
     let order =
       switch schedule {
@@ -28,49 +35,11 @@ public struct BaselinePlanner: Planner {
       case .minPeak: problem.budgets.mpSchedule
       }
     var executor = ReplacementExecutor(problem: problem, schedule: order, policy: policy)
-    let events = executor.run()
-    return problem.makePlan(
-      events: events,
-      info: PlannerInfo(method: name, status: .heuristic, seconds: clock.seconds))
-  }
-}
-
-/// Runs the four baselines and keeps the plan with the least non-compulsory traffic.
-public struct BestBaselinePlanner: Planner {
-  public init() {}
-  public var name: String { "best-baseline" }
-
-  public func makePlan(for problem: PlanningProblem) throws -> Plan {
-    let clock = Stopwatch()
-    var best: Plan?
-    for baseline in BaselinePlanner.all {
-      let p = try baseline.makePlan(for: problem)
-      if best == nil || p.traffic.nonCompulsoryBytes < best!.traffic.nonCompulsoryBytes {
-        best = p
-      }
-    }
-    var plan = best!
-    plan.planner.method = "best-baseline (\(plan.planner.method))"
-    plan.planner.seconds = clock.seconds
-    return plan
-  }
-}
-
-/// The planners available by name (`--planner`).
-public enum PlannerRegistry {
-  /// Every planner name, in the order the CLI lists them.
-  public static var names: [String] {
-    ["auto", "ilp", "divide-and-conquer", "best-baseline"] + BaselinePlanner.all.map(\.name)
-  }
-
-  /// The planner with this name, or nil.
-  public static func planner(named name: String, ilp: IlpOptions = IlpOptions()) -> (any Planner)? {
-    switch name {
-    case "auto": return AutoPlanner(options: ilp)
-    case "ilp": return IlpPlanner(options: ilp)
-    case "divide-and-conquer", "dc": return DivideAndConquerPlanner(options: ilp)
-    case "best-baseline": return BestBaselinePlanner()
-    default: return BaselinePlanner.all.first { $0.name == name }
-    }
+    let plan = problem.makePlan(
+      events: executor.run(), info: PlannerInfo(method: name, status: .heuristic, seconds: clock.seconds))
+    let report = PlanningReport(
+      planner: kind, path: .heuristic, termination: .heuristic, objectiveBytes: plan.traffic.nonCompulsoryBytes,
+      boundBytes: nil, seconds: plan.planner.seconds)
+    return PlannerOutput(plan: plan, report: report)
   }
 }

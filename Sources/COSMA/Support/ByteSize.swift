@@ -1,5 +1,12 @@
 import Foundation
 
+/// A number of bytes.
+public typealias ByteCount = Int
+
+/// The largest byte count COSMA accepts for one tensor or buffer (1 PiB): sums of a few
+/// million such counts cannot overflow.
+public let maximumByteCount: ByteCount = 1 << 50
+
 /// Parses a byte size written as `4096`, `512KiB`, `2MiB`, `1.5GiB` or `64B`.
 ///
 /// Suffixes are binary and case-insensitive: `K`, `KB` and `KiB` all mean 1024 bytes, as in
@@ -27,11 +34,11 @@ public func parseByteSize(_ text: String) -> ByteCount? {
   else { return nil }
   if let whole = Int(number) {
     let (product, overflow) = whole.multipliedReportingOverflow(by: multiplier)
-    return overflow || product > Graph.maximumTensorBytes ? nil : product
+    return overflow || product > maximumByteCount ? nil : product
   }
   guard let value = Double(number) else { return nil }
   let bytes = value * Double(multiplier)
-  guard bytes.isFinite, bytes == bytes.rounded(), bytes <= Double(Graph.maximumTensorBytes)
+  guard bytes.isFinite, bytes == bytes.rounded(), bytes <= Double(maximumByteCount)
   else { return nil }
   return Int(bytes)
 }
@@ -69,4 +76,11 @@ public func roundUp(_ value: Int, to alignment: Int) -> Int {
 @inline(__always)
 public func roundDown(_ value: Int, to alignment: Int) -> Int {
   value / alignment * alignment
+}
+
+/// The greatest common divisor of `a` and `b` (0 when both are 0).
+func gcd(_ a: Int, _ b: Int) -> Int {
+  var (x, y) = (abs(a), abs(b))
+  while y != 0 { (x, y) = (y, x % y) }
+  return x
 }

@@ -12,13 +12,16 @@ public struct CbcSolver: MILPSolver {
   /// The number of CBC solves this process has run.
   public static var solveCount: Int { Int(ccbc_solve_count()) }
 
+  /// The most CBC solves that ever ran at the same time in this process: 1 while the shim's
+  /// mutex serializes them.
+  public static var mostConcurrentSolves: Int { Int(ccbc_most_concurrent_solves()) }
+
   public func solve(_ model: LinearModel, options: SolveOptions) -> SolveResult {
     let clock = Stopwatch()
     let n = model.variables.count
     let m = model.rows.count
     guard let cbc = Cbc_newModel() else {
-      return SolveResult(termination: .failed("Cbc_newModel failed"), objective: nil, bound: nil,
-                         values: nil, seconds: 0, nodes: 0)
+      return .failed("Cbc_newModel failed")
     }
     defer { Cbc_deleteModel(cbc) }
 
@@ -65,16 +68,12 @@ public struct CbcSolver: MILPSolver {
     return CbcSolver.result(cbc, model: model, seconds: clock.seconds)
   }
 
-  /// The one place that maps CBC's status codes to a ``Termination``.
-  ///
-  /// `Cbc_status`: 0 finished, 1 stopped on a limit, 2 abandoned, 5 user stop.
-  /// `Cbc_secondaryStatus`: 0 optimal, 1 infeasible, 2 gap limit, 3 node limit, 4 time limit,
-  /// 5 user stop, 6 solution limit, 7 unbounded. A gap stop also reports "proven optimal", so the
-  /// secondary status decides (see the CBC notes in the README).
+  /// Reads the outcome of a finished solve; the codes are mapped by ``CbcStatus``.
   private static func result(_ cbc: UnsafeMutableRawPointer, model: LinearModel, seconds: Double) -> SolveResult {
-    let status = Cbc_status(cbc)
-    let secondary = Cbc_secondaryStatus(cbc)
     let hasSolution = Cbc_bestSolution(cbc) != nil
+    let status = CbcStatus(
+      status: Cbc_status(cbc), secondary: Cbc_secondaryStatus(cbc), hasSolution: hasSolution,
+      provenInfeasible: Cbc_isProvenInfeasible(cbc) != 0)
     var values: [Double]?
     var objective: Double?
     if hasSolution, let p = Cbc_getColSolution(cbc) {
@@ -83,24 +82,8 @@ public struct CbcSolver: MILPSolver {
     }
     let rawBound = Cbc_getBestPossibleObjValue(cbc)
     var bound: Double? = abs(rawBound) < 1e29 ? rawBound + model.objectiveOffset : nil
-    let termination: Termination
-    switch (status, secondary) {
-    case (0, 0) where hasSolution:
-      termination = .optimal
-      bound = objective
-    case (0, 1) where !hasSolution, (0, 7) where !hasSolution:
-      termination = .infeasible
-    case (_, 2) where hasSolution:
-      termination = .feasible(limit: .gap)
-    case (1, 4), (0, 4):
-      termination = hasSolution ? .feasible(limit: .time) : .noSolution(limit: .time)
-    case (1, _), (5, _):
-      termination = hasSolution ? .feasible(limit: .other) : .noSolution(limit: .other)
-    case (0, _) where !hasSolution && Cbc_isProvenInfeasible(cbc) != 0:
-      termination = .infeasible
-    default:
-      termination = hasSolution ? .feasible(limit: .other) : .failed("CBC status \(status)/\(secondary)")
-    }
+    let termination = status.termination
+    if termination == .optimal { bound = objective }
     if let b = bound, let o = objective, b > o { bound = o }
     return SolveResult(
       termination: termination, objective: objective, bound: bound, values: values,

@@ -2,25 +2,25 @@ import COSMA
 import Foundation
 
 /// Small literal graphs named by shape, and the bundled models.
-enum Fixtures {
+public enum Fixtures {
   /// The repository's `Models/` folder.
-  static let modelsDirectory: URL = URL(fileURLWithPath: #filePath)
+  public static let modelsDirectory: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Models")
 
-  static func model(_ name: String) throws -> Graph {
+  public static func model(_ name: String) throws -> Graph {
     try Graph(contentsOf: modelsDirectory.appendingPathComponent("\(name).json").path)
   }
 
   /// Every model file name (without `.json`), sorted.
-  static var modelNames: [String] {
+  public static var modelNames: [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: modelsDirectory.path)) ?? [])
       .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
   }
 
   /// Builds a graph from a compact description: tensors `name:kind:bytes`, operators
   /// `name: in1,in2 -> out1`.
-  static func graph(_ name: String, tensors: [String], operators: [String]) throws -> Graph {
+  public static func graph(_ name: String, tensors: [String], operators: [String]) throws -> Graph {
     var ts: [Tensor] = []
     var index: [String: Int] = [:]
     for spec in tensors {
@@ -41,14 +41,14 @@ enum Fixtures {
   }
 
   /// x -> a -> b -> y
-  static func chain() throws -> Graph {
+  public static func chain() throws -> Graph {
     try graph(
       "chain", tensors: ["x:input:100", "w:weight:50", "a:activation:200", "b:activation:100", "y:output:10"],
       operators: ["op1: x,w -> a", "op2: a -> b", "op3: b -> y"])
   }
 
   /// x -> a; a -> b; a -> c; b,c -> y
-  static func diamond() throws -> Graph {
+  public static func diamond() throws -> Graph {
     try graph(
       "diamond",
       tensors: ["x:input:64", "a:activation:128", "b:activation:64", "c:activation:192", "y:output:64"],
@@ -57,7 +57,7 @@ enum Fixtures {
 
   /// A residual block: x -> a -> b -> c; add(a, c) -> y. `a` is live across the block, so a
   /// scratchpad at M_R forces a spill of `a`.
-  static func mustSpill() throws -> Graph {
+  public static func mustSpill() throws -> Graph {
     try graph(
       "mustSpill",
       tensors: ["x:input:64", "a:activation:256", "b:activation:256", "c:activation:256", "y:output:64"],
@@ -65,7 +65,7 @@ enum Fixtures {
   }
 
   /// A seeded random DAG with weights, branches, multiple outputs and an output read later.
-  static func random(seed: UInt64, operators n: Int, maxUnits: UInt64 = 8) throws -> Graph {
+  public static func random(seed: UInt64, operators n: Int, maxUnits: UInt64 = 8) throws -> Graph {
     var rng = SplitMix64(seed: seed)
     func bytes() -> Int { 64 * Int(1 + rng.next() % maxUnits) - Int(rng.next() % 16) }
     var tensors: [String] = ["in0:input:\(bytes())"]
@@ -99,6 +99,6 @@ enum Fixtures {
 
 /// Plans with `planner` and checks the plan with the verifier; the verifier's violations are
 /// returned so tests can assert on them.
-func verifiedPlan(_ problem: PlanningProblem, _ planner: any Planner) throws -> Plan {
+public func verifiedPlan(_ problem: PlanningProblem, _ planner: any Planner) throws -> Plan {
   try plan(problem, with: planner).plan
 }

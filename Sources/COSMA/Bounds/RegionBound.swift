@@ -33,6 +33,25 @@ public struct RegionBound: Sendable, Equatable {
   /// Whether the time limit stopped the computation before every region was solved (the regions
   /// left out count 0).
   public var isComplete: Bool
+
+  /// What the computation reports while it runs.
+  public enum Progress: Sendable, Equatable, CustomStringConvertible {
+    /// A split of the graph into regions is about to be solved.
+    case split(String)
+    /// A region's bound: its optimum when `exact`, CBC's bound on it otherwise.
+    case region(name: String, integers: Int, bytes: ByteCount, exact: Bool)
+    /// A region that proved nothing is split in two.
+    case halved(name: String, first: Int, second: Int)
+
+    public var description: String {
+      switch self {
+      case .split(let what): return "\(what):"
+      case .region(let name, let integers, let bytes, let exact):
+        return "region (\(name), \(integers) integers): \(groupThousands(bytes)) B\(exact ? "" : " (bound, not solved)")"
+      case .halved(let name, let a, let b): return "region (\(name)) split into \(a) + \(b)"
+      }
+    }
+  }
 }
 
 extension PlanningProblem {
@@ -41,7 +60,8 @@ extension PlanningProblem {
   /// operators of the minimum-peak schedule over the rest (half the time, when there are fans);
   /// and regions of the minimum-peak schedule alone. Cuts go where the fewest bytes cross.
   public func regionLowerBound(
-    regionSize: Int = 32, timeLimit: Double = 60, progress: (@Sendable (String) -> Void)? = nil
+    regionSize: Int = 32, timeLimit: Double = 60, solver: any MILPSolver,
+    progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let clock = Stopwatch()
     func windows(_ schedule: [OperatorID]) -> [[OperatorID]] {
@@ -52,11 +72,12 @@ extension PlanningProblem {
     if !fans.isEmpty {
       let inFans = Set(fans.joined())
       let rest = windows(budgets.mpSchedule.filter { !inFans.contains($0) })
-      progress?("fans of shared activations and windows over the rest:")
-      fanned = regionLowerBound(regions: fans + rest, timeLimit: timeLimit / 2, progress: progress)
+      progress?(.split("fans of shared activations and windows over the rest"))
+      fanned = regionLowerBound(regions: fans + rest, timeLimit: timeLimit / 2, solver: solver, progress: progress)
     }
-    progress?("windows of the minimum-peak order:")
-    let plain = regionLowerBound(regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, progress: progress)
+    progress?(.split("windows of the minimum-peak order"))
+    let plain = regionLowerBound(
+      regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, solver: solver, progress: progress)
     guard let fanned, fanned.bytes > plain.bytes else { return plain }
     return fanned
   }
@@ -100,8 +121,8 @@ extension PlanningProblem {
   /// the halves are solved instead (their sum is again a bound), down to regions of 3 operators.
   /// `maxOperators` splits larger regions before any solve.
   public func regionLowerBound(
-    regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max,
-    progress: (@Sendable (String) -> Void)? = nil
+    regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max, solver: any MILPSolver,
+    progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let clock = Stopwatch()
     var taken = Set<OperatorID>()
@@ -154,10 +175,10 @@ extension PlanningProblem {
         f.free = p.free
         f.arriving = p.arriving
         f.build()
-        let solved = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
+        let solved = solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
         if case .optimal = solved.termination, let o = solved.objective {
           result[k] = (Int((o - 1e-6).rounded(.up)), true)
-          progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(result[k]!.bound)) B")
+          progress?(.region(name: name, integers: f.model.integerCount, bytes: result[k]!.bound, exact: true))
           continue
         }
         partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
@@ -165,7 +186,7 @@ extension PlanningProblem {
         // the whole fan); a region that proved nothing is split.
         guard sets[k].count >= 6, partial == 0 else {
           result[k] = (partial, false)
-          progress?("region (\(name), \(f.model.integerCount) integers): \(groupThousands(partial)) B (bound, not solved)")
+          progress?(.region(name: name, integers: f.model.integerCount, bytes: partial, exact: false))
           continue
         }
       }
@@ -177,7 +198,7 @@ extension PlanningProblem {
       let middle = max(0, ordered.count / 4 - 1)...min(ordered.count - 2, (3 * ordered.count) / 4)
       let c = middle.min { crossing[$0] < crossing[$1] }!
       let halves = [Array(ordered[...c]), Array(ordered[(c + 1)...])]
-      progress?("region (\(name)) split into \(halves[0].count) + \(halves[1].count)")
+      progress?(.halved(name: name, first: halves[0].count, second: halves[1].count))
       var pieces: [Int] = []
       for h in halves {
         pieces.append(sets.count)

@@ -48,27 +48,6 @@ struct Residency: Sendable {
     self.schedule = schedule
     self.intervals = intervals
   }
-
-  init(schedule: [OperatorID], intervals: [ResidencyInterval]) {
-    self.schedule = schedule
-    self.intervals = intervals
-  }
-
-  /// The largest sum of sizes resident at one step.
-  func peakBytes(_ problem: PlanningProblem) -> ByteCount {
-    var delta = [ByteCount](repeating: 0, count: schedule.count + 1)
-    for i in intervals {
-      delta[i.first] += problem.size(i.tensor)
-      delta[i.last + 1] -= problem.size(i.tensor)
-    }
-    var live = 0
-    var peak = 0
-    for d in delta {
-      live += d
-      peak = max(peak, live)
-    }
-    return peak
-  }
 }
 
 extension PlanningProblem {

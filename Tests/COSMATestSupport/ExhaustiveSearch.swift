@@ -9,7 +9,7 @@ import COSMA
 /// Branch and bound prunes a state when its traffic plus the traffic any completion must still
 /// pay (loads of inputs and weights not resident, stores of outputs not produced) reaches the
 /// best plan found; states reached by different orders share one memo entry.
-struct ExhaustiveSearch {
+public struct ExhaustiveSearch {
   let graph: Graph
   let slots: Int
   /// Tensors that occupy the scratchpad (weights leave with external weights).
@@ -26,7 +26,7 @@ struct ExhaustiveSearch {
   /// Per operator: a bit per operator it depends on.
   let dependsOn: [Int]
 
-  init(graph: Graph, capacity: Int, alignment: Int, weights: WeightsPlacement) {
+  public init(graph: Graph, capacity: Int, alignment: Int, weights: WeightsPlacement) {
     self.graph = graph
     slots = capacity / alignment
     planned = graph.tensors.map { weights == .scratchpad || $0.kind != .weight }
@@ -59,7 +59,7 @@ struct ExhaustiveSearch {
   /// With `atMost`, the search looks only for plans whose non-compulsory traffic is at most that
   /// figure (a known plan's, to prune with): it returns the best such plan's, or nil if every
   /// plan costs more. The answer is exact either way.
-  func minimumNonCompulsory(atMost limit: Int? = nil) -> Int? {
+  public func minimumNonCompulsory(atMost limit: Int? = nil) -> Int? {
     var compulsory = 0
     for t in graph.tensors.indices where planned[t] {
       let read = graph.operators.contains { $0.inputs.contains(TensorID(t)) }

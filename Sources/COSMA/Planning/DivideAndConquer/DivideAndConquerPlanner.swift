@@ -1,0 +1,64 @@
+/// Divide and conquer, for graphs too large for the joint ILP.
+///
+/// 1. The region bound over the fans of shared activations (``RegionBound``; windows of the
+///    minimum-peak order when the fans prove nothing).
+/// 2. A local search over the order (``OrderSearch``).
+/// 3. The residency ILP with the order fixed to the searched order, the best baseline's and the
+///    minimum-peak order (small even for large graphs).
+/// 4. The best order cut into overlapping windows of operators, each re-planned exactly — order
+///    and residency — by the residency ILP with everything outside it fixed (the tensors
+///    crossing its boundaries keep their state), offsets placed by the exact allocator for the
+///    whole plan, accepted only when the verifier passes it and it moves less (``WindowSweep``).
+///
+/// While time is left after the windows stall, the order search starts again from the best
+/// plan, then the fixed-order ILP on its order and the windows. The shares are in
+/// ``TimePolicy``.
+public struct DivideAndConquerPlanner: Planner {
+  public var options: PlannerOptions
+  /// Operators per window at first (the widths grow by ``TimePolicy/windowGrowth``).
+  public var window: Int = DivideAndConquerPlanner.initialWindow
+  /// The default first window width.
+  public static let initialWindow = 16
+
+  public init(options: PlannerOptions = PlannerOptions()) { self.options = options }
+  public var kind: PlannerKind { .divideAndConquer }
+
+  public func makePlan(for problem: PlanningProblem) throws -> PlannerOutput {
+    var run = try PlanningRun(
+      problem: problem, options: options, kind: kind, path: .divideAndConquer(integerVariables: nil, limit: nil))
+    run.divideAndConquer(width: window)
+    return run.finish()
+  }
+}
+
+extension PlanningRun {
+  /// Divide and conquer's stages after the baselines (see ``DivideAndConquerPlanner``).
+  mutating func divideAndConquer(width: Int) {
+    if shouldContinue { stage(.fanBound) { $0.proveFanBound(share: $0.policy.fanBound) } }
+    if shouldContinue { stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearch) } }
+    if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
+    if shouldContinue { stage(.windows) { $0.improveWithWindows(width: width) } }
+    while shouldContinue && remaining > policy.minimumForAnotherRound {
+      let before = incumbent.bytes
+      stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearchAgain) }
+      if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders(searchedOnly: true) } }
+      if shouldContinue { stage(.windows) { $0.improveWithWindows(width: width) } }
+      if incumbent.bytes >= before { break }
+    }
+  }
+
+  /// Simulated annealing over the incumbent's order for `share` of the time limit (see
+  /// ``OrderSearch``); the executors' plans for the order found are offered, and the order and
+  /// its residency are kept for the fixed-order ILP.
+  mutating func improveOrder(share: TimePolicy.Share) {
+    guard shouldContinue, remaining > policy.minimumForBound else { return }
+    var search = OrderSearch(problem: problem)
+    let before = search.spillCost(best.schedule)
+    let found = search.improve(best.schedule, until: clock.seconds + seconds(share), clock: clock)
+    searchedOrder = found.schedule
+    searchedStart = problem.makePlan(
+      events: search.residencyEvents(found.schedule), info: PlannerInfo(method: "order search", status: .heuristic))
+    offerSchedule(found.schedule)
+    say(.orderSearch(estimateBefore: before, estimateAfter: found.traffic, objectiveBytes: incumbent.bytes))
+  }
+}

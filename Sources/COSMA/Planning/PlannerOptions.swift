@@ -1,0 +1,30 @@
+/// Settings of the optimizing planners (``IlpPlanner``, ``AutoPlanner``,
+/// ``DivideAndConquerPlanner``).
+public struct PlannerOptions: Sendable {
+  /// Wall-clock seconds for the whole planner (baselines, bounds and every solve).
+  public var timeLimit: Double = 60
+  /// Stop when the relative gap between the plan and the bound is at most this.
+  public var relativeGap: Double = 0
+  /// How many residencies whose offsets do not fit may be excluded before giving up.
+  public var maxOffsetCuts: Int = 8
+  /// The largest free-order ILP (integer variables) that is attempted. CBC does not check its
+  /// time limit during the preprocessing of very large models, so larger ones are left to the
+  /// fixed-order ILPs (and ``AutoPlanner`` takes divide and conquer).
+  public var maxIntegerVariables: Int = 15_000
+  /// Where to write the free-order ILP in LP format, if anywhere. It is written whichever path
+  /// the planner takes, even when no solve needs it.
+  public var lpPath: String?
+  /// How the time limit is shared among the stages.
+  public var timePolicy = TimePolicy()
+  /// The MILP solver every ILP of the run goes to.
+  public var solver: any MILPSolver = CbcSolver()
+  /// Receives typed progress events (the library never prints).
+  public var progress: (@Sendable (PlanningProgress) -> Void)?
+  /// Stops the run between stages; so does cancelling the Swift task that runs the planner.
+  public var cancellation: PlanningCancellation?
+
+  public init(timeLimit: Double = 60, relativeGap: Double = 0) {
+    self.timeLimit = timeLimit
+    self.relativeGap = relativeGap
+  }
+}

@@ -1,0 +1,37 @@
+extension PlanningRun {
+  /// The region bound (see ``RegionBound``) over windows of the minimum-peak order and over the
+  /// fans, within `share` of the time limit. It bounds the free-order ILP too, which gets it as
+  /// a row: CBC stops as soon as an incumbent reaches it.
+  mutating func proveRegionBound(share: TimePolicy.Share) {
+    guard shouldContinue, remaining > policy.minimumForBound else { return }
+    let r = problem.regionLowerBound(
+      regionSize: policy.regionSize, timeLimit: seconds(share), solver: options.solver,
+      progress: regionProgress)
+    noteRegionBound(r, "windows")
+  }
+
+  /// The region bound over the fans of shared activations, within `share` of the time limit: on
+  /// NAS graphs it proves the spills their stems force. When the fans prove nothing, regions of
+  /// the minimum-peak order get the ``TimePolicy/fallbackRegionBound`` share instead.
+  mutating func proveFanBound(share: TimePolicy.Share) {
+    guard shouldContinue, remaining > policy.minimumForBound else { return }
+    let fans = problem.fanRegions()
+    if !fans.isEmpty {
+      let r = problem.regionLowerBound(
+        regions: fans, timeLimit: seconds(share), solver: options.solver, progress: regionProgress)
+      noteRegionBound(r, "fans")
+    }
+    if regionFloor == 0 { proveRegionBound(share: policy.fallbackRegionBound) }
+  }
+
+  private var regionProgress: (@Sendable (RegionBound.Progress) -> Void)? {
+    guard let progress = options.progress else { return nil }
+    return { progress(.region($0)) }
+  }
+
+  private mutating func noteRegionBound(_ r: RegionBound, _ kind: String) {
+    regionFloor = max(regionFloor, r.bytes)
+    incumbent.raiseBound(to: r.bytes)
+    say(.regionBound(kind: kind, bytes: r.bytes, regions: r.regions.count, exact: r.regions.filter(\.isExact).count))
+  }
+}

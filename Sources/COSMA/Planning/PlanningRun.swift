@@ -1,0 +1,157 @@
+import Foundation
+
+/// The state of one optimizing planner's run: the problem, the options, the clock, the
+/// ``Incumbent``, and the record of stages from which the ``PlanningReport`` is made.
+///
+/// The stages are in files of their own (`PlanningRun+Bounds`, `PlanningRun+FixedOrder`,
+/// `PlanningRun+FreeOrder`, and divide and conquer's in `DivideAndConquer/`); the planners
+/// (``IlpPlanner``, ``AutoPlanner``, ``DivideAndConquerPlanner``) only choose which run.
+struct PlanningRun {
+  let problem: PlanningProblem
+  let options: PlannerOptions
+  let kind: PlannerKind
+  let clock = Stopwatch()
+  var incumbent: Incumbent
+  /// Which way the planner went.
+  var path: PlanningPath
+  /// The best region bound found: a bound on the free-order ILP as well, which gets it as a row.
+  var regionFloor = 0
+  /// The order found by the order search, if it ran, and its residency without offsets (the MIP
+  /// start of the fixed-order ILP on it).
+  var searchedOrder: [OperatorID]?
+  var searchedStart: Plan?
+  var solves = 0
+  var lastModelSize: (variables: Int, rows: Int)?
+  var stages: [StageReport] = []
+  var notes: [String] = []
+  /// Whether the free-order model was written to ``PlannerOptions/lpPath``.
+  var modelWritten = false
+
+  /// Starts a run from the best baseline and the order-free spill bound.
+  init(problem: PlanningProblem, options: PlannerOptions, kind: PlannerKind, path: PlanningPath) throws {
+    self.problem = problem
+    self.options = options
+    self.kind = kind
+    self.path = path
+    let stageClock = Stopwatch()
+    let baseline = try BestBaselinePlanner().makePlan(for: problem).plan
+    incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
+    say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
+    record(.baselines, since: stageClock, solvesBefore: 0)
+  }
+
+  var best: Plan { incumbent.plan }
+  var isProven: Bool { incumbent.isProven }
+  var policy: TimePolicy { options.timePolicy }
+  var remaining: Double { options.timeLimit - clock.seconds }
+
+  /// Whether the caller cancelled the run (the handle, or the Swift task).
+  var isCancelled: Bool { options.cancellation?.isCancelled == true || Task.isCancelled }
+
+  /// Whether the run should go on to another stage: not proven, not cancelled.
+  var shouldContinue: Bool { !isProven && !isCancelled }
+
+  /// The exact allocator's limit for one residency, from what is left.
+  var allocatorLimit: Duration { policy.allocatorLimit(remaining: remaining) }
+
+  /// Seconds for a stage with this share, from the time limit and what is left.
+  func seconds(_ share: TimePolicy.Share) -> Double {
+    share.seconds(total: options.timeLimit, remaining: remaining)
+  }
+
+  func say(_ event: PlanningProgress) { options.progress?(event) }
+
+  /// Runs `body` as `stage` and records its time, incumbent, bound and solves.
+  mutating func stage(_ stage: PlanningStage, _ body: (inout PlanningRun) -> Void) {
+    let stageClock = Stopwatch()
+    let before = solves
+    say(.stageStarted(stage))
+    body(&self)
+    record(stage, since: stageClock, solvesBefore: before)
+  }
+
+  private mutating func record(_ stage: PlanningStage, since stageClock: Stopwatch, solvesBefore: Int) {
+    let r = StageReport(
+      stage: stage, seconds: stageClock.seconds, objectiveBytes: incumbent.bytes, boundBytes: incumbent.bound,
+      solves: solves - solvesBefore)
+    stages.append(r)
+    say(.stageFinished(r))
+  }
+
+  /// Records a stage that stopped early, and why.
+  mutating func note(_ text: String) {
+    notes.append(text)
+    say(.note(text))
+  }
+
+  /// Keeps `events` as the incumbent when the verifier accepts them and they move less.
+  mutating func offer(_ events: [PlanEvent]) {
+    incumbent.offer(problem.makePlan(events: events, info: PlannerInfo(method: kind.rawValue, status: .feasible)))
+  }
+
+  /// Offers the online replacement executor's plans for `schedule`: always valid, and usually
+  /// much better than a baseline's order.
+  mutating func offerSchedule(_ schedule: [OperatorID]) {
+    for policy in ReplacementPolicy.allCases {
+      var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: policy)
+      offer(executor.run())
+    }
+  }
+
+  /// Solves one formulation from the incumbent (or `start`) within `limit` seconds; returns the
+  /// solver's result and the residency it decodes to, or nil when no time is left.
+  mutating func solve(
+    _ f: inout ResidencyFormulation, limit: Double, label: String, start: Plan? = nil
+  ) -> (SolveResult, Residency?)? {
+    if limit <= policy.minimumForSolve { return nil }
+    f.build()
+    let model = f.model
+    say(.solveStarted(label: label, variables: model.variables.count, integers: model.integerCount, rows: model.rows.count, seconds: limit))
+    var o = SolveOptions(timeLimit: limit, relativeGap: options.relativeGap > 0 ? options.relativeGap : nil)
+    o.mipStart = f.assignment(for: start ?? best)
+    let result = options.solver.solve(model, options: o)
+    solves += 1
+    lastModelSize = (model.variables.count, model.rows.count)
+    return (result, result.values.map(f.decode))
+  }
+
+  /// Writes the free-order model to ``PlannerOptions/lpPath`` once, building it when no stage did.
+  mutating func writeModel(_ built: ResidencyFormulation? = nil) {
+    guard let path = options.lpPath, !modelWritten else { return }
+    var f = built ?? ResidencyFormulation(problem: problem)
+    if built == nil {
+      f.objectiveFloor = regionFloor
+      f.build()
+    }
+    do {
+      try f.model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
+      modelWritten = true
+    } catch {
+      note("the model was not written to \(path): \(error.localizedDescription)")
+    }
+  }
+
+  /// How the run ended.
+  var termination: PlanningTermination {
+    if isProven { return .optimal }
+    if options.relativeGap > 0, incumbent.relativeGap <= options.relativeGap { return .gapReached }
+    if isCancelled { return .cancelled }
+    if remaining <= policy.minimumForBound { return .timeLimit }
+    return .stagesExhausted
+  }
+
+  /// The best plan with the report of the run.
+  mutating func finish() -> PlannerOutput {
+    writeModel()
+    let termination = termination
+    let kept = best.planner.method != kind.rawValue ? best.planner.method : nil
+    let report = PlanningReport(
+      planner: kind, path: path, termination: termination, objectiveBytes: incumbent.bytes,
+      boundBytes: termination == .optimal ? incumbent.bytes : incumbent.bound, seconds: clock.seconds,
+      stages: stages, keptMethod: kept, modelVariables: lastModelSize?.variables, modelRows: lastModelSize?.rows,
+      solves: solves, notes: notes, modelFile: modelWritten ? options.lpPath : nil)
+    var plan = best
+    plan.planner = report.plannerInfo
+    return PlannerOutput(plan: plan, report: report)
+  }
+}
