@@ -160,7 +160,7 @@ struct Compare: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds each optimizing planner may take.", valueName: "seconds"))
   var timeLimit: Double = 60
 
-  @Option(help: ArgumentHelp("Output format: text, json, csv, markdown.", valueName: "format"))
+  @Option(help: ArgumentHelp("Output format.", valueName: "format"))
   var format: TableFormat = .text
 
   @Flag(help: "Same as --format json.") var json = false

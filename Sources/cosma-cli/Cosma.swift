@@ -22,11 +22,12 @@ struct Cosma: ParsableCommand {
 
       Exit codes:
         0   success
-        1   the plan is invalid (verify, simulate), the buffers do not fit
-            (allocate), or an internal error
+        1   the plan is invalid (verify, simulate), or the buffers do not fit
+            (allocate)
         2   bad input: a file that cannot be read or breaks the format
         3   does not fit: the scratchpad is below M_R
         64  bad command line
+        70  internal error: a planner produced a plan the verifier rejected
       """,
     version: "0.1.0",
     subcommands: [Optimize.self, Compare.self, Bench.self, Verify.self, Simulate.self, Allocate.self, Bound.self, Budgets.self, Inspect.self, Convert.self]

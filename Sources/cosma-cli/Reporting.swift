@@ -10,10 +10,12 @@ func note(_ text: String) {
 
 /// The process exit codes, documented in `cosma --help`.
 enum Exit {
+  /// The plan is invalid (`verify`, `simulate`) or the buffers do not fit (`allocate`).
   static let invalidPlan = ExitCode(1)
-  static let internalError = ExitCode(1)
   static let badInput = ExitCode(2)
   static let doesNotFit = ExitCode(3)
+  /// A bug in COSMA: a planner's plan failed verification (sysexits' EX_SOFTWARE).
+  static let internalError = ExitCode(70)
 }
 
 /// Runs a command body, turning COSMA's errors into one message on stderr and an exit code.

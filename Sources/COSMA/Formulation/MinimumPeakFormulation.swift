@@ -40,7 +40,7 @@ struct MinimumPeakFormulation {
         run[o.rawValue][s] = model.addBinary("run[\(g[o].name)@\(s)]")
         opsAt[s].append(o)
       }
-      model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].values.map { ($0, 1) }, 1)
+      model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].byStep.map { ($0.value, 1) }, 1)
     }
     for s in 0..<n { model.addEqual("oneOp[\(s)]", opsAt[s].map { (run[$0.rawValue][s]!, 1) }, 1) }
     addPrecedenceRows(&model, run: run, windows: w, graph: g)
@@ -61,10 +61,10 @@ struct MinimumPeakFormulation {
         live[t.rawValue][s] = v
         peakTerms[s].append((v, units))
         for f in firsts {
-          let started = run[f.rawValue].filter { $0.key <= s }.map { ($0.value, -1.0) }
+          let started = run[f.rawValue].byStep.filter { $0.key <= s }.map { ($0.value, -1.0) }
           guard !started.isEmpty else { continue }
           for c in us {
-            let pending = run[c.rawValue].filter { $0.key >= s }.map { ($0.value, -1.0) }
+            let pending = run[c.rawValue].byStep.filter { $0.key >= s }.map { ($0.value, -1.0) }
             // A row binds only where both sums can be 1 at step s.
             guard !pending.isEmpty else { continue }
             model.addGreaterOrEqual("live[\(g[t].name)@\(s),\(g[c].name)]", [(v, 1)] + started + pending, -1)
@@ -100,7 +100,7 @@ struct MinimumPeakFormulation {
   func schedule(_ values: [Double]) -> [OperatorID] {
     var at = [OperatorID?](repeating: nil, count: graph.operators.count)
     for o in graph.operatorIDs {
-      let best = run[o.rawValue].max { values[$0.value.rawValue] < values[$1.value.rawValue] }!
+      let best = run[o.rawValue].byStep.max { values[$0.value.rawValue] < values[$1.value.rawValue] }!
       at[best.key] = o
     }
     return at.compactMap { $0 }

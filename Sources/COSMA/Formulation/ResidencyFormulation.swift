@@ -97,7 +97,7 @@ struct ResidencyFormulation {
         run[o.rawValue][s] = v
         opsAt[s].append(o)
       }
-      model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].values.map { ($0, 1) }, 1)
+      model.addEqual("oneStep[\(g[o].name)]", run[o.rawValue].byStep.map { ($0.value, 1) }, 1)
     }
     if !isScheduleFixed {
       for s in 0..<n {
@@ -153,7 +153,7 @@ struct ResidencyFormulation {
         model.addLessOrEqual("flow[\(name(t))@\(s)]", terms, 0)
         if let p = producer, let l = load[t.rawValue][s] {
           // Produced strictly before s.
-          let before = run[p.rawValue].filter { $0.key < s }.map { ($0.value, -1.0) }
+          let before = run[p.rawValue].byStep.filter { $0.key < s }.map { ($0.value, -1.0) }
           model.addLessOrEqual("loadAfterProduce[\(name(t))@\(s)]", [(l, 1)] + before, 0)
           if let sp = spill[t.rawValue] {
             model.addLessOrEqual("loadNeedsSpill[\(name(t))@\(s)]", [(l, 1), (sp, -1)], 0)
@@ -161,7 +161,7 @@ struct ResidencyFormulation {
         }
       }
       if producer == nil {
-        model.addGreaterOrEqual("firstLoad[\(name(t))]", load[t.rawValue].values.map { ($0, 1) }, 1)
+        model.addGreaterOrEqual("firstLoad[\(name(t))]", load[t.rawValue].byStep.map { ($0.value, 1) }, 1)
         offset -= bytes
       }
       if producer == nil && arriving.contains(t) && lo < hi {
@@ -246,7 +246,7 @@ struct ResidencyFormulation {
     let n = problem.graph.operators.count
     var schedule = [OperatorID?](repeating: nil, count: n)
     for o in problem.graph.operatorIDs {
-      let best = run[o.rawValue].max { values[$0.value.rawValue] < values[$1.value.rawValue] }!
+      let best = run[o.rawValue].byStep.max { values[$0.value.rawValue] < values[$1.value.rawValue] }!
       schedule[best.key] = o
     }
     let order = schedule.compactMap { $0 }
@@ -326,8 +326,8 @@ func addPrecedenceRows(
       guard lo <= hi else { continue }
       for s in lo...hi {
         var terms: [(VariableID, Double)] = []
-        for (step, v) in run[o.rawValue] where step <= s { terms.append((v, 1)) }
-        for (step, v) in run[p.rawValue] where step < s { terms.append((v, -1)) }
+        for (step, v) in run[o.rawValue].byStep where step <= s { terms.append((v, 1)) }
+        for (step, v) in run[p.rawValue].byStep where step < s { terms.append((v, -1)) }
         model.addLessOrEqual("before[\(g[p].name),\(g[o].name)@\(s)]", terms, 0)
       }
     }

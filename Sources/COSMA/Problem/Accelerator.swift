@@ -78,7 +78,8 @@ public struct Accelerator: Sendable, Equatable {
   }
 }
 
-private struct AcceleratorFile: Decodable {
+/// The `cosma-accelerator` v1 fields as they are on disk, also embedded in plan files.
+struct AcceleratorFile: Decodable {
   enum Size: Decodable {
     case bytes(Int)
     case text(String)
@@ -111,10 +112,15 @@ extension Accelerator {
   /// Parses a `cosma-accelerator` v1 document.
   public init(jsonData data: Data, origin: String = "accelerator") throws {
     try checkHeader(data, file: origin, format: "cosma-accelerator")
-    let f = try decodeJSON(AcceleratorFile.self, from: data, file: origin)
+    try self.init(file: decodeJSON(AcceleratorFile.self, from: data, file: origin), origin: origin)
+  }
+
+  /// Validates decoded fields: the one set of rules for accelerator files and for the settings a
+  /// plan file records. `element` prefixes the field names in errors (`accelerator.` in a plan).
+  init(file f: AcceleratorFile, origin: String, element prefix: String = "") throws {
     self.init()
     func fail(_ element: String, _ rule: String) -> InputError {
-      InputError(file: origin, element: element, rule: rule)
+      InputError(file: origin, element: prefix + element, rule: rule)
     }
     if let n = f.name { name = n }
     switch f.scratchpadBytes {

@@ -218,7 +218,13 @@ extension Plan {
     }
     var accelerator = Accelerator()
     if let a = file.accelerator {
-      accelerator = try a.resolved(origin: origin)
+      accelerator = try Accelerator(file: a, origin: origin, element: "accelerator.")
+      // A plan is made for a scratchpad of a number of bytes.
+      guard case .bytes = accelerator.scratchpad, a.scratchpadBytes != nil else {
+        throw InputError(
+          file: origin, element: "accelerator.scratchpadBytes",
+          rule: a.scratchpadBytes == nil ? "missing" : "must be a number of bytes, not a budget tier")
+      }
     }
     let status = file.planner.flatMap { PlanStatus(rawValue: $0.status ?? "") } ?? .heuristic
     self.init(
@@ -259,46 +265,8 @@ private struct PlanFile: Decodable {
     var compulsoryBytes: Int?
     var nonCompulsoryBytes: Int?
   }
-  struct AcceleratorEntry: Decodable {
-    var name: String?
-    var scratchpadBytes: Int?
-    var alignment: Int?
-    var weights: String?
-    var dmaBytesPerCycle: Int?
-    var dmaSetupCycles: Int?
-    var macsPerCycle: Int?
-    var vectorElementsPerCycle: Int?
-    var clockMHz: Double?
-
-    func resolved(origin: String) throws -> Accelerator {
-      func fail(_ key: String, _ rule: String) -> InputError {
-        InputError(file: origin, element: "accelerator.\(key)", rule: rule)
-      }
-      var a = Accelerator()
-      if let name { a.name = name }
-      guard let scratchpadBytes else { throw fail("scratchpadBytes", "missing") }
-      guard scratchpadBytes > 0 else { throw fail("scratchpadBytes", "must be positive") }
-      a.scratchpad = .bytes(scratchpadBytes)
-      if let alignment {
-        guard alignment > 0 else { throw fail("alignment", "must be positive") }
-        a.alignment = alignment
-      }
-      if let weights {
-        guard let w = WeightsPlacement(rawValue: weights) else {
-          throw fail("weights", "expected 'scratchpad' or 'external', got '\(weights)'")
-        }
-        a.weights = w
-      }
-      if let v = dmaBytesPerCycle, v > 0 { a.dmaBytesPerCycle = v }
-      if let v = dmaSetupCycles, v >= 0 { a.dmaSetupCycles = v }
-      if let v = macsPerCycle, v > 0 { a.macsPerCycle = v }
-      if let v = vectorElementsPerCycle, v > 0 { a.vectorElementsPerCycle = v }
-      if let v = clockMHz, v > 0 { a.clockMHz = v }
-      return a
-    }
-  }
   var graph: String?
-  var accelerator: AcceleratorEntry?
+  var accelerator: AcceleratorFile?
   var planner: Info?
   var traffic: TrafficEntry?
   var events: [Event]
