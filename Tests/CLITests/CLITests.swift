@@ -70,6 +70,25 @@ import Testing
     #expect(sub.stdout.contains("Examples"))
   }
 
+  /// `--dump-lp` writes the free-order model whichever path the planner takes: here the best
+  /// baseline moves nothing at M_P, so no solve runs. A baseline planner says in one line that
+  /// it builds no model.
+  @Test func dumpLpOnEveryPath() throws {
+    for planner in ["auto", "ilp", "divide-and-conquer"] {
+      let path = try temporaryFile("squeezenet.lp")
+      let r = try cosma("optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "--planner", planner, "--dump-lp", path)
+      #expect(r.status == 0, "\(r.stderr)")
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+      #expect(text.hasPrefix("\\ COSMA linear model") && text.hasSuffix("End\n"), "\(planner)")
+      #expect(r.stderr.contains("LP written to    \(path)"), "\(planner): \(r.stderr)")
+    }
+    let path = try temporaryFile("baseline.lp")
+    let b = try cosma("optimize", "Models/squeezenet1_1.json", "--planner", "minpeak-belady", "--dump-lp", path)
+    #expect(b.status == 0)
+    #expect(b.stderr.hasPrefix("no LP written: the minpeak-belady planner builds no ILP"))
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
   @Test func optimizeThenVerify() throws {
     let planPath = try temporaryFile("resnet18.plan.json")
     let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "MR", "-o", planPath)
