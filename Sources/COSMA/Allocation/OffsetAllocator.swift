@@ -172,16 +172,9 @@ public struct OffsetAllocator: Sendable {
     for i in order {
       let b = buffers[i]
       let neighbours = placed.filter { buffers[$0].overlapsInTime(b) }
-        .map { (offsets[$0], offsets[$0] + buffers[$0].size) }.sorted { $0.0 < $1.0 }
-      var best: (gap: Int, offset: Int)?
-      var cursor = 0
-      for (lo, hi) in neighbours + [(end, end)] {
-        let gap = lo - cursor
-        if gap >= b.size, best == nil || gap < best!.gap { best = (gap, cursor) }
-        cursor = max(cursor, hi)
-      }
-      guard let best else { return nil }
-      offsets[i] = best.offset
+        .map { (lo: offsets[$0], hi: offsets[$0] + buffers[$0].size) }.sorted { $0.lo < $1.lo }
+      guard let offset = smallestGap(of: b.size, among: neighbours, below: end) else { return nil }
+      offsets[i] = offset
       placed.append(i)
     }
     return offsets

@@ -270,22 +270,15 @@ extension PlanningProblem {
     let n = schedule.count
     var position = [Step](repeating: -1, count: graph.operators.count)
     for (s, o) in schedule.enumerated() { position[o.rawValue] = s }
-    // Bytes live across the cut after each step, among the operators of `schedule`.
-    var delta = [ByteCount](repeating: 0, count: n + 1)
+    // A tensor crosses the cuts after its first step and before its last.
+    var intervals: [(first: Int, last: Int, bytes: ByteCount)] = []
     for t in graph.tensorIDs where isPlanned(t) {
       let steps = ([graph.producer[t.rawValue]].compactMap { $0 } + graph.consumers[t.rawValue])
         .map { position[$0.rawValue] }.filter { $0 >= 0 }
       guard let lo = steps.min(), let hi = steps.max(), lo < hi else { continue }
-      delta[lo] += self.size(t)
-      delta[hi] -= self.size(t)
+      intervals.append((lo, hi - 1, self.size(t)))
     }
-    var crossing = [ByteCount](repeating: 0, count: n + 1)
-    var running = 0
-    for s in 0..<n {
-      running += delta[s]
-      crossing[s] = running
-    }
-    return crossing
+    return liveBytesPerStep(steps: n, intervals) + [0]
   }
 
   /// Whether the region `sub` (of the operators `ops`, keeping the order pairs `before`) has an

@@ -30,18 +30,12 @@ extension Graph {
   public func peakLiveBytes(
     schedule: [OperatorID], weights: WeightsPlacement, size: (TensorID) -> ByteCount
   ) -> (bytes: ByteCount, step: Step) {
-    var delta = [ByteCount](repeating: 0, count: schedule.count + 1)
-    for (t, range) in liveIntervals(schedule: schedule, weights: weights).enumerated() {
-      guard let range else { continue }
-      let b = size(TensorID(t))
-      delta[range.lowerBound] += b
-      delta[range.upperBound + 1] -= b
+    let intervals = liveIntervals(schedule: schedule, weights: weights).enumerated().compactMap { t, range in
+      range.map { (first: $0.lowerBound, last: $0.upperBound, bytes: size(TensorID(t))) }
     }
     var best = (bytes: 0, step: 0)
-    var running = 0
-    for s in 0..<schedule.count {
-      running += delta[s]
-      if running > best.bytes { best = (running, s) }
+    for (s, live) in liveBytesPerStep(steps: schedule.count, intervals).enumerated() where live > best.bytes {
+      best = (live, s)
     }
     return best
   }

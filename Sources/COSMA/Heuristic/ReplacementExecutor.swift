@@ -142,15 +142,7 @@ struct ReplacementExecutor {
 
   /// The start of the smallest free gap of at least `size` bytes.
   private func bestFit(size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)]) -> ByteCount? {
-    var best: (gap: Int, offset: Int)?
-    var cursor = 0
-    let end = roundDown(problem.capacity, to: problem.alignment)
-    for r in ranges + [(TensorID(-1), end, end)] {
-      let gap = r.lo - cursor
-      if gap >= size, best == nil || gap < best!.gap { best = (gap, cursor) }
-      cursor = max(cursor, r.hi)
-    }
-    return best?.offset
+    smallestGap(of: size, among: ranges.lazy.map { (lo: $0.lo, hi: $0.hi) }, below: roundDown(problem.capacity, to: problem.alignment))
   }
 
   /// The window `[a, a + size)` whose clearing the policy prefers, with its victims.
