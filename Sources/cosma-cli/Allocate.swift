@@ -47,8 +47,8 @@ struct Allocate: ParsableCommand {
     if let c = capacity, (parseByteSize(c) ?? 0) <= 0 {
       throw ValidationError("--capacity: '\(c)' is not a size (4096, 512KiB, 1MiB)")
     }
-    if alignment <= 0 { throw ValidationError("--alignment must be positive") }
-    if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+    try validateAlignment(alignment)
+    try validateSeconds(timeLimit)
     if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
   }
 
@@ -77,6 +77,7 @@ struct Allocate: ParsableCommand {
       let seconds = Date().timeIntervalSince(started)
       guard let (c, offsets) = found else {
         note("time             \(formatSeconds(seconds))")
+        note("error: the buffers were not placed\(capacity.map { " in \($0)" } ?? "")")
         return
       }
       let violations = allocationViolations(instance.buffers, offsets: offsets, capacity: c, alignment: alignment)
@@ -94,7 +95,7 @@ struct Allocate: ParsableCommand {
       note("checked          no overlap, every buffer inside the capacity")
       note("time             \(formatSeconds(seconds))")
       if let output {
-        try writeText(instance.csv(offsets: offsets), to: output)
+        try writeTextFile(instance.csv(offsets: offsets), to: output)
         note("written to       \(output)")
       }
       placed = true

@@ -80,15 +80,16 @@ struct Bench: ParsableCommand {
       let started = Date()
       let rows = try runAll(tasks, started: started)
       try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-      try writeText(try render(rows, as: .json), to: "\(output)/bench.json")
-      try writeText(try render(rows, as: .csv), to: "\(output)/bench.csv")
+      try writeTextFile(try render(rows, as: .json), to: "\(output)/bench.json")
+      try writeTextFile(try render(rows, as: .csv), to: "\(output)/bench.csv")
       let seconds = Date().timeIntervalSince(started)
-      try writeText(report(rows, seconds: seconds), to: "\(output)/bench.md")
-      try writeText(trafficFigure(rows), to: "\(output)/traffic.svg")
-      try writeText(timeFigure(rows), to: "\(output)/solve-time.svg")
+      try writeTextFile(report(rows, seconds: seconds), to: "\(output)/bench.md")
+      try writeTextFile(trafficFigure(rows), to: "\(output)/traffic.svg")
+      try writeTextFile(timeFigure(rows), to: "\(output)/solve-time.svg")
       note("")
       note(summary(rows))
       note("written to       \(output)/bench.{json,csv,md}, traffic.svg, solve-time.svg (\(formatSeconds(seconds)))")
+      try reportFailures(rows)
     }
   }
 
@@ -97,6 +98,11 @@ struct Bench: ParsableCommand {
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
     var results = [[EvaluationRow]?](repeating: nil, count: tasks.count)
     var running: [(Int, Process, Pipe, Pipe)] = []
+    var startedAt: [Int: Date] = [:]
+    // An instance runs its optimizing planners one after the other, each within the limit; one
+    // that takes three times as long (plus two minutes for loading and simulating) is stopped.
+    let optimizing = planners.values.filter(\.isOptimizing).count
+    let watchdog = 3 * timeLimit * Double(max(1, optimizing)) + 120
     var next = 0
     var done = 0
     func progress() {
@@ -118,25 +124,39 @@ struct Bench: ParsableCommand {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        startedAt[next] = Date()
         running.append((next, p, out, err))
         next += 1
       }
       // Read each finished process's output (small: one JSON table).
       var stillRunning: [(Int, Process, Pipe, Pipe)] = []
       for (k, p, out, err) in running {
+        var timedOut = false
         if p.isRunning {
-          stillRunning.append((k, p, out, err))
-          continue
+          guard Date().timeIntervalSince(startedAt[k]!) > watchdog else {
+            stillRunning.append((k, p, out, err))
+            continue
+          }
+          p.terminate()
+          p.waitUntilExit()
+          timedOut = true
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard p.terminationStatus == 0, let rows = try? JSONDecoder().decode([EvaluationRow].self, from: data) else {
-          FileHandle.standardError.write(Data("\n".utf8))
-          throw InputError(
-            file: tasks[k][1], element: tasks[k].joined(separator: " "),
-            rule: "failed (exit \(p.terminationStatus)): \(message.split(separator: "\n").last ?? "")")
+        // Exit 4: some of its instances failed, and its table says which.
+        if !timedOut, [0, 4].contains(p.terminationStatus), let rows = try? JSONDecoder().decode([EvaluationRow].self, from: data) {
+          results[k] = rows
+        } else {
+          let why =
+            timedOut
+            ? "timed out after \(Int(watchdog)) s"
+            : "exit \(p.terminationStatus): \(message.split(separator: "\n").first { $0.hasPrefix("error") } ?? message.split(separator: "\n").last ?? "")"
+          let task = tasks[k]
+          let model = URL(fileURLWithPath: task[1]).deletingPathExtension().lastPathComponent
+          results[k] = (PlannerKind.baselines + planners.values.filter { !$0.isBaseline }).map {
+            .failed(model: model, tier: task[3], weights: task[5], planner: $0.rawValue, error: why)
+          }
         }
-        results[k] = rows
         done += 1
         progress()
       }
@@ -150,17 +170,17 @@ struct Bench: ParsableCommand {
   /// Per planner: average reduction versus the best baseline, instances proven optimal, median
   /// and maximum solve time.
   func summary(_ rows: [EvaluationRow]) -> String {
-    var out = "| planner | instances | average reduction vs best baseline (where it moves bytes) | at MR | proven optimal | median s | max s |\n"
-    out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    var out = "| planner | instances | failed | average reduction vs best baseline (where it moves bytes) | at MR | proven optimal | median s | max s |\n"
+    out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     var names: [String] = []
     for r in rows where !names.contains(r.planner) { names.append(r.planner) }
     for name in names {
-      let mine = rows.filter { $0.planner == name }
+      let mine = rows.filter { $0.planner == name && !$0.failed }
       let reductions = mine.compactMap(\.reduction)
       let atMR = mine.filter { $0.tier == "MR" }.compactMap(\.reduction)
       let times = mine.map(\.seconds).sorted()
       func avg(_ xs: [Double]) -> String { xs.isEmpty ? "–" : String(format: "%.1f%% (%d)", xs.reduce(0, +) / Double(xs.count), xs.count) }
-      out += "| \(name) | \(mine.count) | \(avg(reductions)) | \(avg(atMR)) | \(mine.filter(\.proven).count) | "
+      out += "| \(name) | \(mine.count) | \(rows.filter { $0.planner == name && $0.failed }.count) | \(avg(reductions)) | \(avg(atMR)) | \(mine.filter(\.proven).count) | "
       out += String(format: "%.3f | %.2f |\n", times.isEmpty ? 0 : times[times.count / 2], times.last ?? 0)
     }
     return out
@@ -184,6 +204,7 @@ struct Bench: ParsableCommand {
     for r in rows where !groups.contains("\(r.model) \(r.tier) \(r.weights)") { groups.append("\(r.model) \(r.tier) \(r.weights)") }
     var planners: [String] = []
     for r in rows where !planners.contains(r.planner) { planners.append(r.planner) }
+    let rows = rows.filter { !$0.failed }
     let values = rows.map { max(1, $0.nonCompulsoryBytes) }
     let top = log10(Double(values.max() ?? 10)).rounded(.up)
     return barChart(
@@ -193,7 +214,7 @@ struct Bench: ParsableCommand {
   }
 
   func timeFigure(_ rows: [EvaluationRow]) -> String {
-    let optimizing = rows.filter { PlannerKind(name: $0.planner)?.isBaseline != true }
+    let optimizing = rows.filter { PlannerKind(name: $0.planner)?.isBaseline != true && !$0.failed }
     var groups: [String] = []
     for r in optimizing where !groups.contains("\(r.model) \(r.tier) \(r.weights)") { groups.append("\(r.model) \(r.tier) \(r.weights)") }
     var planners: [String] = []

@@ -48,7 +48,7 @@ struct Bound: ParsableCommand {
 
   func validate() throws {
     if regionSize < 2 { throw ValidationError("--region-size must be at least 2") }
-    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    try validateSeconds(timeLimit)
   }
 
   func run() throws {

@@ -26,7 +26,7 @@ struct Budgets: ParsableCommand {
   var timeLimit: Double = 10
 
   func validate() throws {
-    if !(timeLimit >= 0) { throw ValidationError("--time-limit must not be negative") }
+    try validateSeconds(timeLimit, zero: true)
   }
 
   func run() throws {

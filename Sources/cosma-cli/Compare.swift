@@ -20,14 +20,26 @@ struct EvaluationRow: Codable {
   var rows: Int?
   /// Non-compulsory bytes of the best of the four baselines on the same instance.
   var bestBaselineBytes: Int = 0
+  /// Why the instance has no result (status `failed`): the error, a crash or a timeout.
+  var error: String? = nil
+
+  /// A row for an instance that produced no plan.
+  static func failed(model: String, tier: String, weights: String, planner: String, error: String) -> EvaluationRow {
+    EvaluationRow(
+      model: model, tier: tier, weights: weights, budgetBytes: 0, planner: planner, method: "", status: "failed",
+      nonCompulsoryBytes: 0, boundBytes: nil, seconds: 0, cycles: nil, verified: false, variables: nil, rows: nil,
+      error: error)
+  }
+
+  var failed: Bool { error != nil }
 
   /// Reduction of non-compulsory traffic versus the best baseline, in percent (nil when the
   /// baseline moves nothing).
   var reduction: Double? {
-    bestBaselineBytes > 0 ? 100 * Double(bestBaselineBytes - nonCompulsoryBytes) / Double(bestBaselineBytes) : nil
+    !failed && bestBaselineBytes > 0 ? 100 * Double(bestBaselineBytes - nonCompulsoryBytes) / Double(bestBaselineBytes) : nil
   }
   var gap: Double? {
-    guard let b = boundBytes else { return nil }
+    guard let b = boundBytes, !failed else { return nil }
     return nonCompulsoryBytes == 0 ? 0 : Double(nonCompulsoryBytes - b) / Double(nonCompulsoryBytes)
   }
   var proven: Bool { status == PlanStatus.optimal.rawValue }
@@ -74,7 +86,7 @@ let csvHeader =
 func csvLine(_ r: EvaluationRow) -> String {
   func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
   return [
-    r.model, r.tier, r.weights, "\(r.budgetBytes)", r.planner, r.status, "\(r.nonCompulsoryBytes)", opt(r.boundBytes),
+    r.model, r.tier, r.weights, "\(r.budgetBytes)", r.planner, r.status, r.failed ? "" : "\(r.nonCompulsoryBytes)", opt(r.boundBytes),
     "\(r.bestBaselineBytes)", opt(r.reduction.map { String(format: "%.1f", $0) }),
     opt(r.gap.map { String(format: "%.1f", $0 * 100) }), String(format: "%.3f", r.seconds), opt(r.cycles),
     "\(r.verified)", opt(r.variables), opt(r.rows),
@@ -86,17 +98,35 @@ func markdownTable(_ rows: [EvaluationRow]) -> String {
   out += "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n"
   for r in rows {
     out += "| \(r.model) | \(r.tier) | \(r.weights) | \(groupThousands(r.budgetBytes)) | \(r.planner) | "
-    out += "\(groupThousands(r.nonCompulsoryBytes)) | \(r.reduction.map { String(format: "%.1f%%", $0) } ?? "–") | "
+    out += "\(r.failed ? "–" : groupThousands(r.nonCompulsoryBytes)) | \(r.reduction.map { String(format: "%.1f%%", $0) } ?? "–") | "
     out += "\(r.boundBytes.map(groupThousands) ?? "–") | \(r.gap.map { String(format: "%.1f%%", $0 * 100) } ?? "–") | "
-    out += "\(r.status) | \(String(format: "%.2f", r.seconds)) | \(r.cycles.map(groupThousands) ?? "–") |\n"
+    out += "\(r.error.map { "failed: \(markdownCell($0))" } ?? r.status) | \(String(format: "%.2f", r.seconds)) | \(r.cycles.map(groupThousands) ?? "–") |\n"
   }
   return out
+}
+
+/// Text safe inside a Markdown table cell.
+func markdownCell(_ s: String) -> String {
+  String(s.prefix(200)).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+}
+
+/// The exit code of `compare` and `bench` when some instances failed (after writing the rest).
+let someInstancesFailed = ExitCode(4)
+
+/// Says on stderr which instances failed, after the results are out, and fails the command.
+func reportFailures(_ rows: [EvaluationRow]) throws {
+  var seen = Set<String>()
+  let failures = rows.filter { $0.failed && seen.insert("\($0.model) \($0.tier) \($0.weights)").inserted }
+  guard !failures.isEmpty else { return }
+  note("error: \(failures.count) instance(s) failed; the other results are written")
+  for f in failures.prefix(20) { note("  \(f.model) \(f.tier) \(f.weights): \(f.error ?? "")") }
+  throw someInstancesFailed
 }
 
 func textTable(_ rows: [EvaluationRow]) -> String {
   let header = ["model", "tier", "weights", "planner", "non-compulsory B", "vs best", "bound B", "gap", "seconds", "cycles"]
   let cells = rows.map { r in
-    [r.model, r.tier, r.weights, r.planner, groupThousands(r.nonCompulsoryBytes),
+    [r.model, r.tier, r.weights, r.planner, r.failed ? "failed" : groupThousands(r.nonCompulsoryBytes),
      r.reduction.map { String(format: "%.1f%%", $0) } ?? "–", r.boundBytes.map(groupThousands) ?? "–",
      r.gap.map { String(format: "%.1f%%", $0 * 100) } ?? "–", String(format: "%.2f", r.seconds), r.cycles.map(groupThousands) ?? "–"]
   }
@@ -125,10 +155,27 @@ func render(_ rows: [EvaluationRow], as format: TableFormat) throws -> String {
   }
 }
 
-/// Checks the time limit `compare` and `bench` take (NaN fails too).
-func validateTimeLimit(_ timeLimit: Double) throws {
-  if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+/// The longest time limit accepted, in seconds (about 11.6 days): longer ones are mistakes, and
+/// limits are turned into integer milliseconds.
+let maximumSeconds = 1e6
+
+/// Checks a time limit: a number of seconds in (0, 10^6], or [0, 10^6] when `zero` is allowed.
+/// NaN and infinity fail.
+func validateSeconds(_ value: Double, flag: String = "--time-limit", zero: Bool = false) throws {
+  guard value.isFinite, zero ? value >= 0 : value > 0, value <= maximumSeconds else {
+    throw ValidationError("\(flag) must be a number of seconds \(zero ? "from 0" : "above 0") up to \(Int(maximumSeconds)), not \(value)")
+  }
 }
+
+/// Checks an alignment: 1 byte to ``Accelerator/maximumAlignment``.
+func validateAlignment(_ value: Int, flag: String = "--alignment") throws {
+  guard value > 0, value <= Accelerator.maximumAlignment else {
+    throw ValidationError("\(flag) must be between 1 and \(Accelerator.maximumAlignment) bytes, not \(value)")
+  }
+}
+
+/// Checks the time limit `compare` and `bench` take.
+func validateTimeLimit(_ timeLimit: Double) throws { try validateSeconds(timeLimit) }
 
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -186,10 +233,18 @@ struct Compare: ParsableCommand {
       var rows: [EvaluationRow] = []
       for t in tiers.values {
         for w in weights.values {
-          rows += try evaluate(graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit)
+          do {
+            rows += try evaluate(graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit)
+          } catch {
+            // One instance that fails (a budget below M_R, a planner bug) loses only itself.
+            rows += plannerList.map {
+              .failed(model: graph.name, tier: t.description, weights: w.rawValue, planner: $0.rawValue, error: "\(error)")
+            }
+          }
         }
       }
       print(try render(rows, as: chosenFormat), terminator: "")
+      try reportFailures(rows)
     }
   }
 }

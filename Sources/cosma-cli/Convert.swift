@@ -26,7 +26,7 @@ struct Convert: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
-      try writeText(graph.jsonValue().serialized(), to: output)
+      try writeTextFile(graph.jsonValue().serialized(), to: output)
       let weights = graph.tensors.filter { $0.kind == .weight }.reduce(0) { $0 + $1.bytes }
       note("converted        \(graph.name): \(graph.operators.count) operators, \(graph.tensors.count) tensors (\(groupThousands(weights)) B of weights)")
       note("written to       \(output)")

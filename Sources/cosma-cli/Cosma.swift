@@ -26,6 +26,7 @@ struct Cosma: ParsableCommand {
             (allocate)
         2   bad input: a file that cannot be read or breaks the format
         3   does not fit: the scratchpad is below M_R
+        4   compare, bench: some instances failed (the others are written)
         64  bad command line
         70  internal error: a planner produced a plan the verifier rejected
       """,

@@ -44,7 +44,7 @@ struct Optimize: ParsableCommand {
   var output: String?
 
   func validate() throws {
-    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    try validateSeconds(timeLimit)
     if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be in [0, 1)") }
   }
 
@@ -66,6 +66,9 @@ struct Optimize: ParsableCommand {
       let result = try COSMA.plan(problem, with: planner.planner(options: options))
       let plan = result.plan
       let report = result.report
+      if let dumpLp, planner.isOptimizing, report.modelFile == nil {
+        throw InputError(file: dumpLp, element: "--dump-lp", rule: "the model cannot be written there")
+      }
       let simulation = try plan.simulate(graph: graph)
       note("planner          \(report.method) (\(plan.planner.status.rawValue))")
       note("graph            \(graph.name): \(graph.operators.count) operators, \(graph.tensors.count) tensors")

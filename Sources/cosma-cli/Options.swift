@@ -26,7 +26,7 @@ struct AcceleratorOptions: ParsableArguments {
   var weights: WeightsPlacement?
 
   func validate() throws {
-    if let a = alignment, a <= 0 { throw ValidationError("--alignment must be positive") }
+    if let alignment { try validateAlignment(alignment) }
   }
 
   /// The accelerator: defaults, then the file, then the flags.

@@ -77,22 +77,14 @@ struct Simulate: ParsableCommand {
       note("simulated in     \(formatSeconds(elapsed))")
       let title = "\(graph.name) · \(plan.planner.method) · \(formatBytes(program.machine.scratchpadBytes)) scratchpad"
       if let trace {
-        try writeText(result.chromeTrace(title: title), to: trace)
+        try writeTextFile(result.chromeTrace(title: title), to: trace)
         note("trace written to \(trace)")
       }
       if let svg {
-        try writeText(result.occupancySVG(program: program, title: title), to: svg)
+        try writeTextFile(result.occupancySVG(program: program, title: title), to: svg)
         note("SVG written to   \(svg)")
       }
     }
   }
 }
 
-/// Writes a text file, as an input error naming the file when it cannot.
-func writeText(_ text: String, to path: String) throws {
-  do {
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-  } catch {
-    throw InputError(file: path, element: "", rule: "cannot write the file")
-  }
-}

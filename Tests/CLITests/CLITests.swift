@@ -26,7 +26,9 @@ import Testing
     var stderr: String
   }
 
-  func cosma(_ arguments: String...) throws -> Output {
+  func cosma(_ arguments: String...) throws -> Output { try cosma(arguments) }
+
+  func cosma(_ arguments: [String]) throws -> Output {
     let p = Process()
     p.executableURL = Self.binary
     p.arguments = arguments

@@ -132,6 +132,20 @@ import Testing
     #expect(solver.calls.isEmpty)
   }
 
+  /// Non-finite or absurd options are bad input, before any work.
+  @Test(arguments: [Double.nan, .infinity, -1, 0, 1e18])
+  func badTimeLimitsAreRejected(seconds: Double) throws {
+    let p = try problem()
+    let solver = ScriptedSolver(always: .failed("scripted"))
+    var o = options(solver)
+    o.timeLimit = seconds
+    #expect(throws: InputError.self) { try plan(p, with: AutoPlanner(options: o)) }
+    var g = options(solver)
+    g.relativeGap = .nan
+    #expect(throws: InputError.self) { try plan(p, with: IlpPlanner(options: g)) }
+    #expect(solver.calls.isEmpty)
+  }
+
   /// Progress arrives as typed events, in order: a stage starts before its solves.
   @Test func progressIsTyped() throws {
     let p = try problem()

@@ -27,4 +27,24 @@ public struct PlannerOptions: Sendable {
     self.timeLimit = timeLimit
     self.relativeGap = relativeGap
   }
+
+  /// Checks the numbers: a time limit in (0, 10^6] seconds, a gap in [0, 1), no negative counts.
+  /// NaN and infinity fail. The planners call it before anything else.
+  ///
+  /// - Throws: ``InputError`` naming the option.
+  public func validate() throws {
+    func fail(_ element: String, _ rule: String) -> InputError {
+      InputError(file: "planner options", element: element, rule: rule)
+    }
+    guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 1e6 else {
+      throw fail("timeLimit", "must be a number of seconds above 0 up to 1000000, got \(timeLimit)")
+    }
+    guard relativeGap.isFinite, relativeGap >= 0, relativeGap < 1 else {
+      throw fail("relativeGap", "must be in [0, 1), got \(relativeGap)")
+    }
+    guard maxOffsetCuts >= 0 else { throw fail("maxOffsetCuts", "must not be negative, got \(maxOffsetCuts)") }
+    guard maxIntegerVariables >= 0 else {
+      throw fail("maxIntegerVariables", "must not be negative, got \(maxIntegerVariables)")
+    }
+  }
 }

@@ -29,6 +29,7 @@ struct PlanningRun {
 
   /// Starts a run from the best baseline and the order-free spill bound.
   init(problem: PlanningProblem, options: PlannerOptions, kind: PlannerKind, path: PlanningPath) throws {
+    try options.validate()
     self.problem = problem
     self.options = options
     self.kind = kind
@@ -124,10 +125,10 @@ struct PlanningRun {
       f.build()
     }
     do {
-      try f.model.lpText().write(toFile: path, atomically: true, encoding: .utf8)
+      try writeTextFile(f.model.lpText(), to: path)
       modelWritten = true
     } catch {
-      note("the model was not written to \(path): \(error.localizedDescription)")
+      note("the model was not written: \(error)")
     }
   }
 

@@ -60,6 +60,9 @@ public struct Accelerator: Sendable, Equatable {
   public var name: String = "default"
   public var scratchpad: ScratchpadSize = .budget(.mh)
   public var alignment: Int = 64
+  /// The largest alignment accepted (1 MiB): larger ones are mistakes, and sizes rounded up to
+  /// them must not overflow.
+  public static let maximumAlignment = 1 << 20
   public var weights: WeightsPlacement = .scratchpad
   public var dmaBytesPerCycle: Int = 32
   public var dmaSetupCycles: Int = 64
@@ -146,6 +149,9 @@ extension Accelerator {
       into = value
     }
     try positive(f.alignment, "alignment", &alignment)
+    if alignment > Self.maximumAlignment {
+      throw fail("alignment", "must be at most \(Self.maximumAlignment) bytes, got \(alignment)")
+    }
     try positive(f.dmaBytesPerCycle, "dmaBytesPerCycle", &dmaBytesPerCycle)
     if let s = f.dmaSetupCycles {
       guard s >= 0 else { throw fail("dmaSetupCycles", "must not be negative, got \(s)") }

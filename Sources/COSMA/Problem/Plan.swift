@@ -164,12 +164,7 @@ extension Plan {
 
   /// Writes the plan as a `cosma-plan` v1 file.
   public func write(to path: String, graph: Graph) throws {
-    let text = jsonValue(graph: graph).serialized()
-    do {
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-      throw InputError(file: path, element: "", rule: "cannot be written")
-    }
+    try writeTextFile(jsonValue(graph: graph).serialized(), to: path)
   }
 
   /// Loads a `cosma-plan` v1 file for `graph`.

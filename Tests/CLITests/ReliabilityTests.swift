@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Bad numbers, output destinations and evaluations with a failing instance, end to end.
+@Suite struct ReliabilityTests {
+  let cli = CLITests()
+
+  /// Non-finite and absurd numbers are rejected when parsed, with one line naming the flag.
+  @Test(arguments: [
+    ["optimize", "Models/resnet18.json", "--time-limit", "nan"],
+    ["optimize", "Models/resnet18.json", "--time-limit", "inf"],
+    ["optimize", "Models/resnet18.json", "--time-limit", "1e18"],
+    ["optimize", "Models/resnet18.json", "--gap", "nan"],
+    ["optimize", "Models/resnet18.json", "--alignment", "4611686018427387904"],
+    ["compare", "Models/resnet18.json", "--time-limit", "nan"],
+    ["bench", "Models/resnet18.json", "--time-limit", "-1"],
+    ["bound", "Models/resnet18.json", "--time-limit", "nan"],
+    ["budgets", "Models/resnet18.json", "--time-limit", "inf"],
+    ["allocate", "benchmarks/minimalloc/A.1048576.csv", "--capacity", "1MiB", "--time-limit", "1e18"],
+    ["allocate", "benchmarks/minimalloc/A.1048576.csv", "--capacity", "1MiB", "--alignment", "4611686018427387904"],
+  ])
+  func absurdNumbersAreRejected(arguments: [String]) throws {
+    let r = try cli.cosma(arguments)
+    cli.expectCleanError(r, status: 64, mentioning: [arguments[arguments.count - 2]])
+  }
+
+  /// An accelerator file with an alignment beyond the maximum is bad input.
+  @Test func hugeAlignmentInAFile() throws {
+    let path = try cli.temporaryFile(
+      "npu.json", contents: #"{"format": "cosma-accelerator", "version": 1, "alignment": 4611686018427387904}"#)
+    cli.expectCleanError(try cli.cosma(["optimize", "Models/resnet18.json", "--accelerator", path]), status: 2, mentioning: ["alignment"])
+  }
+
+  /// `-o /dev/null` writes into the device and leaves it a device; a full device is an error; a
+  /// symbolic link is followed and stays a link; an unwritable `--dump-lp` fails the command.
+  @Test func outputDestinations() throws {
+    let null = try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "-o", "/dev/null"])
+    #expect(null.status == 0, "\(null.stderr)")
+    let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+    #expect(type == .typeCharacterSpecial)
+    if FileManager.default.fileExists(atPath: "/dev/full") {
+      // The summary comes first; the failed write is the last line.
+      let full = try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "-o", "/dev/full"])
+      #expect(full.status == 2)
+      let last = full.stderr.split(separator: "\n").last ?? ""
+      #expect(last.hasPrefix("error: ") && last.contains("/dev/full"), "\(full.stderr)")
+    }
+    let target = try cli.temporaryFile("real.plan.json", contents: "old")
+    let link = URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent("link.plan.json").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+    #expect(try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "-o", link]).status == 0)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+    #expect(try String(contentsOfFile: target, encoding: .utf8).contains("cosma-plan"))
+    cli.expectCleanError(
+      try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "--dump-lp", "/no/such/folder/a.lp"]),
+      status: 2, mentioning: ["/no/such/folder/a.lp"])
+  }
+
+  /// A folder with a broken graph beside a good one: the good one's results are written, the
+  /// broken one is recorded as failed, and the command exits 4 after writing.
+  @Test func benchKeepsTheOtherResults() throws {
+    let dir = URL(fileURLWithPath: try cli.temporaryFile("models")).path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: CLITests.root.appendingPathComponent("Models/squeezenet1_1.json").path, toPath: "\(dir)/squeezenet1_1.json")
+    try #"{"format": "cosma-graph", "version": 1, "tensors": ["#.write(toFile: "\(dir)/broken.json", atomically: true, encoding: .utf8)
+    let out = "\(dir)/results"
+    let r = try cli.cosma(["bench", dir, "--tiers", "MR", "--weights", "external", "--planners", "auto", "--time-limit", "5", "-o", out])
+    #expect(r.status == 4, "\(r.stderr)")
+    #expect(r.stderr.contains("error: 1 instance(s) failed"))
+    let csv = try String(contentsOfFile: "\(out)/bench.csv", encoding: .utf8)
+    let lines = csv.split(separator: "\n").dropFirst()
+    #expect(lines.filter { $0.hasPrefix("squeezenet1_1,MR,external,") && !$0.contains(",failed,") }.count == 5)
+    #expect(lines.filter { $0.hasPrefix("broken,MR,external,") && $0.contains(",failed,") }.count == 5)
+    #expect(try String(contentsOfFile: "\(out)/bench.md", encoding: .utf8).contains("failed: "))
+  }
+
+  /// `compare` at a budget below M_R records that instance as failed and keeps the other tier.
+  @Test func compareKeepsTheOtherTier() throws {
+    let r = try cli.cosma(["compare", "Models/squeezenet1_1.json", "--tiers", "4096,MP", "--weights", "external", "--csv"])
+    #expect(r.status == 4, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").dropFirst()
+    #expect(lines.filter { $0.contains(",failed,") }.count == 5)
+    #expect(lines.filter { $0.hasPrefix("squeezenet1_1,MP,") && !$0.contains(",failed,") }.count == 5)
+    #expect(r.stderr.contains("does not fit"))
+  }
+}
