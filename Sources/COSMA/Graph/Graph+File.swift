@@ -19,6 +19,16 @@ private struct GraphFile: Decodable {
     var inputs: [String]
     var outputs: [String]
     var macs: JSONNumber?
+    var attributes: AttributesEntry?
+  }
+  struct AttributesEntry: Decodable {
+    var kernel: [Int]?
+    var strides: [Int]?
+    var pads: [Int]?
+    var dilations: [Int]?
+    var groups: Int?
+    var ceilMode: Bool?
+    var contract: [Int]?
   }
   var name: String?
   var source: String?
@@ -98,10 +108,15 @@ extension Graph {
         }
         macs = value
       }
+      let attributes = o.attributes.map {
+        OperatorAttributes(
+          kernel: $0.kernel, strides: $0.strides, pads: $0.pads, dilations: $0.dilations, groups: $0.groups,
+          ceilMode: $0.ceilMode, contract: $0.contract)
+      }
       operators.append(
         Operator(
           name: o.name, type: o.type ?? "", inputs: try resolve(o.inputs, "input"),
-          outputs: try resolve(o.outputs, "output"), macs: macs))
+          outputs: try resolve(o.outputs, "output"), macs: macs, attributes: attributes))
     }
     let fallback = (origin as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "")
     try self.init(
@@ -139,6 +154,18 @@ extension Graph {
               ("outputs", .array(o.outputs.map { .string(tensors[$0.rawValue].name) })),
             ]
             if let m = o.macs { f.append(("macs", .int(m))) }
+            if let a = o.attributes, !a.isEmpty {
+              var fields: [(String, JSONValue)] = []
+              func ints(_ key: String, _ v: [Int]?) { if let v { fields.append((key, .array(v.map { .int($0) }))) } }
+              ints("kernel", a.kernel)
+              ints("strides", a.strides)
+              ints("pads", a.pads)
+              ints("dilations", a.dilations)
+              if let g = a.groups { fields.append(("groups", .int(g))) }
+              if let c = a.ceilMode { fields.append(("ceilMode", .bool(c))) }
+              ints("contract", a.contract)
+              f.append(("attributes", .object(fields)))
+            }
             return .object(f)
           })
       ))

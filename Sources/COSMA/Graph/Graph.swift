@@ -43,15 +43,19 @@ public struct Operator: Sendable, Equatable {
   public var outputs: [TensorID]
   /// Multiply-accumulates, when known (used by the simulator).
   public var macs: Int?
+  /// Its window or contraction, when known (SPEC §2).
+  public var attributes: OperatorAttributes?
 
   public init(
-    name: String, type: String, inputs: [TensorID], outputs: [TensorID], macs: Int? = nil
+    name: String, type: String, inputs: [TensorID], outputs: [TensorID], macs: Int? = nil,
+    attributes: OperatorAttributes? = nil
   ) {
     self.name = name
     self.type = type
     self.inputs = inputs
     self.outputs = outputs
     self.macs = macs
+    self.attributes = attributes
   }
 }
 
@@ -119,6 +123,9 @@ public struct Graph: Sendable {
       if op.outputs.isEmpty { throw fail("operator '\(op.name)'", "it has no outputs") }
       for t in op.inputs + op.outputs where !tensors.indices.contains(t.rawValue) {
         throw fail("operator '\(op.name)'", "it names tensor #\(t.rawValue), which does not exist")
+      }
+      if let a = op.attributes, let rule = a.problem(inputRanks: op.inputs.map { tensors[$0.rawValue].shape?.count }) {
+        throw fail("operator '\(op.name)' attributes", rule)
       }
       var seen = Set<TensorID>()
       var distinct: [TensorID] = []

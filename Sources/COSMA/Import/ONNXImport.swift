@@ -83,7 +83,7 @@ private struct ONNXImporter {
   var tensorIndex: [String: Int] = [:]
   /// Alias name → the name it stands for.
   var alias: [String: String] = [:]
-  var operators: [(name: String, type: String, inputs: [Int], outputs: [Int], macs: Int?)] = []
+  var operators: [(name: String, type: String, inputs: [Int], outputs: [Int], macs: Int?, attributes: OperatorAttributes?)] = []
 
   init(origin: String, options: ONNXImportOptions) {
     self.origin = origin
@@ -226,7 +226,8 @@ private struct ONNXImporter {
     // Integer constants (axes, shapes, pads, split sizes) are operator parameters, not data.
     let ins = inputs.map { tensorIndex[$0]! }.filter { !(tensors[$0].kind == .weight && integerConstants.contains($0)) }
     operators.append((uniqueName(node.name.isEmpty ? "\(node.opType)_\(k)" : node.name), node.opType, ins, outputIDs,
-                      macs(node.opType, inputs: ins, outputs: outputIDs)))
+                      macs(node.opType, inputs: ins, outputs: outputIDs),
+                      try attributes(node, label: label, inputs: ins)))
   }
 
   var usedNames: Set<String> = []
@@ -241,6 +242,56 @@ private struct ONNXImporter {
       k += 1
     }
     return name
+  }
+
+  /// The window of a convolution or a pooling and the contraction of a matrix product, from the
+  /// node's attributes (ONNX's defaults where absent; `auto_pad` resolved from the shapes).
+  func attributes(_ node: Onnx_NodeProto, label: String, inputs: [Int]) throws -> OperatorAttributes? {
+    func ints(_ name: String) -> [Int]? {
+      node.attribute.first { $0.name == name }.map { $0.ints.map { Int($0) } }
+    }
+    func int(_ name: String) -> Int? { node.attribute.first { $0.name == name && $0.hasI }.map { Int($0.i) } }
+    let x = inputs.first.flatMap { tensors[$0].shape }
+    switch node.opType {
+    case "Conv", "MaxPool", "AveragePool", "LpPool":
+      var kernel = ints("kernel_shape")
+      if kernel == nil || kernel!.isEmpty, node.opType == "Conv", inputs.count >= 2, let w = tensors[inputs[1]].shape, w.count > 2 {
+        kernel = Array(w[2...])
+      }
+      guard let kernel, !kernel.isEmpty else { return nil }
+      let n = kernel.count
+      var a = OperatorAttributes(kernel: kernel)
+      a.strides = ints("strides").flatMap { $0.isEmpty ? nil : $0 } ?? Array(repeating: 1, count: n)
+      a.dilations = ints("dilations").flatMap { $0.isEmpty ? nil : $0 } ?? Array(repeating: 1, count: n)
+      a.pads = ints("pads").flatMap { $0.isEmpty ? nil : $0 } ?? Array(repeating: 0, count: 2 * n)
+      if node.opType == "Conv" { a.groups = int("group") ?? 1 }
+      if let c = int("ceil_mode") { a.ceilMode = c != 0 }
+      let autoPad = node.attribute.first { $0.name == "auto_pad" }.map { String(decoding: $0.s, as: UTF8.self) } ?? "NOTSET"
+      if autoPad == "VALID" {
+        a.pads = Array(repeating: 0, count: 2 * n)
+      } else if autoPad.hasPrefix("SAME") {
+        guard let x, x.count == n + 2 else { throw fail(label, "auto_pad \(autoPad) needs the input's shape") }
+        var pads = Array(repeating: 0, count: 2 * n)
+        for i in 0..<n {
+          let s = a.strides![i]
+          let total = max(0, ((x[2 + i] + s - 1) / s - 1) * s + a.dilations![i] * (kernel[i] - 1) + 1 - x[2 + i])
+          let small = total / 2
+          pads[i] = autoPad == "SAME_UPPER" ? small : total - small
+          pads[n + i] = total - pads[i]
+        }
+        a.pads = pads
+      }
+      return a
+    case "MatMul":
+      guard inputs.count >= 2, let ra = tensors[inputs[0]].shape?.count, let rb = tensors[inputs[1]].shape?.count,
+        ra >= 1, rb >= 1
+      else { return nil }
+      return OperatorAttributes(contract: [ra - 1, rb == 1 ? 0 : rb - 2])
+    case "Gemm":
+      return OperatorAttributes(contract: [int("transA") == 1 ? 0 : 1, int("transB") == 1 ? 1 : 0])
+    default:
+      return nil
+    }
   }
 
   /// Multiply-accumulates of the compute-heavy operators, from shapes.
@@ -305,7 +356,7 @@ private struct ONNXImporter {
     let ops = operators.map {
       Operator(
         name: $0.name, type: $0.type, inputs: $0.inputs.map { TensorID(newIndex[$0]!) },
-        outputs: $0.outputs.map { TensorID(newIndex[$0]!) }, macs: $0.macs)
+        outputs: $0.outputs.map { TensorID(newIndex[$0]!) }, macs: $0.macs, attributes: $0.attributes)
     }
     if ops.isEmpty { throw fail("graph", "nothing is left to schedule once views and constants are folded") }
     return try Graph(
