@@ -119,6 +119,7 @@ public struct Simulator: Sendable {
 
   /// Runs the plan and returns its timing, traffic and occupancy.
   public func run() throws(SimulationError) -> SimulationResult {
+    try checkMagnitudes()
     var state = State(program: program)
     for (i, event) in program.events.enumerated() {
       try state.apply(event, at: i)
@@ -127,7 +128,66 @@ public struct Simulator: Sendable {
   }
 }
 
-private func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? a : (a + b - 1) / b }
+extension Simulator {
+  /// Rejects a program whose figures could overflow the simulator's arithmetic: every time is at
+  /// most the sum of all events' durations (the engines never wait for anything else), and every
+  /// byte count at most the sum of all transfers, so both sums must fit; offsets and sizes must
+  /// fit the scratchpad's arithmetic as well.
+  func checkMagnitudes() throws(SimulationError) {
+    let m = program.machine
+    guard m.scratchpadBytes >= 0, m.alignment >= 1, m.alignment <= 1 << 30, m.dmaBytesPerCycle >= 1,
+      m.macsPerCycle >= 1, m.vectorElementsPerCycle >= 1, m.dmaSetupCycles >= 0, m.dmaSetupCycles <= 1 << 40,
+      m.clockMHz > 0, m.clockMHz.isFinite
+    else { throw SimulationError(eventIndex: nil, reason: "the machine's figures are out of range") }
+    let limit = Int.max / 4
+    var time = 0
+    var bytes = 0
+    func add(_ a: inout Int, _ b: Int, _ i: Int) throws(SimulationError) {
+      let (sum, overflow) = a.addingReportingOverflow(b)
+      guard b >= 0, !overflow, sum <= limit else {
+        throw SimulationError(eventIndex: i, reason: "the plan's total time or traffic exceeds \(limit)")
+      }
+      a = sum
+    }
+    for t in program.tensors where t.bytes < 0 || t.bytes > limit / 2 || t.elements < 0 {
+      throw SimulationError(eventIndex: nil, reason: "tensor '\(t.name)' has \(t.bytes) bytes and \(t.elements) elements")
+    }
+    for (i, e) in program.events.enumerated() {
+      switch e {
+      case .load(let t, let offset), .alloc(let t, let offset):
+        guard program.tensors.indices.contains(t) else { continue }
+        if offset < 0 || offset > limit {
+          throw SimulationError(eventIndex: i, reason: "offset \(offset) is outside the scratchpad")
+        }
+        if case .load = e {
+          try add(&bytes, program.tensors[t].bytes, i)
+          try add(&time, m.dmaSetupCycles, i)
+          try add(&time, ceilDiv(program.tensors[t].bytes, m.dmaBytesPerCycle), i)
+        }
+      case .store(let t):
+        guard program.tensors.indices.contains(t) else { continue }
+        try add(&bytes, program.tensors[t].bytes, i)
+        try add(&time, m.dmaSetupCycles, i)
+        try add(&time, ceilDiv(program.tensors[t].bytes, m.dmaBytesPerCycle), i)
+      case .run(let o):
+        guard program.operators.indices.contains(o) else { continue }
+        let op = program.operators[o]
+        if let macs = op.macs {
+          try add(&time, ceilDiv(max(0, macs), m.macsPerCycle), i)
+        } else {
+          var elements = 0
+          for t in op.outputs where program.tensors.indices.contains(t) { try add(&elements, program.tensors[t].elements, i) }
+          try add(&time, ceilDiv(elements, m.vectorElementsPerCycle), i)
+        }
+      case .free:
+        break
+      }
+    }
+  }
+}
+
+/// `⌈a / b⌉` for `a ≥ 0`, without the overflow of `(a + b − 1) / b`; `a` when `b ≤ 0`.
+private func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? a : a / b + (a % b == 0 ? 0 : 1) }
 
 /// A live range of the scratchpad and when it was last touched.
 private struct Live {
@@ -210,7 +270,7 @@ private struct State {
     if offset < 0 || offset % max(1, m.alignment) != 0 {
       throw SimulationError(eventIndex: i, reason: "offset \(offset) of '\(name(t))' is not a multiple of the alignment \(m.alignment)")
     }
-    if offset + size > m.scratchpadBytes {
+    if offset > m.scratchpadBytes - size {
       throw SimulationError(
         eventIndex: i, reason: "'\(name(t))' at [\(offset), \(offset + size)) ends past the scratchpad (\(m.scratchpadBytes) bytes)")
     }

@@ -84,3 +84,61 @@ import Testing
     #expect(r.stderr.contains("does not fit"))
   }
 }
+
+/// Numbers that pass a type check but would overflow COSMA's sums: each is a clean error (or,
+/// for a plan's absurd offset, a violation), never a trap.
+@Suite struct MagnitudeTests {
+  let cli = CLITests()
+
+  func graph(tensors: String, operators: String) throws -> String {
+    try cli.temporaryFile(
+      "g.json", contents: #"{"format": "cosma-graph", "version": 1, "name": "g", "tensors": ["# + tensors + #"], "operators": ["# + operators + "]}")
+  }
+
+  @Test func graphMagnitudes() throws {
+    let io = #"{"name": "x", "kind": "input", "bytes": 64}, {"name": "y", "kind": "output", "bytes": 64}"#
+    let macs = try graph(tensors: io, operators: #"{"name": "op", "inputs": ["x"], "outputs": ["y"], "macs": 9223372036854775807}"#)
+    let shape = try graph(
+      tensors: #"{"name": "x", "kind": "input", "bytes": 64, "shape": [1099511627776, 1099511627776]}, {"name": "y", "kind": "output", "bytes": 64}"#,
+      operators: #"{"name": "op", "inputs": ["x"], "outputs": ["y"]}"#)
+    let negative = try graph(
+      tensors: #"{"name": "x", "kind": "input", "bytes": 64, "shape": [-4, -16]}, {"name": "y", "kind": "output", "bytes": 64}"#,
+      operators: #"{"name": "op", "inputs": ["x"], "outputs": ["y"]}"#)
+    let weights = (0..<2000).map { #"{"name": "w\#($0)", "kind": "weight", "bytes": 1125899906842624}"# }.joined(separator: ", ")
+    let sum = try graph(
+      tensors: io + ", " + weights,
+      operators: #"{"name": "op", "inputs": ["x", "# + (0..<2000).map { "\"w\($0)\"" }.joined(separator: ", ") + #"], "outputs": ["y"]}"#)
+    for (path, words) in [(macs, "macs"), (shape, "shape"), (negative, "shape"), (sum, "add up")] {
+      for command in ["inspect", "budgets", "optimize"] {
+        cli.expectCleanError(try cli.cosma([command, path]), status: 2, mentioning: [words])
+      }
+    }
+  }
+
+  @Test func acceleratorMagnitudes() throws {
+    for (key, value) in [("dmaSetupCycles", "4611686018427387904"), ("clockMHz", "1e308"), ("dmaBytesPerCycle", "4611686018427387904")] {
+      let path = try cli.temporaryFile("npu.json", contents: #"{"format": "cosma-accelerator", "version": 1, ""# + key + #"": "# + value + "}")
+      cli.expectCleanError(try cli.cosma(["optimize", "Models/resnet18.json", "--accelerator", path]), status: 2, mentioning: [key])
+    }
+  }
+
+  @Test func csvMagnitudes() throws {
+    let path = try cli.temporaryFile("a.csv", contents: "id,lower,upper,size\n0,0,9223372036854775807,64\n")
+    cli.expectCleanError(try cli.cosma(["allocate", path, "--capacity", "1KiB"]), status: 2, mentioning: ["line 2"])
+  }
+
+  /// A plan whose offset is near 2^63: `verify` reports a violation, `simulate` rejects it.
+  @Test func planOffsets() throws {
+    let plan = try cli.temporaryFile("p.json")
+    #expect(try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "-o", plan]).status == 0)
+    var text = try String(contentsOfFile: plan, encoding: .utf8)
+    let range = try #require(text.range(of: #""offset": 0"#))
+    text.replaceSubrange(range, with: #""offset": 9223372036854775744"#)
+    try text.write(toFile: plan, atomically: true, encoding: .utf8)
+    let v = try cli.cosma(["verify", "Models/squeezenet1_1.json", plan])
+    #expect(v.status == 1 && (v.stdout + v.stderr).contains("exceeds the scratchpad"), "\(v.stdout) \(v.stderr)")
+    #expect(!v.stderr.contains("Fatal error"))
+    let s = try cli.cosma(["simulate", "Models/squeezenet1_1.json", plan])
+    #expect(s.status == 1 && s.stderr.hasPrefix("error: "), "\(s.stderr)")
+  }
+}

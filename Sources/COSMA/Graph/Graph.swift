@@ -109,7 +109,26 @@ public struct Graph: Sendable {
           "tensor '\(t.name)'",
           "bytes must be at most \(Graph.maximumTensorBytes), got \(t.bytes)")
       }
+      if let shape = t.shape, checkedProduct(shape) == nil {
+        throw fail("tensor '\(t.name)'", "shape \(shape) has a negative dimension or more than 2^50 elements")
+      }
       tIndex[t.name] = TensorID(i)
+    }
+    // Every sum of sizes COSMA forms (budgets, traffic, live bytes, a plan's transfers of each
+    // tensor a few thousand times) stays far from overflow.
+    var total = 0
+    for t in tensors {
+      total += t.bytes
+      if total > Graph.maximumTotalBytes {
+        throw fail("tensors", "their sizes add up to more than \(Graph.maximumTotalBytes) bytes (2^50)")
+      }
+    }
+    var totalMACs = 0
+    for op in operators {
+      guard let m = op.macs else { continue }
+      if m < 0 || m > Graph.maximumTotalBytes { throw fail("operator '\(op.name)'", "macs must be between 0 and 2^50, got \(m)") }
+      totalMACs += m
+      if totalMACs > 1 << 56 { throw fail("operators", "their macs add up to more than 2^56") }
     }
     var oIndex: [String: OperatorID] = [:]
     var producer = [OperatorID?](repeating: nil, count: tensors.count)
@@ -182,6 +201,9 @@ public struct Graph: Sendable {
   /// The largest tensor size accepted (1 PiB): larger values are certainly mistakes and would
   /// overflow sums.
   public static let maximumTensorBytes: ByteCount = maximumByteCount
+  /// The largest sum of all tensor sizes accepted (1 PiB too): a plan moving each byte a
+  /// thousand times still counts its traffic without overflow.
+  public static let maximumTotalBytes: ByteCount = maximumByteCount
 
   /// The tensor with this name, if any.
   public func tensor(named name: String) -> TensorID? { tensorIndex[name] }

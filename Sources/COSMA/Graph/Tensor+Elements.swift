@@ -2,7 +2,7 @@ extension Tensor {
   /// Elements in the tensor: the product of its shape, or its bytes divided by the size of its
   /// `dtype` (1 byte when unknown).
   public var elementCount: Int {
-    if let shape, !shape.isEmpty { return max(1, shape.reduce(1, *)) }
+    if let shape, !shape.isEmpty, let n = checkedProduct(shape) { return max(1, n) }
     return max(1, bytes / elementBytes(dtype))
   }
 }

@@ -183,10 +183,12 @@ private struct ONNXImporter {
     } else {
       throw fail("tensor '\(name)'", "has data type \(info.elementType), which has no fixed element size")
     }
-    let elements = dims.reduce(1, *)
+    guard let elements = checkedProduct(dims), let bytes = checkedProduct([elements, elementBytes]) else {
+      throw fail("tensor '\(name)'", "shape \(dims) has a negative dimension or more than 2^50 bytes")
+    }
     let typeName = Onnx_TensorProto.DataType(rawValue: info.elementType).map { "\($0)" } ?? "type\(info.elementType)"
     let tensor = Tensor(
-      name: name, kind: kind, bytes: max(1, elements * elementBytes), shape: dims,
+      name: name, kind: kind, bytes: max(1, bytes), shape: dims,
       dtype: options.elementBytes.map { "\($0)-byte" } ?? typeName)
     tensors.append(tensor)
     tensorIndex[name] = tensors.count - 1
@@ -297,19 +299,20 @@ private struct ONNXImporter {
   /// Multiply-accumulates of the compute-heavy operators, from shapes.
   func macs(_ type: String, inputs: [Int], outputs: [Int]) -> Int? {
     guard let out = outputs.first, let outShape = tensors[out].shape else { return nil }
-    let outElements = outShape.reduce(1, *)
+    // Products beyond 2^50 are not believable MAC counts: left unknown.
+    guard let outElements = checkedProduct(outShape) else { return nil }
     switch type {
     case "Conv", "ConvTranspose":
       guard inputs.count >= 2, let w = tensors[inputs[1]].shape, w.count >= 2 else { return nil }
-      let perOutput = type == "Conv" ? w.dropFirst().reduce(1, *) : w[0] * w.dropFirst(2).reduce(1, *)
-      return outElements * perOutput
+      let perOutput = type == "Conv" ? checkedProduct(w.dropFirst()) : checkedProduct([w[0]] + w.dropFirst(2))
+      return perOutput.flatMap { checkedProduct([outElements, $0]) }
     case "MatMul":
       guard let a = tensors[inputs[0]].shape, let k = a.last else { return nil }
-      return outElements * k
+      return checkedProduct([outElements, k])
     case "Gemm":
       // A is M×K or K×M; the output is M×N.
-      guard let a = tensors[inputs[0]].shape, let m = outShape.first, m > 0 else { return nil }
-      return outElements * (a.reduce(1, *) / m)
+      guard let a = tensors[inputs[0]].shape, let m = outShape.first, m > 0, let size = checkedProduct(a) else { return nil }
+      return checkedProduct([outElements, size / m])
     default:
       return nil
     }

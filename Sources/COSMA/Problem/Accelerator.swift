@@ -145,7 +145,7 @@ extension Accelerator {
     }
     func positive(_ value: Int?, _ key: String, _ into: inout Int) throws {
       guard let value else { return }
-      guard value > 0 else { throw fail(key, "must be a positive integer, got \(value)") }
+      guard value > 0, value <= 1 << 40 else { throw fail(key, "must be an integer from 1 to 2^40, got \(value)") }
       into = value
     }
     try positive(f.alignment, "alignment", &alignment)
@@ -154,13 +154,13 @@ extension Accelerator {
     }
     try positive(f.dmaBytesPerCycle, "dmaBytesPerCycle", &dmaBytesPerCycle)
     if let s = f.dmaSetupCycles {
-      guard s >= 0 else { throw fail("dmaSetupCycles", "must not be negative, got \(s)") }
+      guard s >= 0, s <= 1 << 40 else { throw fail("dmaSetupCycles", "must be an integer from 0 to 2^40, got \(s)") }
       dmaSetupCycles = s
     }
     try positive(f.macsPerCycle, "macsPerCycle", &macsPerCycle)
     try positive(f.vectorElementsPerCycle, "vectorElementsPerCycle", &vectorElementsPerCycle)
     if let c = f.clockMHz {
-      guard c > 0, c.isFinite else { throw fail("clockMHz", "must be positive, got \(c)") }
+      guard c > 0, c <= 1e6 else { throw fail("clockMHz", "must be above 0 and at most 1000000, got \(c)") }
       clockMHz = c
     }
   }

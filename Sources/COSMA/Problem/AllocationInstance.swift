@@ -55,8 +55,8 @@ public struct AllocationInstance: Sendable, Equatable {
       guard ids.insert(id).inserted else {
         throw InputError(file: origin, element: element, rule: "duplicate id \(id)")
       }
-      guard lower >= 0, upper > lower else {
-        throw InputError(file: origin, element: element, rule: "the lifetime [\(lower), \(upper)) must be non-empty and non-negative")
+      guard lower >= 0, upper > lower, upper <= 1 << 50 else {
+        throw InputError(file: origin, element: element, rule: "the lifetime [\(lower), \(upper)) must be non-empty, non-negative and end by 2^50")
       }
       guard size > 0, size <= Graph.maximumTensorBytes else {
         throw InputError(file: origin, element: element, rule: "size must be a positive integer, not \(size)")

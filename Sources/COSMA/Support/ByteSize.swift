@@ -84,3 +84,17 @@ func gcd(_ a: Int, _ b: Int) -> Int {
   while y != 0 { (x, y) = (y, x % y) }
   return x
 }
+
+/// The product of `factors`, or nil when one is negative or the product exceeds `limit` (checked
+/// before it could overflow).
+func checkedProduct<Factors: Sequence>(_ factors: Factors, limit: Int = maximumByteCount) -> Int?
+where Factors.Element == Int {
+  var product = 1
+  for f in factors {
+    guard f >= 0 else { return nil }
+    let (p, overflow) = product.multipliedReportingOverflow(by: f)
+    guard !overflow, p <= limit else { return nil }
+    product = p
+  }
+  return product
+}

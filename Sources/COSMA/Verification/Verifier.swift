@@ -110,7 +110,7 @@ private struct Replay {
       if !inDRAM[t] {
         report(.data, i, "load of \(name(t)): DRAM holds no valid copy (it was never stored)")
       }
-      loadedBytes += graph.tensors[t].bytes
+      loadedBytes = saturatingSum(loadedBytes, graph.tensors[t].bytes)
       place(t, offset, at: i, verb: "load")
       holdsValue[t] = true
     case .alloc(let id, let offset):
@@ -134,7 +134,7 @@ private struct Replay {
         inDRAM[t] = true
         everStored[t] = true
       }
-      storedBytes += graph.tensors[t].bytes
+      storedBytes = saturatingSum(storedBytes, graph.tensors[t].bytes)
     case .free(let id):
       let t = id.rawValue
       guard resident[t] != nil else {
@@ -156,6 +156,12 @@ private struct Replay {
     }
   }
 
+  /// `a + b`, or `Int.max` when that overflows (a plan's traffic is then certainly wrong).
+  func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? .max : sum
+  }
+
   mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String) {
     if resident[t] != nil {
       report(.residency, i, "\(verb) of \(name(t)), which is already resident")
@@ -165,8 +171,12 @@ private struct Replay {
     if offset < 0 || offset % alignment != 0 {
       report(.space, i, "\(verb) of \(name(t)) at offset \(offset), which is not a non-negative multiple of the alignment \(alignment)")
     }
-    if offset + size > capacity {
-      report(.space, i, "\(verb) of \(name(t)) at [\(offset), \(offset + size)) exceeds the scratchpad of \(capacity) bytes")
+    if offset < 0 || offset > capacity - size {
+      // Said without forming offset + size, which may not be representable; the tensor counts
+      // as resident at the end of the scratchpad, so that later events are checked as usual.
+      report(.space, i, "\(verb) of \(name(t)) (\(size) bytes) at offset \(offset) exceeds the scratchpad of \(capacity) bytes")
+      resident[t] = (max(0, capacity), size)
+      return
     }
     for (other, range) in resident.sorted(by: { $0.key < $1.key })
     where offset < range.offset + range.size && range.offset < offset + size {
