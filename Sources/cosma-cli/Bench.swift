@@ -77,9 +77,14 @@ struct Bench: ParsableCommand {
           }
         }
       }
+      // The folder first: an evaluation whose results cannot be written is not started.
+      do {
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+      } catch {
+        throw InputError(file: output, element: "-o", rule: "the folder cannot be created (a file is in the way, or no permission)")
+      }
       let started = Date()
       let rows = try runAll(tasks, started: started)
-      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
       try writeTextFile(try render(rows, as: .json), to: "\(output)/bench.json")
       try writeTextFile(try render(rows, as: .csv), to: "\(output)/bench.csv")
       let seconds = Date().timeIntervalSince(started)

@@ -35,6 +35,10 @@ struct AcceleratorOptions: ParsableArguments {
     if let f = acceleratorFile {
       if let preset = Accelerator.presets[f], !FileManager.default.fileExists(atPath: f) {
         a = preset
+      } else if !FileManager.default.fileExists(atPath: f) {
+        throw InputError(
+          file: f, element: "--accelerator",
+          rule: "neither a file nor a preset (\(Accelerator.presets.keys.sorted().joined(separator: ", ")))")
       } else {
         a = try Accelerator(contentsOf: f)
       }

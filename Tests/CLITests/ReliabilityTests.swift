@@ -142,3 +142,60 @@ import Testing
     #expect(s.status == 1 && s.stderr.hasPrefix("error: "), "\(s.stderr)")
   }
 }
+
+/// Messages for inputs that are valid JSON but wrong, names in Unicode, and encodings.
+@Suite struct InputMessageTests {
+  let cli = CLITests()
+
+  @Test func wrongValuesNameTheirElement() throws {
+    let version = try cli.temporaryFile("v.json", contents: #"{"format": "cosma-graph", "version": 1.5, "tensors": [], "operators": []}"#)
+    cli.expectCleanError(try cli.cosma(["inspect", version]), status: 2, mentioning: ["version", "1.5"])
+    let size = try cli.temporaryFile("a.json", contents: #"{"format": "cosma-accelerator", "version": 1, "scratchpadBytes": 1.5}"#)
+    cli.expectCleanError(try cli.cosma(["optimize", "Models/resnet18.json", "--accelerator", size]), status: 2, mentioning: ["scratchpadBytes", "1.5"])
+    cli.expectCleanError(
+      try cli.cosma(["optimize", "Models/resnet18.json", "--accelerator", "no-such-npu"]), status: 2, mentioning: ["edge-npu", "datacenter"])
+    let plan = try cli.temporaryFile("p.json")
+    #expect(try cli.cosma(["optimize", "Models/squeezenet1_1.json", "--scratchpad", "MP", "-o", plan]).status == 0)
+    var text = try String(contentsOfFile: plan, encoding: .utf8)
+    text.replaceSubrange(try #require(text.range(of: #""offset": 0"#)), with: #""offset": 2048.5"#)
+    try text.write(toFile: plan, atomically: true, encoding: .utf8)
+    cli.expectCleanError(try cli.cosma(["verify", "Models/squeezenet1_1.json", plan]), status: 2, mentioning: ["events[", "2048.5"])
+    let bare = try cli.temporaryFile("bare.json", contents: #"{"format": "cosma-plan", "version": 1, "events": []}"#)
+    cli.expectCleanError(try cli.cosma(["verify", "Models/squeezenet1_1.json", bare]), status: 2, mentioning: ["accelerator"])
+    let long = String(repeating: "n", count: 100_000)
+    let g = try cli.temporaryFile(
+      "long.json",
+      contents: #"{"format": "cosma-graph", "version": 1, "tensors": [{"name": "x", "kind": "input", "bytes": 1}], "operators": [{"name": "op", "inputs": [""# + long + #""], "outputs": ["x"]}]}"#)
+    let r = try cli.cosma(["inspect", g])
+    cli.expectCleanError(r, status: 2, mentioning: ["characters)"])
+    #expect(r.stderr.count < 2_000)
+  }
+
+  /// "é" as one scalar and as "e" + U+0301 are two names: both may exist, and neither resolves to
+  /// the other.
+  @Test func namesAreExactScalars() throws {
+    let nfc = "caf\u{E9}"
+    let nfd = "cafe\u{301}"
+    let two = try cli.temporaryFile(
+      "two.json",
+      contents: #"{"format": "cosma-graph", "version": 1, "tensors": [{"name": "x", "kind": "input", "bytes": 64}, {"name": ""# + nfc
+        + #"", "kind": "output", "bytes": 64}, {"name": ""# + nfd + #"", "kind": "output", "bytes": 64}], "operators": [{"name": "a", "inputs": ["x"], "outputs": [""#
+        + nfc + #""]}, {"name": "b", "inputs": ["x"], "outputs": [""# + nfd + #""]}]}"#)
+    #expect(try cli.cosma(["inspect", two]).status == 0)
+    let dangling = try cli.temporaryFile(
+      "dangling.json",
+      contents: #"{"format": "cosma-graph", "version": 1, "tensors": [{"name": "x", "kind": "input", "bytes": 64}, {"name": ""# + nfc
+        + #"", "kind": "output", "bytes": 64}], "operators": [{"name": "a", "inputs": ["x"], "outputs": [""# + nfd + #""]}]}"#)
+    cli.expectCleanError(try cli.cosma(["inspect", dangling]), status: 2, mentioning: ["is not a tensor of the graph"])
+  }
+
+  @Test func onlyUTF8() throws {
+    let json = #"{"format": "cosma-graph", "version": 1, "tensors": [], "operators": []}"#
+    let bom = try cli.temporaryFile("bom.json")
+    try (Data([0xEF, 0xBB, 0xBF]) + Data(json.utf8)).write(to: URL(fileURLWithPath: bom))
+    cli.expectCleanError(try cli.cosma(["inspect", bom]), status: 2, mentioning: ["byte-order mark"])
+    let utf16 = try cli.temporaryFile("utf16.json")
+    try json.data(using: .utf16LittleEndian)!.write(to: URL(fileURLWithPath: utf16))
+    cli.expectCleanError(try cli.cosma(["inspect", utf16]), status: 2, mentioning: ["UTF-8"])
+  }
+}

@@ -40,7 +40,7 @@ private struct GraphFile: Decodable {
 func checkHeader(_ data: Data, file: String, format: String) throws {
   struct Header: Decodable {
     var format: String?
-    var version: Int?
+    var version: JSONNumber?
   }
   let header = try decodeJSON(Header.self, from: data, file: file)
   guard let found = header.format else {
@@ -53,9 +53,9 @@ func checkHeader(_ data: Data, file: String, format: String) throws {
   guard let version = header.version else {
     throw InputError(file: file, element: "top level", rule: "missing field 'version'")
   }
-  guard version == 1 else {
+  guard version.integer == 1 else {
     throw InputError(
-      file: file, element: "version", rule: "version \(version) is not supported (only 1)")
+      file: file, element: "version", rule: "version \(version.text) is not supported (only 1)")
   }
 }
 
@@ -71,7 +71,7 @@ extension Graph {
   public init(jsonData data: Data, origin: String = "graph") throws {
     try checkHeader(data, file: origin, format: "cosma-graph")
     let file = try decodeJSON(GraphFile.self, from: data, file: origin)
-    var index: [String: Int] = [:]
+    var index: [ExactName: Int] = [:]
     var tensors: [Tensor] = []
     for (i, t) in file.tensors.enumerated() {
       guard let kind = TensorKind(rawValue: t.kind) else {
@@ -84,14 +84,14 @@ extension Graph {
           file: origin, element: "tensor '\(t.name)'",
           rule: "bytes must be a positive integer of at most \(Graph.maximumTensorBytes), got \(t.bytes.text)")
       }
-      if index[t.name] == nil { index[t.name] = i }
+      if index[ExactName(t.name)] == nil { index[ExactName(t.name)] = i }
       tensors.append(Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype))
     }
     var operators: [Operator] = []
     for o in file.operators {
       func resolve(_ names: [String], _ role: String) throws -> [TensorID] {
         try names.map { n in
-          guard let i = index[n] else {
+          guard let i = index[ExactName(n)] else {
             throw InputError(
               file: origin, element: "operator '\(o.name)'",
               rule: "\(role) '\(n)' is not a tensor of the graph")

@@ -82,8 +82,8 @@ public struct Graph: Sendable {
   /// For each operator, the operators that depend on it (distinct, sorted).
   public let successors: [[OperatorID]]
 
-  private let tensorIndex: [String: TensorID]
-  private let operatorIndex: [String: OperatorID]
+  private let tensorIndex: [ExactName: TensorID]
+  private let operatorIndex: [ExactName: OperatorID]
 
   /// Builds and validates a graph.
   ///
@@ -97,10 +97,10 @@ public struct Graph: Sendable {
       InputError(file: origin, element: element, rule: rule)
     }
     if operators.isEmpty { throw fail("operators", "the graph has no operators") }
-    var tIndex: [String: TensorID] = [:]
+    var tIndex: [ExactName: TensorID] = [:]
     for (i, t) in tensors.enumerated() {
       if t.name.isEmpty { throw fail("tensors[\(i)]", "the name is empty") }
-      if tIndex[t.name] != nil { throw fail("tensor '\(t.name)'", "the name is used twice") }
+      if tIndex[ExactName(t.name)] != nil { throw fail("tensor '\(t.name)'", "the name is used twice") }
       if t.bytes <= 0 {
         throw fail("tensor '\(t.name)'", "bytes must be a positive integer, got \(t.bytes)")
       }
@@ -112,7 +112,7 @@ public struct Graph: Sendable {
       if let shape = t.shape, checkedProduct(shape) == nil {
         throw fail("tensor '\(t.name)'", "shape \(shape) has a negative dimension or more than 2^50 elements")
       }
-      tIndex[t.name] = TensorID(i)
+      tIndex[ExactName(t.name)] = TensorID(i)
     }
     // Every sum of sizes COSMA forms (budgets, traffic, live bytes, a plan's transfers of each
     // tensor a few thousand times) stays far from overflow.
@@ -130,15 +130,15 @@ public struct Graph: Sendable {
       totalMACs += m
       if totalMACs > 1 << 56 { throw fail("operators", "their macs add up to more than 2^56") }
     }
-    var oIndex: [String: OperatorID] = [:]
+    var oIndex: [ExactName: OperatorID] = [:]
     var producer = [OperatorID?](repeating: nil, count: tensors.count)
     var consumers = [[OperatorID]](repeating: [], count: tensors.count)
     var distinctInputs: [[TensorID]] = []
     for (i, op) in operators.enumerated() {
       let id = OperatorID(i)
       if op.name.isEmpty { throw fail("operators[\(i)]", "the name is empty") }
-      if oIndex[op.name] != nil { throw fail("operator '\(op.name)'", "the name is used twice") }
-      oIndex[op.name] = id
+      if oIndex[ExactName(op.name)] != nil { throw fail("operator '\(op.name)'", "the name is used twice") }
+      oIndex[ExactName(op.name)] = id
       if op.outputs.isEmpty { throw fail("operator '\(op.name)'", "it has no outputs") }
       for t in op.inputs + op.outputs where !tensors.indices.contains(t.rawValue) {
         throw fail("operator '\(op.name)'", "it names tensor #\(t.rawValue), which does not exist")
@@ -206,9 +206,9 @@ public struct Graph: Sendable {
   public static let maximumTotalBytes: ByteCount = maximumByteCount
 
   /// The tensor with this name, if any.
-  public func tensor(named name: String) -> TensorID? { tensorIndex[name] }
+  public func tensor(named name: String) -> TensorID? { tensorIndex[ExactName(name)] }
   /// The operator with this name, if any.
-  public func `operator`(named name: String) -> OperatorID? { operatorIndex[name] }
+  public func `operator`(named name: String) -> OperatorID? { operatorIndex[ExactName(name)] }
 
   public subscript(t: TensorID) -> Tensor { tensors[t.rawValue] }
   public subscript(o: OperatorID) -> Operator { operators[o.rawValue] }

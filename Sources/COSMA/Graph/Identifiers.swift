@@ -16,3 +16,11 @@ public struct OperatorID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 /// A position in a schedule: step `s` runs the `s`-th operator of the schedule.
 public typealias Step = Int
+
+/// A name compared by its exact Unicode scalars, as the file holds them. Swift's `String ==`
+/// treats canonically equivalent spellings ("é" and "e" + combining acute) as equal; two tensors
+/// so named are distinct names in JSON and in ONNX, and one must never resolve to the other.
+struct ExactName: Hashable, Sendable {
+  let scalars: [UInt32]
+  init(_ name: String) { scalars = name.unicodeScalars.map(\.value) }
+}

@@ -86,10 +86,14 @@ struct AcceleratorFile: Decodable {
   enum Size: Decodable {
     case bytes(Int)
     case text(String)
+    /// A number that is not a 64-bit integer (a fraction, or too large).
+    case other(String)
     init(from decoder: any Decoder) throws {
       let c = try decoder.singleValueContainer()
       if let i = try? c.decode(Int.self) {
         self = .bytes(i)
+      } else if let d = try? c.decode(Double.self) {
+        self = .other(String(d))
       } else {
         self = .text(try c.decode(String.self))
       }
@@ -130,6 +134,8 @@ extension Accelerator {
     case .bytes(let b)?:
       guard b > 0 else { throw fail("scratchpadBytes", "must be positive, got \(b)") }
       scratchpad = .bytes(b)
+    case .other(let n)?:
+      throw fail("scratchpadBytes", "expected a whole number of bytes or a size such as '512KiB' or 'MR', got \(n)")
     case .text(let t)?:
       guard let s = ScratchpadSize(parsing: t) else {
         throw fail("scratchpadBytes", "expected a size such as 2097152, '512KiB' or 'MR', got '\(t)'")

@@ -194,7 +194,8 @@ extension Plan {
       }
       func offset() throws -> ByteCount {
         guard let off = e.offset else { throw fail(i, "missing field 'offset'") }
-        return off
+        guard let value = off.integer else { throw fail(i, "offset must be an integer, got \(off.text)") }
+        return value
       }
       switch e.event {
       case "load": events.append(.load(try tensor(), offset: try offset()))
@@ -211,15 +212,17 @@ extension Plan {
         throw fail(i, "unknown event '\(e.event)' (expected load, alloc, run, store or free)")
       }
     }
-    var accelerator = Accelerator()
-    if let a = file.accelerator {
-      accelerator = try Accelerator(file: a, origin: origin, element: "accelerator.")
-      // A plan is made for a scratchpad of a number of bytes.
-      guard case .bytes = accelerator.scratchpad, a.scratchpadBytes != nil else {
-        throw InputError(
-          file: origin, element: "accelerator.scratchpadBytes",
-          rule: a.scratchpadBytes == nil ? "missing" : "must be a number of bytes, not a budget tier")
-      }
+    // A plan is checked against the scratchpad it was made for: without it every event would
+    // "exceed a scratchpad of 0 bytes".
+    guard let a = file.accelerator else {
+      throw InputError(file: origin, element: "top level", rule: "missing field 'accelerator' (the settings the plan was made for)")
+    }
+    let accelerator = try Accelerator(file: a, origin: origin, element: "accelerator.")
+    // A plan is made for a scratchpad of a number of bytes.
+    guard case .bytes = accelerator.scratchpad, a.scratchpadBytes != nil else {
+      throw InputError(
+        file: origin, element: "accelerator.scratchpadBytes",
+        rule: a.scratchpadBytes == nil ? "missing" : "must be a number of bytes, not a budget tier")
     }
     let status = file.planner.flatMap { PlanStatus(rawValue: $0.status ?? "") } ?? .heuristic
     self.init(
@@ -243,7 +246,7 @@ private struct PlanFile: Decodable {
     var event: String
     var tensor: String?
     var `operator`: String?
-    var offset: Int?
+    var offset: JSONNumber?
   }
   struct Info: Decodable {
     var method: String?

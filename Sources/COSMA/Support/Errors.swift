@@ -13,7 +13,15 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
-    element.isEmpty ? "\(file): \(rule)" : "\(file): \(element): \(rule)"
+    let file = Self.shortened(file)
+    let element = Self.shortened(element)
+    let rule = Self.shortened(rule, to: 400)
+    return element.isEmpty ? "\(file): \(rule)" : "\(file): \(element): \(rule)"
+  }
+
+  /// A name from the input, cut to `limit` characters (a megabyte of name is no message).
+  static func shortened(_ text: String, to limit: Int = 200) -> String {
+    text.count <= limit ? text : String(text.prefix(limit)) + "… (\(text.count) characters)"
   }
 }
 

@@ -118,15 +118,36 @@ func readFile(_ path: String) throws -> Data {
 /// file, the element (as a path such as `tensors[3].bytes`) and what was wrong.
 func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
   if data.isEmpty { throw InputError(file: file, element: "", rule: "the file is empty") }
+  // The formats are UTF-8 without a byte-order mark (SPEC); Foundation would also take UTF-16
+  // and UTF-32, whose ASCII characters come with zero bytes.
+  if data.starts(with: [0xEF, 0xBB, 0xBF]) || data.starts(with: [0xFE, 0xFF]) || data.starts(with: [0xFF, 0xFE]) {
+    throw InputError(file: file, element: "", rule: "starts with a byte-order mark; save it as UTF-8 without one")
+  }
+  if data.prefix(4).contains(0) {
+    throw InputError(file: file, element: "", rule: "is not UTF-8 (UTF-16 or UTF-32?); save it as UTF-8")
+  }
   do {
     return try JSONDecoder().decode(T.self, from: data)
   } catch let error as DecodingError {
+    if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+      throw InputError(file: file, element: "", rule: unlocatedDecodingFailure(data))
+    }
     throw InputError(decoding: error, file: file)
   } catch let error as InputError {
     throw error
   } catch {
     throw InputError(file: file, element: "", rule: "not valid JSON")
   }
+}
+
+/// Why Foundation's decoder rejected `data` without saying where: malformed JSON, or valid JSON
+/// with a number its field cannot hold (a fraction or a value beyond 64 bits where an integer is
+/// expected), which Foundation reports the same way.
+func unlocatedDecodingFailure(_ data: Data) -> String {
+  if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil {
+    return "a number is not what its field expects (a fraction, or beyond 64 bits, where an integer belongs)"
+  }
+  return "not valid JSON (truncated or malformed)"
 }
 
 extension InputError {
