@@ -428,7 +428,11 @@ private struct State {
   }
 
   mutating func release(_ t: Int, _ l: Live) {
-    released.append((l.offset, l.offset + l.size, l.lastUse))
+    // A range inside this one, released no later, can no longer decide any wait: drop it, so the
+    // list stays short even when no engine time passes (a long chain of runs and no transfers).
+    let (lo, hi) = (l.offset, l.offset + l.size)
+    released.removeAll { $0.lo >= lo && $0.hi <= hi && $0.time <= l.lastUse }
+    released.append((lo, hi, l.lastUse))
     occupancy -= l.size
     live[t] = nil
     residencies.append(SimResidency(

@@ -19,6 +19,52 @@ import Testing
     #expect(best.planner.status == .optimal)
   }
 
+  /// The bound, computed with bit sets per activation, equals the definition tested pair by pair
+  /// (every operator against every activation) on every bundled model at M_R and M_H, both
+  /// weights modes, and on random graphs.
+  @Test func bitSetsAgreeWithTheDefinition() throws {
+    func reference(_ p: PlanningProblem) -> ByteCount {
+      let g = p.graph
+      let reach = Reachability(graph: g)
+      var best = 0
+      for o in g.operatorIDs {
+        let working = Set(g.workingSet(of: o, weights: p.weights))
+        var across: [TensorID] = []
+        for t in g.tensorIDs where g[t].kind == .activation && p.isPlanned(t) && !working.contains(t) {
+          guard let producer = g.producer[t.rawValue], reach.isAncestor(producer.rawValue, of: o.rawValue),
+            g.consumers[t.rawValue].contains(where: { reach.isDescendant($0.rawValue, of: o.rawValue) })
+          else { continue }
+          across.append(t)
+        }
+        var excess = working.reduce(0) { $0 + p.size($1) } + across.reduce(0) { $0 + p.size($1) } - p.capacity
+        guard excess > 0 else { continue }
+        across.sort { Double(g[$0].bytes) / Double(p.size($0)) < Double(g[$1].bytes) / Double(p.size($1)) }
+        var cost = 0.0
+        for t in across where excess > 0 {
+          let take = min(excess, p.size(t))
+          cost += 2 * Double(g[t].bytes) * Double(take) / Double(p.size(t))
+          excess -= take
+        }
+        best = max(best, Int(cost.rounded(.down)), across.map { 2 * g[$0].bytes }.min() ?? 0)
+      }
+      return best
+    }
+    var graphs = try Fixtures.modelNames.map { try Fixtures.model($0) }
+    graphs += try (0..<40).map { try Fixtures.random(seed: UInt64(7000 + $0), operators: 4 + $0 % 5, maxUnits: 4) }
+    var positive = 0
+    for g in graphs {
+      for weights in WeightsPlacement.allCases {
+        for tier in [BudgetTier.mr, .mh] {
+          let p = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(tier), weights: weights))
+          let bound = p.spillLowerBound
+          #expect(bound == reference(p), "\(g.name) \(weights) \(tier)")
+          if bound > 0 { positive += 1 }
+        }
+      }
+    }
+    #expect(positive >= 5)
+  }
+
   /// Never above the true optimum: 50 seeded random graphs at `M_R` (150 in the long tests; the
   /// family `IlpTests` checks), against the optimum found by exhaustive search.
   @Test func neverAboveTheOptimum() throws {

@@ -124,6 +124,10 @@ extension PlanningProblem {
     regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max, solver: any MILPSolver,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
+    // The order pairs need the ancestor sets, which do not fit in memory beyond this size.
+    guard graph.operators.count <= Reachability.maximumOperators else {
+      return RegionBound(bytes: 0, regions: [], isComplete: false)
+    }
     let clock = Stopwatch()
     var taken = Set<OperatorID>()
     var sets = given.map { ops in ops.filter { taken.insert($0).inserted }.sorted { $0.rawValue < $1.rawValue } }

@@ -9,25 +9,46 @@ extension PlanningProblem {
   /// be spilled. The cheapest spill set covering the excess is bounded below by its fractional
   /// relaxation (sizes in the scratchpad are aligned, traffic counts raw bytes) and by its
   /// smallest possible member. The bound is the largest over operators.
+  ///
+  /// Graphs of more than ``Reachability/maximumOperators`` operators get 0 (the ancestor sets
+  /// would not fit in memory).
+  ///
+  /// - Complexity: O(n² / 64) memory, and O(a · r · n / 64) time for n operators and a
+  ///   activations of r readers each, plus the pairs (activation, operator it is live across).
   public var spillLowerBound: ByteCount {
     let g = graph
+    guard g.operators.count <= Reachability.maximumOperators else { return 0 }
     let reach = Reachability(graph: g)
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
     }
+    // The operators `t` is live across: descendants of its producer that are ancestors of one of
+    // its readers, less the readers themselves (there `t` is in the working set). One pass of
+    // bit sets per activation, not one test per operator and activation.
+    let n = g.operators.count
+    let words = (n + 63) / 64
+    var across = [[TensorID]](repeating: [], count: n)
+    var mask = [UInt64](repeating: 0, count: words)
+    for t in spillable {
+      let readers = g.consumers[t.rawValue]
+      for w in 0..<words { mask[w] = 0 }
+      for c in readers { for w in 0..<words { mask[w] |= reach.ancestors[c.rawValue][w] } }
+      let below = reach.descendants[g.producer[t.rawValue]!.rawValue]
+      for w in 0..<words { mask[w] &= below[w] }
+      for c in readers { mask[c.rawValue / 64] &= ~(1 << UInt64(c.rawValue % 64)) }
+      for w in 0..<words where mask[w] != 0 {
+        var bits = mask[w]
+        while bits != 0 {
+          across[w * 64 + bits.trailingZeroBitCount].append(t)
+          bits &= bits - 1
+        }
+      }
+    }
     var best = 0
     for o in g.operatorIDs {
-      let working = Set(g.workingSet(of: o, weights: weights))
-      var resident = working.reduce(0) { $0 + size($1) }
-      var across: [TensorID] = []
-      for t in spillable where !working.contains(t) {
-        guard reach.isAncestor(g.producer[t.rawValue]!.rawValue, of: o.rawValue),
-          g.consumers[t.rawValue].contains(where: { reach.isDescendant($0.rawValue, of: o.rawValue) })
-        else { continue }
-        across.append(t)
-        resident += size(t)
-      }
-      var excess = resident - capacity
+      var across = across[o.rawValue]
+      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) }
+        + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
       // Fractional cover of the excess, cheapest raw bytes per aligned byte first.
       across.sort { Double(g[$0].bytes) / Double(size($0)) < Double(g[$1].bytes) / Double(size($1)) }

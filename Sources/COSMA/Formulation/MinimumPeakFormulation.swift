@@ -130,6 +130,8 @@ extension Budgets {
     let budgets = Budgets(graph: graph, alignment: alignment, weights: weights)
     var result = MinimumPeakResult(peak: budgets.mp, schedule: budgets.mpSchedule, lowerBound: budgets.mpLowerBound)
     if result.isExact { return result }
+    // Every operator has at least one binary.
+    if graph.operators.count > maxIntegerVariables { return result }
     let windows = ScheduleWindows(graph: graph)
     let binaries = graph.operatorIDs.reduce(0) { $0 + windows.window($1).count }
     if binaries > maxIntegerVariables { return result }

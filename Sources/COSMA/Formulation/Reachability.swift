@@ -4,6 +4,10 @@ struct Reachability: Sendable {
   var ancestors: [[UInt64]]
   var descendants: [[UInt64]]
 
+  /// The most operators whose bit sets are built: two sets of n² bits, 900 MB at this size (a
+  /// 200,000-operator graph would need 10 GB). The bounds that need them give nothing beyond it.
+  static let maximumOperators = 60_000
+
   /// Over the graph's edges and the extra `before` pairs (`a` runs before `b`), which must not
   /// close a cycle.
   init(graph: Graph, before: [(OperatorID, OperatorID)] = []) {

@@ -206,6 +206,9 @@ struct ResidencyFormulation {
   /// operator and step of its window, one per tensor and step of its window.
   static func integerEstimate(_ problem: PlanningProblem) -> Int {
     let g = problem.graph
+    // Beyond this size the windows would not fit in memory: one integer per operator and per
+    // tensor is a lower bound, far over any limit the joint ILP can take.
+    guard g.operators.count <= Reachability.maximumOperators else { return g.operators.count + g.tensors.count }
     let w = ScheduleWindows(graph: g)
     var count = g.operatorIDs.reduce(0) { $0 + w.window($1).count }
     var lo = [Step](repeating: .max, count: g.tensors.count)

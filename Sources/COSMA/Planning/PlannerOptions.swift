@@ -7,9 +7,10 @@ public struct PlannerOptions: Sendable {
   public var relativeGap: Double = 0
   /// How many residencies whose offsets do not fit may be excluded before giving up.
   public var maxOffsetCuts: Int = 8
-  /// The largest free-order ILP (integer variables) that is attempted. CBC does not check its
-  /// time limit during the preprocessing of very large models, so larger ones are left to the
-  /// fixed-order ILPs (and ``AutoPlanner`` takes divide and conquer).
+  /// The largest ILP (integer variables) handed to the solver, free order or fixed. CBC does not
+  /// check its time limit during the preprocessing of very large models, so larger free-order
+  /// models are left to the fixed-order ILPs and the windows (and ``AutoPlanner`` takes divide
+  /// and conquer), and larger fixed-order models are skipped.
   public var maxIntegerVariables: Int = 15_000
   /// Where to write the free-order ILP in LP format, if anywhere. It is written whichever path
   /// the planner takes, even when no solve needs it.
