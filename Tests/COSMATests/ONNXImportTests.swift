@@ -157,6 +157,26 @@ import Testing
     Self.expectError(try model.serializedData(), "reads 'nowhere'")
   }
 
+  /// A reader naming a tensor "café" with a combining accent does not read the tensor named
+  /// "café" with a precomposed é: ONNX names are exact strings.
+  @Test func namesAreExactScalars() throws {
+    var model = try Onnx_ModelProto(serializedBytes: Data(contentsOf: URL(fileURLWithPath: Self.path("resnet18"))))
+    let victim = model.graph.node[0].output[0]
+    let (nfc, nfd) = ("caf\u{E9}", "cafe\u{301}")
+    model.graph.node[0].output[0] = nfc
+    for k in model.graph.valueInfo.indices where model.graph.valueInfo[k].name == victim { model.graph.valueInfo[k].name = nfc }
+    for n in model.graph.node.indices {
+      for i in model.graph.node[n].input.indices where model.graph.node[n].input[i] == victim { model.graph.node[n].input[i] = nfd }
+    }
+    Self.expectError(try model.serializedData(), "reads '\(nfd)'")
+    // Spelled the same way, the model imports.
+    for n in model.graph.node.indices {
+      for i in model.graph.node[n].input.indices where model.graph.node[n].input[i] == nfd { model.graph.node[n].input[i] = nfc }
+    }
+    let g = try Graph(onnx: model.serializedData())
+    #expect(g.operators.count == (try Self.importModel("resnet18")).operators.count)
+  }
+
   func bytes(_ g: Graph, _ kind: TensorKind) -> [Int] {
     g.tensors.filter { $0.kind == kind }.map(\.bytes).sorted()
   }

@@ -24,3 +24,12 @@ struct ExactName: Hashable, Sendable {
   let scalars: [UInt32]
   init(_ name: String) { scalars = name.unicodeScalars.map(\.value) }
 }
+
+/// A dictionary keyed by names compared as ``ExactName``s, subscripted with plain strings.
+struct ExactDictionary<Value> {
+  private var storage: [ExactName: Value] = [:]
+  subscript(name: String) -> Value? {
+    get { storage[ExactName(name)] }
+    set { storage[ExactName(name)] = newValue }
+  }
+}

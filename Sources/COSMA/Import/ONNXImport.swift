@@ -78,11 +78,12 @@ private struct ONNXImporter {
     var elementType: Int
   }
 
-  var infos: [String: Info] = [:]
+  // Names are compared by their exact scalars, as in the graph format.
+  var infos = ExactDictionary<Info>()
   var tensors: [Tensor] = []
-  var tensorIndex: [String: Int] = [:]
+  var tensorIndex = ExactDictionary<Int>()
   /// Alias name → the name it stands for.
-  var alias: [String: String] = [:]
+  var alias = ExactDictionary<String>()
   var operators: [(name: String, type: String, inputs: [Int], outputs: [Int], macs: Int?, attributes: OperatorAttributes?)] = []
 
   init(origin: String, options: ONNXImportOptions) {
@@ -232,14 +233,14 @@ private struct ONNXImporter {
                       try attributes(node, label: label, inputs: ins)))
   }
 
-  var usedNames: Set<String> = []
+  var usedNames: Set<ExactName> = []
   /// Weights of an integer type: parameters such as axes and shapes.
   var integerConstants: Set<Int> = []
 
   mutating func uniqueName(_ base: String) -> String {
     var name = base
     var k = 1
-    while !usedNames.insert(name).inserted {
+    while !usedNames.insert(ExactName(name)).inserted {
       name = "\(base)_\(k)"
       k += 1
     }
