@@ -64,19 +64,7 @@ extension PlanningProblem {
   /// fit. Divide and conquer changes a window of a large plan; this keeps the rest in place
   /// where re-placing thousands of intervals from scratch would fail or take too long.
   func realize(_ residency: Residency, keepingOffsetsOf incumbent: Plan) -> [PlanEvent]? {
-    var at = [[Step: ByteCount]](repeating: [:], count: graph.tensors.count)
-    var resident: [TensorID: ByteCount] = [:]
-    var step = 0
-    for e in incumbent.events {
-      switch e {
-      case .load(let t, let o), .alloc(let t, let o): resident[t] = o
-      case .free(let t): resident[t] = nil
-      case .run:
-        for (t, o) in resident { at[t.rawValue][step] = o }
-        step += 1
-      case .store: break
-      }
-    }
+    let at = incumbent.offsetsAtRuns(tensorCount: graph.tensors.count)
     let intervals = residency.intervals
     var offsets = [ByteCount?](repeating: nil, count: intervals.count)
     for (i, r) in intervals.enumerated() {

@@ -280,27 +280,14 @@ struct ResidencyFormulation {
       pos[o.rawValue] = s
     }
     // Residency at each run.
-    var resident = Set<TensorID>()
-    var step = 0
-    var residentAt = [[Bool]](repeating: [], count: g.tensors.count)
-    for t in g.tensorIDs { residentAt[t.rawValue] = Array(repeating: false, count: schedule.count) }
-    for e in plan.events {
-      switch e {
-      case .load(let t, _), .alloc(let t, _): resident.insert(t)
-      case .free(let t): resident.remove(t)
-      case .store: break
-      case .run:
-        for t in resident { residentAt[t.rawValue][step] = true }
-        step += 1
-      }
-    }
+    let at = plan.offsetsAtRuns(tensorCount: g.tensors.count)
     for t in g.tensorIDs {
       guard let w = tensorWindow[t.rawValue] else { continue }
       var spilled = false
       for s in w {
-        let r = residentAt[t.rawValue][s]
+        let r = at[t.rawValue][s] != nil
         if r { values[res[t.rawValue][s]!.rawValue] = 1 }
-        let prev = s > w.lowerBound && residentAt[t.rawValue][s - 1]
+        let prev = s > w.lowerBound && at[t.rawValue][s - 1] != nil
         let producedNow = g.producer[t.rawValue].map { pos[$0.rawValue] == s } ?? false
         if r && !prev && !producedNow {
           guard let l = load[t.rawValue][s] else { return nil }

@@ -39,3 +39,25 @@ extension PlanningProblem {
     return peak
   }
 }
+
+extension Plan {
+  /// For each tensor (by index), its offset at each step where it is resident, a step being the
+  /// index of a `run` event: one replay of the events for whoever reads a plan by step (the
+  /// MIP start of a formulation, offsets kept around a re-planned window).
+  func offsetsAtRuns(tensorCount: Int) -> [[Step: ByteCount]] {
+    var at = [[Step: ByteCount]](repeating: [:], count: tensorCount)
+    var resident: [TensorID: ByteCount] = [:]
+    var step = 0
+    for e in events {
+      switch e {
+      case .load(let t, let o), .alloc(let t, let o): resident[t] = o
+      case .free(let t): resident[t] = nil
+      case .run:
+        for (t, o) in resident { at[t.rawValue][step] = o }
+        step += 1
+      case .store: break
+      }
+    }
+    return at
+  }
+}
