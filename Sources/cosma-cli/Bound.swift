@@ -61,7 +61,7 @@ struct Bound: ParsableCommand {
       let regions: RegionBound
       if self.regions.isEmpty {
         regions = problem.regionLowerBound(
-          regionSize: regionSize, timeLimit: timeLimit, solver: CbcSolver(), progress: progress)
+          regionSize: regionSize, timeLimit: timeLimit, solver: defaultMILPSolver, progress: progress)
       } else {
         let sets = try self.regions.map { list in
           try list.split(separator: ",").map { name in
@@ -71,7 +71,7 @@ struct Bound: ParsableCommand {
             return o
           }
         }
-        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, solver: CbcSolver(), progress: progress)
+        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))

@@ -36,7 +36,7 @@ struct Budgets: ParsableCommand {
       var b = COSMA.Budgets(graph: graph, alignment: a.alignment, weights: a.weights)
       if timeLimit > 0 && !b.mpIsExact {
         let exact = COSMA.Budgets.exactMinimumPeak(
-          graph: graph, alignment: a.alignment, weights: a.weights, timeLimit: timeLimit, solver: CbcSolver())
+          graph: graph, alignment: a.alignment, weights: a.weights, timeLimit: timeLimit, solver: defaultMILPSolver)
         b.mp = exact.peak
         b.mpLowerBound = exact.lowerBound
         b.mpSchedule = exact.schedule

@@ -18,7 +18,7 @@ public struct PlannerOptions: Sendable {
   /// How the time limit is shared among the stages.
   public var timePolicy = TimePolicy()
   /// The MILP solver every ILP of the run goes to.
-  public var solver: any MILPSolver = CbcSolver()
+  public var solver: any MILPSolver = defaultMILPSolver
   /// Receives typed progress events (the library never prints).
   public var progress: (@Sendable (PlanningProgress) -> Void)?
   /// Stops the run between stages; so does cancelling the Swift task that runs the planner.
