@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
 
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    try validateTimeLimit(timeLimit)
+    try validateSeconds(timeLimit)
   }
 
   func modelFiles() throws -> [String] {
