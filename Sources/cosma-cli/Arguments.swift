@@ -8,6 +8,7 @@ extension PlannerKind: ExpressibleByArgument {
 }
 
 extension WeightsPlacement: ExpressibleByArgument {}
+extension TilingMode: ExpressibleByArgument {}
 
 extension ScratchpadSize: ExpressibleByArgument {
   public init?(argument: String) { self.init(parsing: argument) }

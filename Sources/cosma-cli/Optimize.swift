@@ -34,6 +34,12 @@ struct Optimize: ParsableCommand {
   @Option(help: ArgumentHelp("Stop the optimal planner once its plan is within this relative gap of the bound (0 proves optimality).", valueName: "fraction"))
   var gap: Double = 0
 
+  @Option(help: ArgumentHelp("Below M_R, split operators into row tiles (auto) or refuse (off).", valueName: "mode"))
+  var tiling: TilingMode = .auto
+
+  @Option(help: ArgumentHelp("Write the graph the plan is for (the tiled graph when operators were split) to this file.", valueName: "file"))
+  var emitGraph: String?
+
   @Option(help: ArgumentHelp("Write the free-order ILP in LP format to this file, whichever path the planner takes.", valueName: "file"))
   var dumpLp: String?
 
@@ -50,8 +56,7 @@ struct Optimize: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath, graphOptions)
-      let problem = try PlanningProblem(graph: graph, accelerator: acceleratorOptions.accelerator())
+      let original = try loadGraph(graphPath, graphOptions)
       var options = PlannerOptions(timeLimit: timeLimit, relativeGap: gap)
       options.lpPath = dumpLp
       if verbose {
@@ -63,7 +68,11 @@ struct Optimize: ParsableCommand {
       if dumpLp != nil && !planner.isOptimizing {
         note("no LP written: the \(planner.rawValue) planner builds no ILP (use --planner auto, ilp or divide-and-conquer)")
       }
-      let result = try COSMA.plan(problem, with: planner.planner(options: options))
+      let tiledResult = try COSMA.plan(
+        graph: original, accelerator: acceleratorOptions.accelerator(), planner: planner, options: options, tiling: tiling)
+      let result = tiledResult.result
+      let problem = tiledResult.problem
+      let graph = problem.graph
       let plan = result.plan
       let report = result.report
       if let dumpLp, planner.isOptimizing, report.modelFile == nil {
@@ -71,7 +80,16 @@ struct Optimize: ParsableCommand {
       }
       let simulation = try plan.simulate(graph: graph)
       note("planner          \(report.method) (\(plan.planner.status.rawValue))")
-      note("graph            \(graph.name): \(graph.operators.count) operators, \(graph.tensors.count) tensors")
+      note("graph            \(original.name): \(original.operators.count) operators, \(original.tensors.count) tensors")
+      if let tiled = tiledResult.tiled {
+        note(
+          "tiling           \(tiled.tiling.splitOperators) operators split into row tiles: \(graph.operators.count) operators, "
+            + "\(graph.tensors.count) tensors (below M_R = \(formatBytes(COSMA.Budgets(graph: original, alignment: problem.alignment, weights: problem.weights).mr)))")
+        for c in tiledResult.candidates {
+          let outcome = c.nonCompulsoryBytes.map { "non-compulsory \(formatBytes($0))" } ?? "failed: \(c.failure ?? "-")"
+          note("  tried          \(c.splitOperators) split (working sets above \(formatBytes(c.targetBytes))): \(outcome)")
+        }
+      }
       note("scratchpad       \(formatBytes(problem.capacity)), alignment \(problem.alignment), weights \(problem.weights.rawValue)")
       note("total traffic    \(formatBytes(plan.traffic.totalBytes))")
       note("compulsory       \(formatBytes(plan.traffic.compulsoryBytes))")
@@ -91,6 +109,10 @@ struct Optimize: ParsableCommand {
       if let output {
         try plan.write(to: output, graph: graph)
         note("plan written to  \(output)")
+      }
+      if let emitGraph {
+        try writeTextFile(graph.jsonValue().serialized(), to: emitGraph)
+        note("graph written to \(emitGraph)")
       }
       if let file = report.modelFile { note("LP written to    \(file)") }
     }

@@ -12,6 +12,16 @@ private struct GraphFile: Decodable {
     var bytes: JSONNumber
     var shape: [Int]?
     var dtype: String?
+    var slice: SliceEntry?
+  }
+  struct SliceEntry: Decodable {
+    var of: String
+    var region: [[Int]]
+  }
+  struct TileEntry: Decodable {
+    var of: String
+    var index: Int
+    var count: Int
   }
   struct OperatorEntry: Decodable {
     var name: String
@@ -20,6 +30,7 @@ private struct GraphFile: Decodable {
     var outputs: [String]
     var macs: JSONNumber?
     var attributes: AttributesEntry?
+    var tile: TileEntry?
   }
   struct AttributesEntry: Decodable {
     var kernel: [Int]?
@@ -85,7 +96,20 @@ extension Graph {
           rule: "bytes must be a positive integer of at most \(Graph.maximumTensorBytes), got \(t.bytes.text)")
       }
       if index[ExactName(t.name)] == nil { index[ExactName(t.name)] = i }
-      tensors.append(Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype))
+      var slice: TensorSlice?
+      if let s = t.slice {
+        var region: [Range<Int>] = []
+        for (d, pair) in s.region.enumerated() {
+          guard pair.count == 2, pair[0] <= pair[1] else {
+            throw InputError(
+              file: origin, element: "tensor '\(t.name)' slice",
+              rule: "region[\(d)] must be a pair [start, end] with start < end, got \(pair)")
+          }
+          region.append(pair[0]..<pair[1])
+        }
+        slice = TensorSlice(of: s.of, region: region)
+      }
+      tensors.append(Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype, slice: slice))
     }
     var operators: [Operator] = []
     for o in file.operators {
@@ -116,7 +140,8 @@ extension Graph {
       operators.append(
         Operator(
           name: o.name, type: o.type ?? "", inputs: try resolve(o.inputs, "input"),
-          outputs: try resolve(o.outputs, "output"), macs: macs, attributes: attributes))
+          outputs: try resolve(o.outputs, "output"), macs: macs, attributes: attributes,
+          tile: o.tile.map { OperatorTile(of: $0.of, index: $0.index, count: $0.count) }))
     }
     let fallback = (origin as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "")
     try self.init(
@@ -140,6 +165,15 @@ extension Graph {
             ]
             if let s = t.shape { f.append(("shape", .array(s.map { .int($0) }))) }
             if let d = t.dtype { f.append(("dtype", .string(d))) }
+            if let s = t.slice {
+              f.append((
+                "slice",
+                .object([
+                  ("of", .string(s.of)),
+                  ("region", .array(s.region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                ])
+              ))
+            }
             return .object(f)
           })
       ))
@@ -165,6 +199,9 @@ extension Graph {
               if let c = a.ceilMode { fields.append(("ceilMode", .bool(c))) }
               ints("contract", a.contract)
               f.append(("attributes", .object(fields)))
+            }
+            if let t = o.tile {
+              f.append(("tile", .object([("of", .string(t.of)), ("index", .int(t.index)), ("count", .int(t.count))])))
             }
             return .object(f)
           })

@@ -21,15 +21,19 @@ public struct Tensor: Sendable, Equatable {
   public var bytes: ByteCount
   public var shape: [Int]?
   public var dtype: String?
+  /// In a tiled graph, the part of a whole tensor this tensor is.
+  public var slice: TensorSlice?
 
   public init(
-    name: String, kind: TensorKind, bytes: ByteCount, shape: [Int]? = nil, dtype: String? = nil
+    name: String, kind: TensorKind, bytes: ByteCount, shape: [Int]? = nil, dtype: String? = nil,
+    slice: TensorSlice? = nil
   ) {
     self.name = name
     self.kind = kind
     self.bytes = bytes
     self.shape = shape
     self.dtype = dtype
+    self.slice = slice
   }
 }
 
@@ -45,11 +49,14 @@ public struct Operator: Sendable, Equatable {
   public var macs: Int?
   /// Its window or contraction, when known (SPEC §2).
   public var attributes: OperatorAttributes?
+  /// In a tiled graph, the whole operator this one is a tile of.
+  public var tile: OperatorTile?
 
   public init(
     name: String, type: String, inputs: [TensorID], outputs: [TensorID], macs: Int? = nil,
-    attributes: OperatorAttributes? = nil
+    attributes: OperatorAttributes? = nil, tile: OperatorTile? = nil
   ) {
+    self.tile = tile
     self.name = name
     self.type = type
     self.inputs = inputs
@@ -112,6 +119,7 @@ public struct Graph: Sendable {
       if let shape = t.shape, checkedProduct(shape) == nil {
         throw fail("tensor '\(t.name)'", "shape \(shape) has a negative dimension or more than 2^50 elements")
       }
+      if let slice = t.slice, let rule = slice.problem(shape: t.shape) { throw fail("tensor '\(t.name)'", rule) }
       tIndex[ExactName(t.name)] = TensorID(i)
     }
     // Every sum of sizes COSMA forms (budgets, traffic, live bytes, a plan's transfers of each
@@ -140,6 +148,7 @@ public struct Graph: Sendable {
       if oIndex[ExactName(op.name)] != nil { throw fail("operator '\(op.name)'", "the name is used twice") }
       oIndex[ExactName(op.name)] = id
       if op.outputs.isEmpty { throw fail("operator '\(op.name)'", "it has no outputs") }
+      if let rule = op.tile?.problem { throw fail("operator '\(op.name)'", rule) }
       for t in op.inputs + op.outputs where !tensors.indices.contains(t.rawValue) {
         throw fail("operator '\(op.name)'", "it names tensor #\(t.rawValue), which does not exist")
       }

@@ -158,8 +158,20 @@ extension Plan {
           ("nonCompulsoryBytes", .int(traffic.nonCompulsoryBytes)),
         ])
       ),
+    ] + (graph.isTiled ? [("tiledGraph", graph.jsonValue())] : []) + [
       ("events", .array(events)),
     ])
+  }
+
+  /// The tiled graph a plan file carries (written when the plan is for a tiled graph), or nil.
+  public static func embeddedGraph(in data: Data, origin: String = "plan") throws -> Graph? {
+    guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let g = top["tiledGraph"] else {
+      return nil
+    }
+    guard JSONSerialization.isValidJSONObject(g), let bytes = try? JSONSerialization.data(withJSONObject: g) else {
+      throw InputError(file: origin, element: "tiledGraph", rule: "must be a cosma-graph object")
+    }
+    return try Graph(jsonData: bytes, origin: "\(origin) tiledGraph")
   }
 
   /// Writes the plan as a `cosma-plan` v1 file.

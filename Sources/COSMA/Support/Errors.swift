@@ -31,9 +31,23 @@ public struct DoesNotFitError: Error, Sendable, Equatable, CustomStringConvertib
   public var requiredBytes: ByteCount
   /// The operator whose inputs and outputs together need the most space.
   public var operatorName: String
+  /// Whether ``requiredBytes`` is `M_T`, what the operator needs even split into row tiles,
+  /// rather than `M_R`.
+  public var evenTiled: Bool
+
+  public init(scratchpadBytes: ByteCount, requiredBytes: ByteCount, operatorName: String, evenTiled: Bool = false) {
+    self.scratchpadBytes = scratchpadBytes
+    self.requiredBytes = requiredBytes
+    self.operatorName = operatorName
+    self.evenTiled = evenTiled
+  }
 
   public var description: String {
-    "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_R = "
+    if evenTiled {
+      return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_T = "
+        + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs even split into row tiles"
+    }
+    return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_R = "
       + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs for its inputs "
       + "and outputs together"
   }

@@ -1,0 +1,111 @@
+/// Whether planning may split operators into row tiles (``Graph/tiled(_:)``).
+public enum TilingMode: String, Sendable, CaseIterable, Codable {
+  /// Split operators when the scratchpad is below `M_R`.
+  case auto
+  /// Never split: a scratchpad below `M_R` is refused.
+  case off
+}
+
+/// One tiling tried by ``plan(graph:accelerator:planner:options:tiling:)``.
+public struct TilingCandidate: Sendable, Equatable {
+  /// Which operators it splits: those whose working set exceeds this many bytes.
+  public var targetBytes: ByteCount
+  /// The operators it splits.
+  public var splitOperators: Int
+  /// The tiled graph's operators.
+  public var operators: Int
+  /// The verified plan's non-compulsory bytes, or nil when planning it failed.
+  public var nonCompulsoryBytes: ByteCount?
+  /// Why it failed, when it did.
+  public var failure: String?
+}
+
+/// A verified plan, on the tiled graph when operators had to be split.
+public struct TiledPlanningResult: Sendable {
+  public var result: PlanningResult
+  /// What the plan solves: the tiled graph's problem when ``tiled`` is set.
+  public var problem: PlanningProblem
+  /// The tiled graph, when the scratchpad was below `M_R` and operators were split.
+  public var tiled: TiledGraph?
+  /// The tilings tried, in order.
+  public var candidates: [TilingCandidate]
+}
+
+/// Plans `graph` on `accelerator`, splitting operators into row tiles when the scratchpad is
+/// below `M_R` and `tiling` allows it.
+///
+/// At or above `M_R` this is ``plan(_:with:)`` on the graph itself. Below, it tries tilings from
+/// ``Graph/tilingToFit(capacity:target:weights:alignment:)`` with the targets capacity, a half
+/// and a quarter of it (the smaller, the more operators are split and can hand rows to each
+/// other), plans each tiled graph with the planner in an equal share of what is left of the time
+/// limit, and keeps the verified plan with the least non-compulsory traffic (the fewest split
+/// operators on a tie). A bound reported for a tiled plan holds for its tiling only.
+///
+/// - Throws: ``DoesNotFitError`` below `M_R` with tiling off, and below `M_T` (the smallest
+///   scratchpad any row tiling reaches) with tiling on.
+public func plan(
+  graph: Graph, accelerator: Accelerator, planner kind: PlannerKind, options: PlannerOptions = PlannerOptions(),
+  tiling mode: TilingMode = .auto
+) throws -> TiledPlanningResult {
+  let whole: PlanningProblem
+  do {
+    whole = try PlanningProblem(graph: graph, accelerator: accelerator)
+  } catch let refusal as DoesNotFitError where mode == .auto {
+    return try planTiled(
+      graph: graph, accelerator: accelerator, capacity: refusal.scratchpadBytes, planner: kind, options: options)
+  }
+  let result = try plan(whole, with: kind.planner(options: options))
+  return TiledPlanningResult(result: result, problem: whole, tiled: nil, candidates: [])
+}
+
+private func planTiled(
+  graph: Graph, accelerator: Accelerator, capacity: ByteCount, planner kind: PlannerKind, options: PlannerOptions
+) throws -> TiledPlanningResult {
+  let clock = Stopwatch()
+  let (weights, alignment) = (accelerator.weights, accelerator.alignment)
+  let mt = graph.smallestTiledScratchpad(weights: weights, alignment: alignment)
+  if capacity < mt.bytes {
+    throw DoesNotFitError(
+      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
+  }
+  var tilings: [(target: ByteCount, tiled: TiledGraph)] = []
+  for divisor in [1, 2, 4] {
+    let target = capacity / divisor
+    guard let tiled = try graph.tilingToFit(capacity: capacity, target: target, weights: weights, alignment: alignment),
+      !tilings.contains(where: { $0.tiled.tiling == tiled.tiling })
+    else { continue }
+    tilings.append((target, tiled))
+  }
+  guard !tilings.isEmpty else {
+    throw DoesNotFitError(
+      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
+  }
+  var resolved = accelerator
+  resolved.scratchpad = .bytes(capacity)
+  var best: TiledPlanningResult?
+  var candidates: [TilingCandidate] = []
+  var firstError: Error?
+  for (i, (target, tiled)) in tilings.enumerated() {
+    var candidate = TilingCandidate(
+      targetBytes: target, splitOperators: tiled.tiling.splitOperators, operators: tiled.graph.operators.count)
+    var share = options
+    share.timeLimit = max(0.5, (options.timeLimit - clock.seconds) / Double(tilings.count - i))
+    do {
+      let problem = try PlanningProblem(graph: tiled.graph, accelerator: resolved)
+      let result = try plan(problem, with: kind.planner(options: share))
+      let bytes = result.plan.traffic.nonCompulsoryBytes
+      candidate.nonCompulsoryBytes = bytes
+      if best.map({ bytes < $0.result.plan.traffic.nonCompulsoryBytes }) ?? true {
+        best = TiledPlanningResult(result: result, problem: problem, tiled: tiled, candidates: [])
+      }
+    } catch {
+      candidate.failure = String(describing: error)
+      firstError = firstError ?? error
+    }
+    candidates.append(candidate)
+    if options.cancellation?.isCancelled == true { break }
+  }
+  guard var chosen = best else { throw firstError ?? DoesNotFitError(scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true) }
+  chosen.candidates = candidates
+  return chosen
+}
