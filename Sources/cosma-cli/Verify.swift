@@ -13,6 +13,11 @@ struct Verify: ParsableCommand {
       Examples:
         cosma verify Models/resnet50.json resnet50.plan.json
         cosma verify Models/resnet50.json resnet50.plan.json --scratchpad 1MiB
+
+      A plan made below M_R is for a tiled graph, which the plan file carries: given the \
+      original graph, verify also checks that the tiled graph is a faithful decomposition of it \
+      (slices partition tensors, tiles partition operators and read their halos, MACs add up); \
+      given the tiled graph (optimize --emit-graph), it checks the decomposition on its own.
       """)
 
   @Argument(help: ArgumentHelp("A cosma-graph JSON file or an ONNX model.", valueName: "graph"))
@@ -27,8 +32,19 @@ struct Verify: ParsableCommand {
   func run() throws {
     var valid = true
     try reportingErrors {
-      let graph = try loadGraph(planPathGraph(), graphOptions)
-      let plan = try Plan(contentsOf: planPath, graph: graph)
+      let given = try loadGraph(graphPath, graphOptions)
+      let data = try Plan.fileData(planPath)
+      // A plan for a tiled graph carries it: checked against the original given here, or the
+      // tiled graph given directly is checked on its own.
+      var graph = given
+      var decomposition: [Violation] = []
+      if let tiled = try Plan.embeddedGraph(in: data, origin: planPath), !given.isTiled {
+        decomposition = Verifier(graph: tiled).decompositionViolations(original: given)
+        graph = tiled
+      } else if given.isTiled {
+        decomposition = Verifier(graph: given).decompositionViolations()
+      }
+      let plan = try Plan(jsonData: data, graph: graph, origin: planPath)
       var accelerator = plan.accelerator
       let o = acceleratorOptions
       if o.acceleratorFile != nil || o.scratchpad != nil || o.alignment != nil || o.weights != nil {
@@ -40,7 +56,7 @@ struct Verify: ParsableCommand {
         }
         accelerator = overridden
       }
-      let violations = Verifier(graph: graph).violations(of: plan, accelerator: accelerator)
+      let violations = decomposition + Verifier(graph: graph).violations(of: plan, accelerator: accelerator)
       for v in violations { print(v) }
       if violations.isEmpty {
         note("valid: \(plan.events.count) events, non-compulsory traffic \(formatBytes(plan.traffic.nonCompulsoryBytes))")
@@ -51,6 +67,4 @@ struct Verify: ParsableCommand {
     }
     if !valid { throw Exit.invalidPlan }
   }
-
-  private func planPathGraph() -> String { graphPath }
 }

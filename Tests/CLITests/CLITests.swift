@@ -272,8 +272,14 @@ import Testing
   }
 
   @Test func budgetBelowMR() throws {
-    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB")
+    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB", "--tiling", "off")
     expectCleanError(r, status: 3, mentioning: ["does not fit", "M_R", "operator '"])
+  }
+
+  /// With tiling (the default), below M_T: the weights of one convolution alone exceed 64 KiB.
+  @Test func budgetBelowMT() throws {
+    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB")
+    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into row tiles", "operator '"])
   }
 
   @Test func badFlags() throws {

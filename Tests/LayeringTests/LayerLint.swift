@@ -12,6 +12,7 @@ struct LayerLint {
   static let layers: [[String]] = [
     ["Support"],
     ["Graph"],
+    ["Tiling"],
     ["Problem"],
     ["Verification", "Simulation", "Import"],
     ["Allocation"],

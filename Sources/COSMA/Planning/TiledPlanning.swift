@@ -31,6 +31,29 @@ public struct TiledPlanningResult: Sendable {
   public var candidates: [TilingCandidate]
 }
 
+/// The most tilings ``plan(graph:accelerator:planner:options:tiling:)`` tries one by one on a
+/// small graph.
+public let smallTilingCount = 64
+
+/// Every tiling that splits each splittable operator into 1 to 4 tiles (at most its rows), when
+/// there are at most `most` of them; none otherwise.
+func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
+  var choices: [(OperatorID, Int)] = []
+  var total = 1
+  for o in graph.operatorIDs {
+    guard let rows = graph.rowMap(of: o)?.rows else { continue }
+    let k = min(rows, 4)
+    total *= k
+    if total > most { return [] }
+    choices.append((o, k))
+  }
+  var all = [Tiling()]
+  for (o, k) in choices {
+    all = all.flatMap { t in (1...k).map { n in var u = t; u[o] = n; return u } }
+  }
+  return all
+}
+
 /// Plans `graph` on `accelerator`, splitting operators into row tiles when the scratchpad is
 /// below `M_R` and `tiling` allows it.
 ///
@@ -69,12 +92,22 @@ private func planTiled(
       scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
   }
   var tilings: [(target: ByteCount, tiled: TiledGraph)] = []
-  for divisor in [1, 2, 4] {
-    let target = capacity / divisor
-    guard let tiled = try graph.tilingToFit(capacity: capacity, target: target, weights: weights, alignment: alignment),
-      !tilings.contains(where: { $0.tiled.tiling == tiled.tiling })
-    else { continue }
+  func consider(_ target: ByteCount, _ tiled: TiledGraph?) {
+    guard let tiled, !tilings.contains(where: { $0.tiled.tiling == tiled.tiling }) else { return }
     tilings.append((target, tiled))
+  }
+  // A simple compiler splits only what does not fit; the baselines are that compiler.
+  for divisor in kind.isBaseline ? [1] : [1, 2, 4, 8] {
+    consider(capacity / divisor, try graph.tilingToFit(capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment))
+  }
+  if !kind.isBaseline {
+    for tiling in smallTilings(of: graph, most: smallTilingCount) {
+      guard let tiled = try? graph.tiled(tiling) else { continue }
+      let fits = tiled.graph.operatorIDs.allSatisfy {
+        tiled.graph.workingSet(of: $0, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) } <= capacity
+      }
+      if fits { consider(0, tiled) }
+    }
   }
   guard !tilings.isEmpty else {
     throw DoesNotFitError(
@@ -90,6 +123,9 @@ private func planTiled(
       targetBytes: target, splitOperators: tiled.tiling.splitOperators, operators: tiled.graph.operators.count)
     var share = options
     share.timeLimit = max(0.5, (options.timeLimit - clock.seconds) / Double(tilings.count - i))
+    // The rewrite is checked like a plan: by the verifier, against the original graph.
+    let wrong = Verifier(graph: tiled.graph).decompositionViolations(original: graph)
+    guard wrong.isEmpty else { throw InvalidPlanError(planner: "tiling", violations: wrong) }
     do {
       let problem = try PlanningProblem(graph: tiled.graph, accelerator: resolved)
       let result = try plan(problem, with: kind.planner(options: share))

@@ -163,6 +163,9 @@ extension Plan {
     ])
   }
 
+  /// The bytes of a plan file, read with the same checks as every COSMA file.
+  public static func fileData(_ path: String) throws -> Data { try readFile(path) }
+
   /// The tiled graph a plan file carries (written when the plan is for a tiled graph), or nil.
   public static func embeddedGraph(in data: Data, origin: String = "plan") throws -> Graph? {
     guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let g = top["tiledGraph"] else {

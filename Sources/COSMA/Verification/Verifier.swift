@@ -2,7 +2,7 @@
 public struct Violation: Sendable, Equatable, CustomStringConvertible {
   /// The rule families of SPEC §5, plus `header` for a plan made for another graph.
   public enum Category: String, Sendable, CaseIterable {
-    case header, schedule, residency, space, data, accounting
+    case header, schedule, residency, space, data, accounting, decomposition
   }
 
   public var category: Category

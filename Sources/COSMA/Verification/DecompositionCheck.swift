@@ -1,0 +1,227 @@
+/// The operator types whose output rows follow from the same rows of their inputs (SPEC §2,
+/// "Tiled graphs"), as the verifier knows them: it does not ask the planner's tiling code.
+private let rowPreservingTypes: Set<String> = [
+  "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
+  "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
+  "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
+  "cat", "concat", "concatenate", "linear", "matmul", "gemm", "addmm", "mm", "bmm",
+]
+/// Attention: the output rows follow from the same rows of the queries (its first input); keys,
+/// values and masks are needed whole.
+private let queryRowTypes: Set<String> = ["scaled_dot_product_attention"]
+
+/// A tensor of the original graph that the tiled graph has as slices.
+private struct WholeTensor {
+  var extents: [Int]
+  var bytes: Int
+  /// The slices, as tensor indices of the tiled graph.
+  var slices: [Int]
+}
+
+extension Verifier {
+  /// Checks that the graph is a faithful decomposition into slices and tiles (SPEC §2, "Tiled
+  /// graphs"), and returns every violation (none for a graph without slices or tiles).
+  ///
+  /// - The slices of each tensor partition it (disjoint regions covering its whole shape) and
+  ///   their bytes are their share of its bytes.
+  /// - The tiles of each operator are numbered `0..<count` once each and write every slice of its
+  ///   outputs; an operator that is not a tile reads and writes whole tensors (all their slices).
+  /// - Each tile reads all of the input region its output region needs: the window's rows, halo
+  ///   included, for an operator with a `kernel`; the same rows for the row-preserving types
+  ///   (the queries' rows for attention); anything else whole.
+  ///
+  /// - Parameter original: the graph that was split. With it, every tensor and operator of the
+  ///   tiled graph must come from it (same kinds, shapes and types), every original one must be
+  ///   there whole or split, and the tiles' MACs must add up to the operator's.
+  public func decompositionViolations(original: Graph? = nil) -> [Violation] {
+    var found: [Violation] = []
+    func report(_ message: String) { found.append(Violation(category: .decomposition, eventIndex: nil, message: message)) }
+    let g = graph
+    var wholes: [String: WholeTensor] = [:]
+    var sliceNames: [String: [Int]] = [:]
+    for (i, t) in g.tensors.enumerated() {
+      guard let s = t.slice else { continue }
+      sliceNames[s.of, default: []].append(i)
+    }
+    for (name, members) in sliceNames.sorted(by: { $0.key < $1.key }) {
+      let first = g.tensors[members[0]]
+      let rank = first.slice!.region.count
+      if members.contains(where: { g.tensors[$0].slice!.region.count != rank }) {
+        report("the slices of '\(name)' have regions of different ranks")
+        continue
+      }
+      if members.contains(where: { g.tensors[$0].kind != first.kind }) { report("the slices of '\(name)' have different kinds") }
+      var extents = (0..<rank).map { d in members.map { g.tensors[$0].slice!.region[d].upperBound }.max()! }
+      var bytes = members.reduce(0) { $0 + g.tensors[$1].bytes }
+      if let original {
+        if let o = original.tensor(named: name) {
+          let t = original[o]
+          if t.kind != first.kind { report("the slices of '\(name)' are \(first.kind.rawValue), the tensor \(t.kind.rawValue)") }
+          if let shape = t.shape {
+            if shape.count != rank {
+              report("the slices of '\(name)' have \(rank) dimensions, the tensor \(shape.count)")
+              continue
+            }
+            extents = shape
+          }
+          bytes = t.bytes
+        } else {
+          report("slices name '\(name)', which is not a tensor of '\(original.name)'")
+        }
+      }
+      if g.tensor(named: name) != nil { report("'\(name)' is both a tensor and the whole of slices") }
+      // A partition: inside the whole, pairwise disjoint, volumes adding up.
+      let volume = extents.reduce(1) { $0 * $1 }
+      var covered = 0
+      for m in members {
+        let r = g.tensors[m].slice!.region
+        if zip(r, extents).contains(where: { $0.upperBound > $1 }) {
+          report("slice '\(g.tensors[m].name)' lies outside '\(name)' of shape \(extents)")
+        }
+        covered += g.tensors[m].slice!.volume
+        // Bytes: this slice's share of the whole.
+        if g.tensors[m].bytes * volume != bytes * g.tensors[m].slice!.volume {
+          report("slice '\(g.tensors[m].name)' has \(g.tensors[m].bytes) bytes, not its share of the \(bytes) of '\(name)'")
+        }
+      }
+      var overlapping = false
+      outer: for (a, x) in members.enumerated() {
+        for y in members[(a + 1)...] where Self.overlap(g.tensors[x].slice!.region, g.tensors[y].slice!.region) > 0 {
+          report("slices '\(g.tensors[x].name)' and '\(g.tensors[y].name)' overlap")
+          overlapping = true
+          break outer
+        }
+      }
+      if !overlapping && covered != volume { report("the slices of '\(name)' cover \(covered) of its \(volume) elements") }
+      wholes[name] = WholeTensor(extents: extents, bytes: bytes, slices: members)
+    }
+    // Every tensor's whole: its parent's name and region, or itself.
+    func whole(_ t: TensorID) -> (name: String, region: [Range<Int>]?) {
+      if let s = g[t].slice { return (s.of, s.region) }
+      return (g[t].name, nil)
+    }
+    // Operators that are not tiles read and write whole tensors.
+    for op in g.operators where op.tile == nil {
+      for (role, list) in [("reads", op.inputs), ("writes", op.outputs)] {
+        let parents = Set(list.compactMap { g[$0].slice?.of })
+        for p in parents.sorted() {
+          let have = Set(list.filter { g[$0].slice?.of == p }.map(\.rawValue))
+          if let w = wholes[p], have.count != w.slices.count {
+            report("operator '\(op.name)' is not a tile but \(role) only \(have.count) of the \(w.slices.count) slices of '\(p)'")
+          }
+        }
+      }
+    }
+    // Tiles, by the operator they split.
+    var tiles: [String: [Int]] = [:]
+    for (i, op) in g.operators.enumerated() { if let t = op.tile { tiles[t.of, default: []].append(i) } }
+    for (name, members) in tiles.sorted(by: { $0.key < $1.key }) {
+      let ops = members.map { g.operators[$0] }
+      let count = ops[0].tile!.count
+      if ops.contains(where: { $0.tile!.count != count }) || Set(ops.map { $0.tile!.index }) != Set(0..<count)
+        || ops.count != count
+      {
+        report("the tiles of '\(name)' are not numbered 0 to \(count - 1) once each")
+      }
+      if Set(ops.map(\.type)).count != 1 { report("the tiles of '\(name)' have different types") }
+      if g.operator(named: name) != nil { report("'\(name)' is both an operator and the whole of tiles") }
+      // Every slice of each output is written by one of the tiles.
+      let outputs = Set(ops.flatMap { $0.outputs.map { whole($0).name } })
+      for p in outputs.sorted() {
+        guard let w = wholes[p] else { continue }
+        for s in w.slices {
+          guard let producer = g.producer[s], members.contains(producer.rawValue) else {
+            report("slice '\(g.tensors[s].name)' of '\(p)' is not written by a tile of '\(name)'")
+            continue
+          }
+        }
+      }
+      if let original {
+        guard let o = original.operator(named: name) else {
+          report("tiles name '\(name)', which is not an operator of '\(original.name)'")
+          continue
+        }
+        let op = original[o]
+        if ops[0].type != op.type { report("the tiles of '\(name)' are '\(ops[0].type)', the operator '\(op.type)'") }
+        if let macs = op.macs, ops.reduce(0, { $0 + ($1.macs ?? 0) }) != macs {
+          report("the MACs of the tiles of '\(name)' add up to \(ops.reduce(0) { $0 + ($1.macs ?? 0) }), not \(macs)")
+        }
+        if outputs != Set(op.outputs.map { original[$0].name }) { report("the tiles of '\(name)' write other tensors than it") }
+      }
+      // Each tile reads what its output region needs.
+      for (op, index) in zip(ops, members) { checkInputs(of: op, index: index, wholes: wholes, whole: whole, report: report) }
+    }
+    if let original {
+      for op in original.operators {
+        if g.operator(named: op.name) == nil && tiles[op.name] == nil { report("operator '\(op.name)' of '\(original.name)' is missing") }
+        if let mine = g.operator(named: op.name) {
+          let ins = Set(g[mine].inputs.map { whole($0).name }), outs = Set(g[mine].outputs.map { whole($0).name })
+          if ins != Set(op.inputs.map { original[$0].name }) || outs != Set(op.outputs.map { original[$0].name }) {
+            report("operator '\(op.name)' reads or writes other tensors than in '\(original.name)'")
+          }
+        }
+      }
+      for t in original.tensors where g.tensor(named: t.name) == nil && wholes[t.name] == nil {
+        report("tensor '\(t.name)' of '\(original.name)' is missing")
+      }
+      for t in g.tensors where t.slice == nil && original.tensor(named: t.name) == nil {
+        report("tensor '\(t.name)' is not in '\(original.name)'")
+      }
+    }
+    return found
+  }
+
+  private func checkInputs(
+    of op: Operator, index: Int, wholes: [String: WholeTensor],
+    whole: (TensorID) -> (name: String, region: [Range<Int>]?), report: (String) -> Void
+  ) {
+    let g = graph
+    guard let first = op.outputs.first else { return }
+    let y = whole(first).name
+    guard let yExtents = wholes[y]?.extents ?? g[first].shape else { return }
+    // The output region: the box around the tile's slices of its first output.
+    var out = yExtents.map { 0..<$0 }
+    let mine = op.outputs.filter { whole($0).name == y }.compactMap { whole($0).region }
+    if mine.count == op.outputs.filter({ whole($0).name == y }).count, let r0 = mine.first, r0.count == yExtents.count {
+      out = r0.indices.map { d in mine.map { $0[d].lowerBound }.min()!..<mine.map { $0[d].upperBound }.max()! }
+    }
+    let type = op.type.lowercased()
+    let data = op.inputs.first.map { whole($0).name }
+    var done = Set<String>()
+    for x in op.inputs {
+      let (name, _) = whole(x)
+      guard g[x].slice != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
+      let xe = w.extents
+      var need = xe.map { 0..<$0 }
+      if let a = op.attributes, let kernel = a.kernel, name == data, xe.count == yExtents.count {
+        let n = kernel.count
+        for i in 0..<n where 2 + i < xe.count && out[2 + i] != 0..<yExtents[2 + i] {
+          let s = a.strides?[i] ?? 1, p = a.pads?[i] ?? 0, dl = a.dilations?[i] ?? 1
+          let lo = out[2 + i].lowerBound * s - p
+          let hi = (out[2 + i].upperBound - 1) * s - p + dl * (kernel[i] - 1) + 1
+          need[2 + i] = max(0, lo)..<max(max(0, lo), min(xe[2 + i], hi))
+        }
+      } else if rowPreservingTypes.contains(type) || (queryRowTypes.contains(type) && name == data), xe.count == yExtents.count {
+        for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+      }
+      let volume = need.reduce(1) { $0 * $1.count }
+      let read = Set(op.inputs.filter { whole($0).name == name }.map(\.rawValue))
+      let covered = read.reduce(0) { $0 + Self.overlap(g.tensors[$1].slice!.region, need) }
+      if covered < volume {
+        let wanted = need.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
+        report("tile '\(op.name)' reads \(covered) of the \(volume) elements of '\(name)' its output needs ([\(wanted)])")
+      }
+    }
+  }
+
+  /// The number of elements two regions share.
+  static func overlap(_ a: [Range<Int>], _ b: [Range<Int>]) -> Int {
+    var n = 1
+    for (x, y) in zip(a, b) {
+      let lo = max(x.lowerBound, y.lowerBound), hi = min(x.upperBound, y.upperBound)
+      if hi <= lo { return 0 }
+      n *= hi - lo
+    }
+    return n
+  }
+}

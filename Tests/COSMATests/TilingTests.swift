@@ -1,0 +1,173 @@
+@testable import COSMA
+import COSMATestSupport
+import Foundation
+import Testing
+
+/// Row tiles: the rewrite, the verifier's decomposition check, M_T and planning below M_R.
+@Suite struct TilingTests {
+  /// A seeded chain of 2 operators on `[1, 4, 3, 2]` int8 tensors (8 bytes a row): 3×3 convolutions (pad 1) with
+  /// weights, ReLUs and, for the second, sometimes an `add` of the two latest tensors. Every
+  /// operator can be split into up to 3 row tiles.
+  static func tinyNetwork(seed: UInt64) throws -> Graph {
+    var rng = SplitMix64(seed: seed)
+    let n = 2
+    var tensors = [Tensor(name: "x", kind: .input, bytes: 24, shape: [1, 4, 3, 2])]
+    var operators: [Operator] = []
+    var latest = [TensorID(0)]
+    for i in 0..<n {
+      let c = 4
+      let kind: TensorKind = i == n - 1 ? .output : .activation
+      let y = TensorID(tensors.count + (i % 3 == 0 ? 1 : 0))
+      switch (i, rng.next() % 3) {
+      case (_, 0), (0, _):
+        let x = latest.last!, cin = tensors[x.rawValue].shape![1]
+        tensors.append(Tensor(name: "w\(i)", kind: .weight, bytes: c * cin * 9, shape: [c, cin, 3, 3]))
+        tensors.append(Tensor(name: "t\(i)", kind: kind, bytes: c * 6, shape: [1, c, 3, 2]))
+        operators.append(
+          Operator(
+            name: "conv\(i)", type: "conv2d", inputs: [x, TensorID(tensors.count - 2)], outputs: [TensorID(tensors.count - 1)],
+            macs: c * cin * 9 * 6, attributes: OperatorAttributes(kernel: [3, 3], pads: [1, 1, 1, 1])))
+      case (_, 1) where latest.count >= 2 && tensors[latest[latest.count - 1].rawValue].shape == tensors[latest[latest.count - 2].rawValue].shape:
+        let s = tensors[latest.last!.rawValue].shape!
+        tensors.append(Tensor(name: "t\(i)", kind: kind, bytes: s[1] * 6, shape: s))
+        operators.append(Operator(name: "add\(i)", type: "add", inputs: Array(latest.suffix(2)), outputs: [TensorID(tensors.count - 1)]))
+      default:
+        let s = tensors[latest.last!.rawValue].shape!
+        tensors.append(Tensor(name: "t\(i)", kind: kind, bytes: s[1] * 6, shape: s))
+        operators.append(Operator(name: "relu\(i)", type: "relu", inputs: [latest.last!], outputs: [TensorID(tensors.count - 1)]))
+      }
+      _ = y
+      latest.append(TensorID(tensors.count - 1))
+    }
+    return try Graph(name: "tiny\(seed)", tensors: tensors, operators: operators)
+  }
+
+  /// The rewrite of ResNet-18 with its large operators split: the verifier accepts the
+  /// decomposition against the original, the tiles' MACs add up, no byte of compulsory traffic
+  /// is added, and the tiled graph survives its own file format.
+  @Test func resnetTilesAreAFaithfulDecomposition() throws {
+    let g = try Fixtures.model("resnet18")
+    let tiled = try #require(try g.tilingToFit(capacity: 256 << 10, target: 64 << 10, weights: .external, alignment: 64))
+    #expect(tiled.tiling.splitOperators > 10)
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    #expect(Verifier(graph: tiled.graph).decompositionViolations().isEmpty)
+    #expect(tiled.graph.operators.compactMap(\.macs).reduce(0, +) == g.operators.compactMap(\.macs).reduce(0, +))
+    let a = Accelerator(scratchpad: .bytes(256 << 10), weights: .external)
+    let before = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(4 << 20), weights: .external))
+    let after = try PlanningProblem(graph: tiled.graph, accelerator: a)
+    #expect(after.compulsoryBytes <= before.compulsoryBytes)
+    #expect(after.compulsoryBytes >= before.compulsoryBytes - g[g.tensor(named: "x")!].bytes)
+    let reread = try Graph(jsonData: Data(tiled.graph.jsonValue().serialized().utf8))
+    #expect(reread.tensors == tiled.graph.tensors)
+    #expect(reread.operators == tiled.graph.operators)
+    #expect(reread.isTiled)
+  }
+
+  /// Every largest tile fits: planning below M_R gives a verified plan on the tiled graph.
+  @Test(arguments: ["resnet18", "mobilenet_v2", "squeezenet1_1"])
+  func plansBelowMR(model: String) throws {
+    let g = try Fixtures.model(model)
+    let budgets = Budgets(graph: g, alignment: 64, weights: .external)
+    let capacity = 256 << 10
+    #expect(capacity < budgets.mr)
+    let result = try plan(
+      graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: .external), planner: .bestBaseline)
+    let tiled = try #require(result.tiled)
+    #expect(Verifier(graph: tiled.graph).isValid(result.result.plan))
+    #expect(result.problem.capacity == capacity)
+  }
+
+  /// M_T is what the largest tile of the hardest operator needs: at M_T planning works, one
+  /// alignment unit below it is refused naming that operator.
+  @Test func mtIsTheSmallestScratchpad() throws {
+    let g = try Fixtures.model("squeezenet1_1")
+    let mt = g.smallestTiledScratchpad(weights: .external, alignment: 64)
+    let mr = Budgets(graph: g, alignment: 64, weights: .external).mr
+    #expect(mt.bytes < mr / 4)
+    let at = try plan(graph: g, accelerator: Accelerator(scratchpad: .bytes(mt.bytes), weights: .external), planner: .defaultBelady)
+    #expect(at.tiled != nil)
+    #expect(throws: DoesNotFitError.self) {
+      try plan(graph: g, accelerator: Accelerator(scratchpad: .bytes(mt.bytes - 64), weights: .external), planner: .defaultBelady)
+    }
+    #expect(throws: DoesNotFitError.self) {
+      try plan(graph: g, accelerator: Accelerator(scratchpad: .bytes(mr - 64), weights: .external), planner: .auto, tiling: .off)
+    }
+  }
+
+  /// A window that is not known is not split: a 3×3 convolution keeping its size without
+  /// attributes has no row map; with them it has one, reading one row of halo on each side.
+  @Test func onlyKnownWindowsAreSplit() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 1, 8, 8])
+    let w = Tensor(name: "w", kind: .weight, bytes: 9, shape: [1, 1, 3, 3])
+    let y = Tensor(name: "y", kind: .output, bytes: 64, shape: [1, 1, 8, 8])
+    let bare = try Graph(name: "g", tensors: [x, w, y], operators: [Operator(name: "c", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+    #expect(bare.rowMap(of: OperatorID(0)) == nil)
+    #expect(throws: TilingError.self) { try bare.tiled(Tiling([OperatorID(0): 2])) }
+    let known = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [Operator(name: "c", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], attributes: OperatorAttributes(kernel: [3, 3], pads: [1, 1, 1, 1]))])
+    let map = try #require(known.rowMap(of: OperatorID(0)))
+    #expect(map.inputRows(0, outputs: 0..<4, inputRows: 8) == 0..<5)
+    #expect(map.inputRows(0, outputs: 4..<8, inputRows: 8) == 3..<8)
+    let tiled = try known.tiled(Tiling([OperatorID(0): 2]))
+    #expect(tiled.graph.tensors.map(\.name) == ["x[0:3]", "x[3:5]", "x[5:8]", "w", "y[0:4]", "y[4:8]"])
+    #expect(tiled.graph.operators.map { $0.inputs.map { tiled.graph[$0].name } } == [["x[0:3]", "x[3:5]", "w"], ["x[3:5]", "x[5:8]", "w"]])
+  }
+
+  /// The decomposition check finds each kind of unfaithful tiled graph.
+  @Test func decompositionCheckFindsEachFault() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 1, 8, 8])
+    let w = Tensor(name: "w", kind: .weight, bytes: 9, shape: [1, 1, 3, 3])
+    let y = Tensor(name: "y", kind: .output, bytes: 64, shape: [1, 1, 8, 8])
+    let original = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [Operator(name: "c", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 576, attributes: OperatorAttributes(kernel: [3, 3], pads: [1, 1, 1, 1]))])
+    let good = try original.tiled(Tiling([OperatorID(0): 2])).graph
+    #expect(Verifier(graph: good).decompositionViolations(original: original).isEmpty)
+    func mutated(_ change: (inout [Tensor], inout [Operator]) -> Void) throws -> [Violation] {
+      var ts = good.tensors, os = good.operators
+      change(&ts, &os)
+      return Verifier(graph: try Graph(name: "g", tensors: ts, operators: os)).decompositionViolations(original: original)
+    }
+    // The second tile loses its halo row.
+    let halo = try mutated { _, os in os[1].inputs.removeFirst() }
+    #expect(halo.contains { $0.message.contains("reads") && $0.message.contains("'x'") }, "\(halo)")
+    // Slices that overlap, and one with the wrong bytes.
+    let overlap = try mutated { ts, _ in ts[1].slice!.region[2] = 2..<5; ts[1].shape![2] = 3; ts[1].bytes = 24 }
+    #expect(overlap.contains { $0.message.contains("overlap") }, "\(overlap)")
+    let bytes = try mutated { ts, _ in ts[0].bytes += 1 }
+    #expect(bytes.contains { $0.message.contains("share") }, "\(bytes)")
+    // MACs that do not add up, a tile numbered twice.
+    let macs = try mutated { _, os in os[0].macs! += 1 }
+    #expect(macs.contains { $0.message.contains("MACs") }, "\(macs)")
+    let numbering = try mutated { _, os in os[1].tile!.index = 0 }
+    #expect(numbering.contains { $0.message.contains("numbered") }, "\(numbering)")
+    // A tile of another operator's name.
+    let name = try mutated { _, os in os[0].tile!.of = "d"; os[1].tile!.of = "d" }
+    #expect(name.contains { $0.message.contains("not an operator") }, "\(name)")
+  }
+
+  /// On seeded tiny networks below M_R, the optimal planner with tiling reaches the least
+  /// traffic of any tiling into 1 to 3 tiles per operator, any order, any residency and any
+  /// offsets, as an exhaustive search over each tiled graph finds it.
+  @Test(arguments: Array(0..<TestScale.count(8, full: 60)))
+  func matchesExhaustiveSearchOverTilings(seed: Int) throws {
+    let g = try Self.tinyNetwork(seed: UInt64(seed))
+    let alignment = 8
+    let mr = Budgets(graph: g, alignment: alignment, weights: .external).mr
+    let mt = g.smallestTiledScratchpad(weights: .external, alignment: alignment).bytes
+    let capacity = max(mt, mr - alignment * (1 + seed % 3))
+    guard capacity < mr else { return }
+    let result = try plan(
+      graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), alignment: alignment, weights: .external),
+      planner: .ilp, options: PlannerOptions(timeLimit: 30))
+    let got = result.result.plan.traffic.nonCompulsoryBytes
+    var best = Int.max
+    for tiling in smallTilings(of: g, most: 1000) {
+      guard let tiled = try? g.tiled(tiling) else { continue }
+      let search = ExhaustiveSearch(graph: tiled.graph, capacity: capacity, alignment: alignment, weights: .external)
+      if let found = search.minimumNonCompulsory(atMost: min(best, got)) { best = min(best, found) }
+    }
+    #expect(best == got, "seed \(seed): planner \(got), exhaustive \(best)")
+  }
+}
