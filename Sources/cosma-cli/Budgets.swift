@@ -3,13 +3,14 @@ import COSMA
 
 struct Budgets: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print the budget tiers M_R, M_H and M_P of a graph.",
+    abstract: "Print the budget tiers M_R, M_H and M_P of a graph, and M_T.",
     discussion: """
       M_R is the smallest scratchpad any plan can use; M_P the minimum peak of live bytes over \
       schedules with no spills; M_H halfway between. M_P comes from a memory-aware list scheduler, \
       then from a minimum-peak ILP on CBC (--time-limit), and is reported as exact when it is \
       proven, otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
-      line, in bytes.
+      line, in bytes. M_T is the smallest scratchpad in which every operator runs once operators \
+      may be split into row tiles (what optimize does below M_R); it is printed last.
 
       Examples:
         cosma budgets Models/resnet50.json
@@ -45,6 +46,8 @@ struct Budgets: ParsableCommand {
       print("MR \(b.mr)")
       print("MH \(b.mh)")
       print("MP \(b.mp)")
+      let mt = graph.smallestTiledScratchpad(weights: a.weights, alignment: a.alignment)
+      print("MT \(mt.bytes)")
       note("\(graph.name), alignment \(a.alignment), weights \(a.weights.rawValue)")
       note("M_R \(formatBytes(b.mr)) (operator '\(graph[b.mrOperator].name)')")
       note("M_H \(formatBytes(b.mh))")
@@ -53,6 +56,8 @@ struct Budgets: ParsableCommand {
       } else {
         note("M_P \(formatBytes(b.mp)) (best found; proven at least \(formatBytes(b.mpLowerBound)))")
       }
+      let split = graph.rowMap(of: mt.operator) != nil ? "split into row tiles" : "which cannot be split"
+      note("M_T \(formatBytes(mt.bytes)) (operator '\(graph[mt.operator].name)', \(split))")
     }
   }
 }

@@ -309,8 +309,11 @@ import Testing
     let b = try cosma("budgets", "Models/resnet18.json")
     #expect(b.status == 0)
     let lines = b.stdout.split(separator: "\n")
-    #expect(lines.count == 3)
+    #expect(lines.count == 4)
     #expect(lines[0].hasPrefix("MR "))
+    // M_T below M_R: ResNet-18's largest working set splits into row tiles.
+    let mr = Int(lines[0].dropFirst(3))!, mt = Int(lines[3].dropFirst(3))!
+    #expect(lines[3].hasPrefix("MT ") && mt < mr)
     let i = try cosma("inspect", "Models/resnet18.json", "--operators")
     #expect(i.status == 0)
     #expect(i.stdout.contains("operators    31"))

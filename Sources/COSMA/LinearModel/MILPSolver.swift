@@ -52,6 +52,10 @@ public struct SolveOptions: Sendable {
   public var mipStart: [Double]?
   /// How far from an integer an "integer" value may be.
   public var integerTolerance: Double = 1e-7
+  /// Whether the solver may rewrite the model before branching (CBC's `preprocess`). Off costs
+  /// speed on some models; CBC's preprocessing has crashed undoing itself after a stop on the
+  /// time limit on large tiled graphs.
+  public var preprocess = true
 
   public init(timeLimit: Double? = nil, relativeGap: Double? = nil, mipStart: [Double]? = nil) {
     self.timeLimit = timeLimit
@@ -125,5 +129,16 @@ extension SolveLimit {
     case .interrupted: return "interrupted"
     case .unspecified: return "a limit"
     }
+  }
+}
+
+/// A solver with preprocessing turned off in every solve (``SolveOptions/preprocess``).
+public struct WithoutPreprocessing: MILPSolver {
+  public var base: any MILPSolver
+  public init(_ base: any MILPSolver) { self.base = base }
+  public func solve(_ model: LinearModel, options: SolveOptions) -> SolveResult {
+    var o = options
+    o.preprocess = false
+    return base.solve(model, options: o)
   }
 }

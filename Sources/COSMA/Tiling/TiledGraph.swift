@@ -143,7 +143,7 @@ extension Graph {
       let k = tiling[o]
       // A derived window is written out, so that the tiles say what they compute.
       var attributes = op.attributes
-      if case .window(let w)? = map.inputs.first, attributes?.kernel == nil {
+      if case .window(let w, _)? = map.inputs.first, attributes?.kernel == nil {
         var a = attributes ?? OperatorAttributes()
         a.kernel = w.kernel
         a.strides = w.strides

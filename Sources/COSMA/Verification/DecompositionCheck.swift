@@ -9,6 +9,12 @@ private let rowPreservingTypes: Set<String> = [
 /// Attention: the output rows follow from the same rows of the queries (its first input); keys,
 /// values and masks are needed whole.
 private let queryRowTypes: Set<String> = ["scaled_dot_product_attention"]
+/// Paddings: output rows `[a, b)` need input rows `[a − p, b)`, `p` the rows added.
+private let paddingTypes: Set<String> = ["pad", "constant_pad_nd"]
+/// Resizes from `m` to `n` rows: output rows `[a, b)` need `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`.
+private let resizeTypes: Set<String> = [
+  "upsample_bilinear2d", "upsample_nearest2d", "upsample_bicubic2d", "upsample", "interpolate", "resize",
+]
 
 /// A tensor of the original graph that the tiled graph has as slices.
 private struct WholeTensor {
@@ -200,6 +206,13 @@ extension Verifier {
           let lo = out[2 + i].lowerBound * s - p
           let hi = (out[2 + i].upperBound - 1) * s - p + dl * (kernel[i] - 1) + 1
           need[2 + i] = max(0, lo)..<max(max(0, lo), min(xe[2 + i], hi))
+        }
+      } else if paddingTypes.contains(type) || resizeTypes.contains(type), name == data, xe.count == yExtents.count {
+        for d in xe.indices where out[d] != 0..<yExtents[d] {
+          let (m, n) = (xe[d], yExtents[d])
+          let lo = paddingTypes.contains(type) ? out[d].lowerBound - max(0, n - m) : out[d].lowerBound * m / n - 1
+          let hi = paddingTypes.contains(type) ? out[d].upperBound : (out[d].upperBound * m + n - 1) / n + 1
+          need[d] = min(max(0, lo), m)..<max(min(max(0, lo), m), min(m, hi))
         }
       } else if rowPreservingTypes.contains(type) || (queryRowTypes.contains(type) && name == data), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }

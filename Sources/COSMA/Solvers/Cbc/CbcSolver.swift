@@ -54,6 +54,7 @@ public struct CbcSolver: MILPSolver {
     if let t = options.timeLimit { Cbc_setMaximumSeconds(cbc, max(0.01, t)) }
     if let g = options.relativeGap { Cbc_setAllowableFractionGap(cbc, g) }
     Cbc_setParameter(cbc, "integerTolerance", String(options.integerTolerance))
+    if !options.preprocess { Cbc_setParameter(cbc, "preprocess", "off") }
     if let start = options.mipStart, start.count == n {
       var idx: [Int32] = []
       var vals: [Double] = []
