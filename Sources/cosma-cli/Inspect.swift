@@ -27,6 +27,16 @@ struct Inspect: ParsableCommand {
       print("graph        \(graph.name)")
       if let s = graph.source { print("source       \(s)") }
       print("operators    \(graph.operators.count)")
+      if graph.isTiled {
+        let tiles = graph.operators.filter { $0.tile != nil }
+        let slices = graph.tensors.filter { $0.slice != nil }
+        print(
+          "tiled        \(tiles.count) tiles of \(Set(tiles.map { $0.tile!.of }).count) operators, "
+            + "\(slices.count) slices of \(Set(slices.map { $0.slice!.of }).count) tensors")
+      } else {
+        let splittable = graph.operatorIDs.filter { graph.rowMap(of: $0) != nil }.count
+        print("splittable   \(splittable) of \(graph.operators.count) operators into row tiles")
+      }
       for kind in TensorKind.allCases {
         let ts = graph.tensors.filter { $0.kind == kind }
         let bytes = ts.reduce(0) { $0 + $1.bytes }
@@ -39,6 +49,8 @@ struct Inspect: ParsableCommand {
       print("  M_R        \(formatBytes(b.mr)) (operator '\(graph[b.mrOperator].name)')")
       print("  M_H        \(formatBytes(b.mh))")
       print("  M_P        \(formatBytes(b.mp))\(b.mpIsExact ? " (exact)" : " (best found, at least \(formatBytes(b.mpLowerBound)))")")
+      let mt = graph.smallestTiledScratchpad(weights: a.weights, alignment: a.alignment)
+      print("  M_T        \(formatBytes(mt.bytes)) (operator '\(graph[mt.operator].name)')")
       if operators {
         print("")
         for o in graph.operatorIDs {

@@ -64,7 +64,7 @@ import Testing
   }
 
   /// Every largest tile fits: planning below M_R gives a verified plan on the tiled graph.
-  @Test(arguments: ["resnet18", "mobilenet_v2", "squeezenet1_1"])
+  @Test(arguments: ["resnet18", "mobilenet_v2", "squeezenet1_1", "lraspp_mobilenet_v3_large"])
   func plansBelowMR(model: String) throws {
     let g = try Fixtures.model(model)
     let budgets = Budgets(graph: g, alignment: 64, weights: .external)
@@ -112,6 +112,34 @@ import Testing
     let tiled = try known.tiled(Tiling([OperatorID(0): 2]))
     #expect(tiled.graph.tensors.map(\.name) == ["x[0:3]", "x[3:5]", "x[5:8]", "w", "y[0:4]", "y[4:8]"])
     #expect(tiled.graph.operators.map { $0.inputs.map { tiled.graph[$0].name } } == [["x[0:3]", "x[3:5]", "w"], ["x[3:5]", "x[5:8]", "w"]])
+  }
+
+  /// A padding and a resize split into row tiles: each tile reads the rows it needs, with the
+  /// padding's rows and the resize's one-row margin, and the verifier agrees; a tile that reads
+  /// less is caught.
+  @Test func paddingsAndResizesSplitByRows() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 8 * 8, shape: [1, 1, 8, 8])
+    let p = Tensor(name: "p", kind: .activation, bytes: 10 * 10, shape: [1, 1, 10, 10])
+    let y = Tensor(name: "y", kind: .output, bytes: 20 * 20, shape: [1, 1, 20, 20])
+    let g = try Graph(
+      name: "g", tensors: [x, p, y],
+      operators: [
+        Operator(name: "pad", type: "pad", inputs: [TensorID(0)], outputs: [TensorID(1)]),
+        Operator(name: "up", type: "upsample_bilinear2d", inputs: [TensorID(1)], outputs: [TensorID(2)]),
+      ])
+    let pad = try #require(g.rowMap(of: OperatorID(0)))
+    #expect(pad.inputRows(0, outputs: 0..<5, inputRows: 8) == 0..<5)
+    #expect(pad.inputRows(0, outputs: 5..<10, inputRows: 8) == 3..<8)
+    let up = try #require(g.rowMap(of: OperatorID(1)))
+    #expect(up.inputRows(0, outputs: 0..<10, inputRows: 10) == 0..<6)
+    #expect(up.inputRows(0, outputs: 10..<20, inputRows: 10) == 4..<10)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 2, OperatorID(1): 4]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    var ops = tiled.graph.operators
+    let last = ops.count - 1
+    ops[last].inputs.removeLast()
+    let short = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
+    #expect(Verifier(graph: short).decompositionViolations(original: g).contains { $0.message.contains("reads") })
   }
 
   /// The decomposition check finds each kind of unfaithful tiled graph.

@@ -148,5 +148,12 @@ private func planTiled(
   }
   guard var chosen = best else { throw firstError ?? DoesNotFitError(scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true) }
   chosen.candidates = candidates
+  let split = chosen.tiled?.tiling.splitOperators ?? 0
+  chosen.result.plan.planner.method = "row tiles (\(split) operators split); " + chosen.result.plan.planner.method
+  // The time of the whole search, every tiling tried, not only the chosen one's.
+  chosen.result.report.seconds = clock.seconds
+  chosen.result.plan.planner.seconds = clock.seconds
+  chosen.result.report.notes.insert(
+    "row tiles: \(split) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
   return chosen
 }
