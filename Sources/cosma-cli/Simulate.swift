@@ -41,8 +41,18 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadGraph(graphPath, graphOptions)
-      let plan = try Plan(contentsOf: planPath, graph: graph)
+      let given = try loadGraph(graphPath, graphOptions)
+      let data = try Plan.fileData(planPath)
+      // A plan made below M_R is for the tiled graph it carries; the verifier checks that graph
+      // against the one given before anything is replayed.
+      var graph = given
+      if let tiled = try Plan.embeddedGraph(in: data, origin: planPath), !given.isTiled {
+        if let wrong = Verifier(graph: tiled).decompositionViolations(original: given).first {
+          throw InputError(file: planPath, element: "tiledGraph", rule: "not a decomposition of '\(given.name)': \(wrong.message)")
+        }
+        graph = tiled
+      }
+      let plan = try Plan(jsonData: data, graph: graph, origin: planPath)
       var machine = plan.accelerator
       let o = acceleratorOptions
       if o.acceleratorFile != nil {

@@ -276,6 +276,28 @@ import Testing
     expectCleanError(r, status: 3, mentioning: ["does not fit", "M_R", "operator '"])
   }
 
+  /// Below M_R the plan is for a tiled graph: verify and simulate accept it with the original
+  /// graph (checking the decomposition) and with the emitted tiled graph; with another graph
+  /// the decomposition check refuses it.
+  @Test func tiledPlanEndToEnd() throws {
+    let planPath = try temporaryFile("tiled.plan.json")
+    let graphPath = try temporaryFile("tiled.graph.json")
+    let r = try cosma(
+      "optimize", "Models/resnet18.json", "--scratchpad", "512KiB", "--weights", "external", "--time-limit", "5",
+      "-o", planPath, "--emit-graph", graphPath)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("operators split into row tiles"))
+    for graph in ["Models/resnet18.json", graphPath] {
+      let v = try cosma("verify", graph, planPath)
+      #expect(v.status == 0 && v.stdout.isEmpty, "\(v.stdout)")
+      #expect(try cosma("simulate", graph, planPath).status == 0)
+    }
+    let wrong = try cosma("verify", "Models/resnet50.json", planPath)
+    #expect(wrong.status != 0)
+    let i = try cosma("inspect", graphPath)
+    #expect(i.stdout.contains("tiles of"))
+  }
+
   /// With tiling (the default), below M_T: the weights of one convolution alone exceed 64 KiB.
   @Test func budgetBelowMT() throws {
     let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB")
