@@ -10,7 +10,7 @@ struct Budgets: ParsableCommand {
       then from a minimum-peak ILP on CBC (--time-limit), and is reported as exact when it is \
       proven, otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
       line, in bytes. M_T is the smallest scratchpad in which every operator runs once operators \
-      may be split into row tiles (what optimize does below M_R); it is printed last.
+      may be split into row or channel tiles (what optimize does below M_R); it is printed last.
 
       Examples:
         cosma budgets Models/resnet50.json
@@ -56,7 +56,7 @@ struct Budgets: ParsableCommand {
       } else {
         note("M_P \(formatBytes(b.mp)) (best found; proven at least \(formatBytes(b.mpLowerBound)))")
       }
-      let split = graph.rowMap(of: mt.operator) != nil ? "split into row tiles" : "which cannot be split"
+      let split = graph.rowMap(of: mt.operator) != nil || graph.channelMap(of: mt.operator) != nil ? "split into tiles" : "which cannot be split"
       note("M_T \(formatBytes(mt.bytes)) (operator '\(graph[mt.operator].name)', \(split))")
     }
   }

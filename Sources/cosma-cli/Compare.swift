@@ -52,7 +52,7 @@ func evaluate(
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
   accelerator.scratchpad = tier
-  // Below M_R every planner splits operators into row tiles (the baselines as a simple
+  // Below M_R every planner splits operators into tiles (the baselines as a simple
   // compiler does: the fewest tiles that fit).
   var rows: [EvaluationRow] = []
   for kind in planners {

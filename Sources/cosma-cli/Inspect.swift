@@ -34,8 +34,9 @@ struct Inspect: ParsableCommand {
           "tiled        \(tiles.count) tiles of \(Set(tiles.map { $0.tile!.of }).count) operators, "
             + "\(slices.count) slices of \(Set(slices.map { $0.slice!.of }).count) tensors")
       } else {
-        let splittable = graph.operatorIDs.filter { graph.rowMap(of: $0) != nil }.count
-        print("splittable   \(splittable) of \(graph.operators.count) operators into row tiles")
+        let rows = graph.operatorIDs.filter { graph.rowMap(of: $0) != nil }.count
+        let channels = graph.operatorIDs.filter { graph.channelMap(of: $0) != nil }.count
+        print("splittable   \(rows) of \(graph.operators.count) operators by rows, \(channels) by channels")
       }
       for kind in TensorKind.allCases {
         let ts = graph.tensors.filter { $0.kind == kind }

@@ -286,7 +286,7 @@ import Testing
       "optimize", "Models/resnet18.json", "--scratchpad", "512KiB", "--weights", "external", "--time-limit", "5",
       "-o", planPath, "--emit-graph", graphPath)
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stderr.contains("operators split into row tiles"))
+    #expect(r.stderr.contains("operators split ("))
     for graph in ["Models/resnet18.json", graphPath] {
       let v = try cosma("verify", graph, planPath)
       #expect(v.status == 0 && v.stdout.isEmpty, "\(v.stdout)")
@@ -301,7 +301,7 @@ import Testing
   /// With tiling (the default), below M_T: the weights of one convolution alone exceed 64 KiB.
   @Test func budgetBelowMT() throws {
     let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "64KiB")
-    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into row tiles", "operator '"])
+    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into tiles", "operator '"])
   }
 
   @Test func badFlags() throws {

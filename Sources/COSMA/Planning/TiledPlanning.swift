@@ -31,6 +31,9 @@ public struct TiledPlanningResult: Sendable {
   public var candidates: [TilingCandidate]
 }
 
+/// The most operators of a tiled graph tried beyond the first (the coarsest) tiling.
+public let maximumTiledOperators = 4_000
+
 /// The most tilings ``plan(graph:accelerator:planner:options:tiling:)`` tries one by one on a
 /// small graph.
 public let smallTilingCount = 64
@@ -41,7 +44,7 @@ func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
   var choices: [(OperatorID, Int)] = []
   var total = 1
   for o in graph.operatorIDs {
-    guard let rows = graph.rowMap(of: o)?.rows else { continue }
+    guard let rows = graph.rowMap(of: o)?.extent else { continue }
     let k = min(rows, 4)
     total *= k
     if total > most { return [] }
@@ -98,7 +101,13 @@ private func planTiled(
   }
   // A simple compiler splits only what does not fit; the baselines are that compiler.
   for divisor in kind.isBaseline ? [1] : [1, 2, 4, 8, 16] {
-    consider(capacity / divisor, try graph.tilingToFit(capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment))
+    // Finer targets make larger graphs; past these sizes the planners (the baselines have no
+    // time limit) take longer than the limit allows.
+    if let last = tilings.last?.tiled.graph, last.operators.count > maximumTiledOperators / 2 { break }
+    if divisor > 1, clock.seconds > options.timeLimit / 4 { break }
+    let tiled = try graph.tilingToFit(capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment)
+    if divisor > 1, let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
+    consider(capacity / divisor, tiled)
   }
   if !kind.isBaseline {
     for tiling in smallTilings(of: graph, most: smallTilingCount) {
@@ -111,7 +120,9 @@ private func planTiled(
   }
   guard !tilings.isEmpty else {
     throw DoesNotFitError(
-      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
+      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true,
+      detail: "no tiling fits: where neighbours cut a tensor further, each extra slice rounded up to the alignment "
+        + "(\(alignment) B) no longer fits (M_T is exact with alignment 1)")
   }
   var resolved = accelerator
   resolved.scratchpad = .bytes(capacity)

@@ -31,21 +31,31 @@ public struct DoesNotFitError: Error, Sendable, Equatable, CustomStringConvertib
   public var requiredBytes: ByteCount
   /// The operator whose inputs and outputs together need the most space.
   public var operatorName: String
-  /// Whether ``requiredBytes`` is `M_T`, what the operator needs even split into row tiles,
+  /// Whether ``requiredBytes`` is `M_T`, what the operator needs even split into tiles,
   /// rather than `M_R`.
   public var evenTiled: Bool
+  /// When set, why no tiling fits although the scratchpad is at least `M_T`.
+  public var detail: String?
 
-  public init(scratchpadBytes: ByteCount, requiredBytes: ByteCount, operatorName: String, evenTiled: Bool = false) {
+  public init(
+    scratchpadBytes: ByteCount, requiredBytes: ByteCount, operatorName: String, evenTiled: Bool = false,
+    detail: String? = nil
+  ) {
     self.scratchpadBytes = scratchpadBytes
     self.requiredBytes = requiredBytes
     self.operatorName = operatorName
     self.evenTiled = evenTiled
+    self.detail = detail
   }
 
   public var description: String {
+    if let detail {
+      return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is at least M_T = "
+        + "\(formatBytes(requiredBytes)), but \(detail)"
+    }
     if evenTiled {
       return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_T = "
-        + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs even split into row tiles"
+        + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs even split into tiles"
     }
     return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_R = "
       + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs for its inputs "

@@ -1,31 +1,33 @@
 extension Graph {
   /// The scratchpad bytes the largest tile of operator `o` needs when `o` alone is split into
-  /// `k` row tiles (its inputs cut where its tiles' needs start and end, its output where its
-  /// tiles start, each slice rounded up to `alignment`), or its whole working set for `k == 1`
-  /// or an operator that cannot be split.
+  /// `k` tiles along `axis` (its inputs cut where its tiles' needs start and end, its output
+  /// where its tiles start, each slice rounded up to `alignment`), or its whole working set for
+  /// `k == 1` or an operator that cannot be split so.
   ///
   /// In a tiled graph where neighbours are split too, tensors may be cut further, and a tile
   /// may then need up to `alignment − 1` bytes more per extra slice.
-  public func largestTile(of o: OperatorID, tiles k: Int, weights: WeightsPlacement, alignment: Int) -> ByteCount {
+  public func largestTile(
+    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, weights: WeightsPlacement, alignment: Int
+  ) -> ByteCount {
     let whole = workingSet(of: o, weights: weights).reduce(0) { $0 + roundUp(self[$1].bytes, to: alignment) }
-    guard k > 1, let map = rowMap(of: o), k <= map.rows else { return whole }
+    guard k > 1, let map = tileMap(of: o, along: axis), k <= map.extent else { return whole }
     let op = self[o]
-    let outputRows = (0..<k).map { j in (j * map.rows / k)..<((j + 1) * map.rows / k) }
-    // Each distinct input once, with the rows of each tile, or nil for the whole tensor.
+    let outputParts = (0..<k).map { j in (j * map.extent / k)..<((j + 1) * map.extent / k) }
+    // Each distinct input once, with the part of each tile, or nil for the whole tensor.
     var seen = Set<TensorID>()
-    var parts: [(bytes: Int, rows: Int, needs: [Range<Int>]?)] = []
+    var parts: [(bytes: Int, extent: Int, needs: [Range<Int>]?)] = []
     for (m, x) in op.inputs.enumerated() where seen.insert(x).inserted && isPlanned(x, weights: weights) {
-      guard let (_, n) = rows(of: x), map.inputs[m] != .whole else {
+      guard let a = map.inputAxes[m], let n = extent(of: x, along: a) else {
         parts.append((self[x].bytes, 1, nil))
         continue
       }
-      parts.append((self[x].bytes, n, outputRows.map { map.inputRows(m, outputs: $0, inputRows: n) ?? 0..<n }))
+      parts.append((self[x].bytes, n, outputParts.map { map.inputRange(m, outputs: $0, inputExtent: n) ?? 0..<n }))
     }
     let y = op.outputs[0]
-    parts.append((self[y].bytes, map.rows, outputRows))
+    parts.append((self[y].bytes, map.extent, outputParts))
     // The slices of each tensor: cut at every tile's start and end.
     let slices = parts.map { part in
-      part.needs.map { needs in Set(needs.flatMap { [$0.lowerBound, $0.upperBound] } + [0, part.rows]).sorted() }
+      part.needs.map { needs in Set(needs.flatMap { [$0.lowerBound, $0.upperBound] } + [0, part.extent]).sorted() }
     }
     var largest = 0
     var first = [Int](repeating: 0, count: parts.count)  // the first slice a tile may overlap
@@ -36,12 +38,12 @@ extension Graph {
           bytes += roundUp(part.bytes, to: alignment)
           continue
         }
-        let rowBytes = part.bytes / part.rows
+        let partBytes = part.bytes / part.extent
         // Needs move forward with j, so the scan starts where the last tile's did.
         while first[p] + 1 < cuts.count, cuts[first[p] + 1] <= needs[j].lowerBound { first[p] += 1 }
         var s = first[p]
         while s + 1 < cuts.count, cuts[s] < needs[j].upperBound {
-          if (cuts[s]..<cuts[s + 1]).overlaps(needs[j]) { bytes += roundUp(rowBytes * (cuts[s + 1] - cuts[s]), to: alignment) }
+          if (cuts[s]..<cuts[s + 1]).overlaps(needs[j]) { bytes += roundUp(partBytes * (cuts[s + 1] - cuts[s]), to: alignment) }
           s += 1
         }
       }
@@ -50,27 +52,47 @@ extension Graph {
     return largest
   }
 
-  /// The fewest row tiles of operator `o` whose largest fits in `capacity` bytes, or nil when
-  /// no number of tiles does.
-  public func fewestTiles(of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int) -> Int? {
-    let most = rowMap(of: o)?.rows ?? 1
-    for k in 1...most where largestTile(of: o, tiles: k, weights: weights, alignment: alignment) <= capacity {
-      return k
+  /// The tile counts tried for an output of `extent` parts, smallest first: every count to 32,
+  /// then steps of a quarter up to `extent` (so that wide channel axes stay cheap to search).
+  static func tileCounts(_ extent: Int) -> [Int] {
+    guard extent >= 2 else { return [] }
+    var counts = Array(2...min(extent, 32))
+    var k = 32
+    while k < extent {
+      k = min(extent, k + max(1, k / 4))
+      counts.append(k)
+    }
+    return counts
+  }
+
+  /// The fewest tiles of operator `o`, by rows first and then by channels, whose largest fits
+  /// in `capacity` bytes, or nil when no number of tiles along either axis does.
+  public func fewestTiles(
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int, axes: [TileAxis] = [.rows, .channels]
+  ) -> (tiles: Int, axis: TileAxis)? {
+    for axis in axes {
+      if largestTile(of: o, tiles: 1, weights: weights, alignment: alignment) <= capacity { return (1, .rows) }
+      for k in Graph.tileCounts(tileMap(of: o, along: axis)?.extent ?? 1)
+      where largestTile(of: o, tiles: k, along: axis, weights: weights, alignment: alignment) <= capacity {
+        return (k, axis)
+      }
     }
     return nil
   }
 
-  /// `M_T`: the smallest scratchpad in which every operator runs, split into row tiles where
-  /// that helps (the largest over operators of the smallest largest tile any number of tiles
-  /// gives), and the operator that sets it.
+  /// `M_T`: the smallest scratchpad in which every operator runs, split into row or channel
+  /// tiles where that helps (the largest over operators of the smallest largest tile any number
+  /// of tiles along either axis gives), and the operator that sets it.
   public func smallestTiledScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     var best = (bytes: 0, operator: OperatorID(0))
     for o in operatorIDs {
-      let most = rowMap(of: o)?.rows ?? 1
-      var smallest = Int.max
-      for k in 1...most {
-        smallest = min(smallest, largestTile(of: o, tiles: k, weights: weights, alignment: alignment))
-        if smallest <= best.bytes { break }  // cannot raise the maximum
+      var smallest = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
+      for axis in [TileAxis.rows, .channels] {
+        for k in Graph.tileCounts(tileMap(of: o, along: axis)?.extent ?? 1).reversed() {
+          smallest = min(smallest, largestTile(of: o, tiles: k, along: axis, weights: weights, alignment: alignment))
+          if smallest <= best.bytes { break }  // cannot raise the maximum
+        }
+        if smallest <= best.bytes { break }
       }
       if smallest > best.bytes { best = (smallest, o) }
     }

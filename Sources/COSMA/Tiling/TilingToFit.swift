@@ -1,7 +1,8 @@
 extension Graph {
   /// A tiling in which every tile fits `capacity`: each operator whose working set exceeds
   /// `target` (at most `capacity`) split into the fewest row tiles whose largest fits `target`,
-  /// or else `capacity`; then, while a tile of the tiled graph does not fit `capacity` (a
+  /// or else into the fewest row tiles, or failing that channel tiles, that fit `capacity`
+  /// (channel tiles read their whole input, so they are kept for what rows cannot fit); then, while a tile of the tiled graph does not fit `capacity` (a
   /// neighbour's tiles cut its tensors into more slices, each rounded up to the alignment), one
   /// more tile for its operator.
   ///
@@ -18,10 +19,11 @@ extension Graph {
       let whole = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
       guard whole > target else { continue }
       guard
-        let k = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment)
+        let (k, axis) = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.rows])
           ?? fewestTiles(of: o, capacity: capacity, weights: weights, alignment: alignment)
       else { return nil }
       tiling[o] = k
+      if axis == .channels { tiling.channels.insert(o) }
     }
     for _ in 0..<64 {
       let tiled = try self.tiled(tiling)
@@ -32,10 +34,12 @@ extension Graph {
         }.max() ?? 0
         guard largest > capacity else { continue }
         let id = OperatorID(o)
-        let rows = rowMap(of: id)?.rows ?? 1
-        guard tiling[id] < rows else { return nil }
-        tiling[id] = max(tiling[id] + 1, tiling[id] * 5 / 4)
-        tiling[id] = min(tiling[id], rows)
+        var axis = tiling.axis(of: id)
+        if tiling[id] == 1 && rowMap(of: id) == nil { axis = .channels }
+        let most = tileMap(of: id, along: axis)?.extent ?? 1
+        guard tiling[id] < most else { return nil }
+        tiling[id] = min(most, max(tiling[id] + 1, tiling[id] * 5 / 4))
+        if axis == .channels { tiling.channels.insert(id) }
         grown = true
       }
       if !grown { return tiled }

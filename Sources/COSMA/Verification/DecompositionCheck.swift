@@ -4,7 +4,15 @@ private let rowPreservingTypes: Set<String> = [
   "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
   "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
   "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
-  "cat", "concat", "concatenate", "linear", "matmul", "gemm", "addmm", "mm", "bmm",
+  "cat", "concat", "concatenate",
+]
+/// Matrix products `[..., M, K] × W`: the output's rows (second-to-last axis) follow from the
+/// same rows of the first input; everything else of it is needed whole.
+private let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
+/// Global poolings: each output channel from the same input channel.
+private let globalPoolingTypes: Set<String> = [
+  "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool2d", "adaptive_max_pool3d", "globalaveragepool",
+  "globalmaxpool",
 ]
 /// Attention: the output rows follow from the same rows of the queries (its first input); keys,
 /// values and masks are needed whole.
@@ -199,7 +207,16 @@ extension Verifier {
       guard g[x].slice != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
       let xe = w.extents
       var need = xe.map { 0..<$0 }
-      if let a = op.attributes, let kernel = a.kernel, name == data, xe.count == yExtents.count {
+      // The channel axis of the output: C of N, C, ... from rank 4, the last axis below.
+      let cAxis = yExtents.count >= 4 ? 1 : yExtents.count - 1
+      let channelsSplit = cAxis >= 0 && out[cAxis] != 0..<yExtents[cAxis]
+      let hasWeights = op.inputs.contains { g[$0].kind == .weight }
+      if g[x].kind == .weight {
+        // A parameter's first axis indexes the output channels of a convolution, of `linear`
+        // and of an elementwise operator's per-channel parameter.
+        let indexed = op.attributes?.kernel != nil || type == "linear" || rowPreservingTypes.contains(type)
+        if channelsSplit, indexed, !xe.isEmpty, xe[0] == yExtents[cAxis] { need[0] = out[cAxis] }
+      } else if let a = op.attributes, let kernel = a.kernel, name == data, xe.count == yExtents.count {
         let n = kernel.count
         for i in 0..<n where 2 + i < xe.count && out[2 + i] != 0..<yExtents[2 + i] {
           let s = a.strides?[i] ?? 1, p = a.pads?[i] ?? 0, dl = a.dilations?[i] ?? 1
@@ -207,6 +224,11 @@ extension Verifier {
           let hi = (out[2 + i].upperBound - 1) * s - p + dl * (kernel[i] - 1) + 1
           need[2 + i] = max(0, lo)..<max(max(0, lo), min(xe[2 + i], hi))
         }
+        // A pooling, or a depthwise convolution, maps each channel to itself.
+        let depthwise = (a.groups ?? 1) == xe[1] && xe[1] == yExtents[1]
+        if channelsSplit, cAxis == 1, !hasWeights || depthwise { need[1] = out[1] }
+      } else if globalPoolingTypes.contains(type), name == data, xe.count == yExtents.count {
+        if channelsSplit, cAxis == 1, xe[1] == yExtents[1] { need[1] = out[1] }
       } else if paddingTypes.contains(type) || resizeTypes.contains(type), name == data, xe.count == yExtents.count {
         for d in xe.indices where out[d] != 0..<yExtents[d] {
           let (m, n) = (xe[d], yExtents[d])
@@ -214,8 +236,13 @@ extension Verifier {
           let hi = paddingTypes.contains(type) ? out[d].upperBound : (out[d].upperBound * m + n - 1) / n + 1
           need[d] = min(max(0, lo), m)..<max(min(max(0, lo), m), min(m, hi))
         }
-      } else if rowPreservingTypes.contains(type) || (queryRowTypes.contains(type) && name == data), xe.count == yExtents.count {
+      } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+      } else if matrixProductTypes.contains(type) || (queryRowTypes.contains(type) && name == data),
+        name == data, xe.count == yExtents.count, xe.count >= 2
+      {
+        let d = xe.count - 2
+        if xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
       }
       let volume = need.reduce(1) { $0 * $1.count }
       let read = Set(op.inputs.filter { whole($0).name == name }.map(\.rawValue))

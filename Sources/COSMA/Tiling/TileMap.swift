@@ -1,0 +1,272 @@
+/// The two ways COSMA splits an operator.
+public enum TileAxis: String, Sendable, Equatable, Codable {
+  /// Output rows (``Graph/rowAxis(rank:)``), with halos where a window needs them.
+  case rows
+  /// Output channels (``Graph/channelAxis(rank:)``): the features of a matrix product, the
+  /// channels of a convolution (each tile a slice of the weights), a pooling or an elementwise
+  /// operator.
+  case channels
+}
+
+/// How an operator's output, cut along one axis, depends on each of its inputs: what splitting
+/// it into tiles needs to know.
+///
+/// Rows are one axis of every tensor, chosen by its rank (``Graph/rowAxis(rank:)``): `H`, the
+/// height (`N, C, H, W` and `N, C, D, H, W`), for rank 4 and 5, the sequence axis (`S` of
+/// `B, S, F`) for rank 3. An operator is split along its output's rows only where the
+/// dependence is known for sure (``Graph/rowMap(of:)``):
+/// - a convolution or pooling with a known window (``Graph/slidingWindow(of:)``) reads the input
+///   rows its window covers, halo included, and the whole of its weights;
+/// - an elementwise operator (by type) reads the same rows of every input of the output's shape,
+///   and the whole of a broadcast input;
+/// - a concatenation that does not join along the rows reads the same rows of every input;
+/// - a padding that adds `p` rows in all reads, for output rows `[a, b)`, input rows
+///   `[a − p, b)` (however the `p` rows are shared between top and bottom);
+/// - a resize (upsampling) from `m` to `n` rows reads rows `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`, which
+///   covers nearest and linear interpolation with either corner convention;
+/// - a matrix product `[..., M, K] × W` reads the same rows of its first input and the whole of
+///   the rest, and attention reads the same rows of its queries and the whole keys and values.
+/// Channels are split (``Graph/channelMap(of:)``) for a convolution with groups 1 (the whole
+/// input, the weights' and bias's slices along their first axis), a depthwise convolution and a
+/// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
+/// per-channel parameters sliced) and `linear` (the whole input, the weight rows and bias of
+/// its features). Anything else is not split.
+public struct TileMap: Sendable, Equatable {
+  /// What one input contributes to an output range.
+  public enum Dependence: Sendable, Equatable {
+    /// The same range.
+    case same
+    /// The rows a sliding window covers along spatial dimension `dimension`.
+    case window(SlidingWindow, dimension: Int)
+    /// Rows `[a − shift, b)`: a padding of `shift` rows in all.
+    case shifted(Int)
+    /// A resize from `input` to `output` rows, with one row of margin either side.
+    case scaled(input: Int, output: Int)
+    /// The whole tensor, whatever the range.
+    case whole
+  }
+
+  public var axis: TileAxis
+  /// One entry per input, in the operator's order.
+  public var inputs: [Dependence]
+  /// The axis of each input that the dependence is along (nil for a whole input).
+  public var inputAxes: [Int?]
+  /// The axis of the output that tiles split.
+  public var outputAxis: Int
+  /// The output's size along ``outputAxis``.
+  public var extent: Int
+
+  /// The range `[start, end)` of input `k` (of `inputExtent` along its axis) that outputs
+  /// `range` need, clamped to the input; nil when the input is needed whole.
+  public func inputRange(_ k: Int, outputs range: Range<Int>, inputExtent: Int) -> Range<Int>? {
+    switch inputs[k] {
+    case .whole: return nil
+    case .same: return range
+    case .window(let w, let d):
+      let r = w.inputRange(outputs: range.lowerBound...(range.upperBound - 1), dimension: d)
+      return Self.clamped(r.lowerBound, r.upperBound + 1, inputExtent)
+    case .shifted(let p):
+      return Self.clamped(range.lowerBound - p, range.upperBound, inputExtent)
+    case .scaled(let m, let n):
+      return Self.clamped(range.lowerBound * m / n - 1, (range.upperBound * m + n - 1) / n + 1, inputExtent)
+    }
+  }
+
+  static func clamped(_ lo: Int, _ hi: Int, _ rows: Int) -> Range<Int> {
+    let a = min(max(0, lo), rows), b = max(a, min(rows, hi))
+    return a..<b
+  }
+}
+
+extension Graph {
+  /// Operator types that compute each output element from the elements at the same position of
+  /// their inputs (PyTorch's and ONNX's names, compared without case).
+  public static let elementwiseTypes: Set<String> = [
+    "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
+    "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
+    "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
+  ]
+  static let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
+  static let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
+  static let attentionTypes: Set<String> = ["scaled_dot_product_attention"]
+  static let paddingTypes: Set<String> = ["pad", "constant_pad_nd"]
+  static let resizeTypes: Set<String> = [
+    "upsample_bilinear2d", "upsample_nearest2d", "upsample_bicubic2d", "upsample", "interpolate", "resize",
+  ]
+
+  /// The axis a tensor of this shape is split along into rows, or nil when it has none.
+  public static func rowAxis(rank: Int) -> Int? {
+    switch rank {
+    case 5: return 3
+    case 4: return 2
+    case 3: return 1
+    default: return nil
+    }
+  }
+
+  /// The channel axis of a tensor of this rank: `C` of `N, C, ...` from rank 4, the last axis
+  /// (features) of rank 2 and 3.
+  public static func channelAxis(rank: Int) -> Int? { rank >= 4 ? 1 : rank >= 2 ? rank - 1 : nil }
+
+  /// The row axis of tensor `t` and its number of rows, when it can be cut into rows of whole
+  /// bytes.
+  public func rows(of t: TensorID) -> (axis: Int, count: Int)? {
+    guard let shape = self[t].shape, let axis = Graph.rowAxis(rank: shape.count) else { return nil }
+    return extent(of: t, along: axis).map { (axis, $0) }
+  }
+
+  /// The size of tensor `t` along `axis`, when its shape is known and it can be cut there into
+  /// parts of whole bytes (any parts along two axes at once included).
+  public func extent(of t: TensorID, along axis: Int) -> Int? {
+    guard let shape = self[t].shape, shape.indices.contains(axis), let elements = checkedProduct(shape), elements > 0
+    else { return nil }
+    let n = shape[axis]
+    guard n >= 1, self[t].bytes % elements == 0 else { return nil }
+    return n
+  }
+
+  /// How operator `o` splits along `axis`, or nil when it cannot.
+  public func tileMap(of o: OperatorID, along axis: TileAxis) -> TileMap? {
+    axis == .rows ? rowMap(of: o) : channelMap(of: o)
+  }
+
+  /// How operator `o` can be split into row tiles, or nil when it cannot (see ``TileMap``).
+  public func rowMap(of o: OperatorID) -> TileMap? {
+    let op = self[o]
+    guard op.outputs.count == 1, let y = self[op.outputs[0]].shape, let (axis, rows) = self.rows(of: op.outputs[0]),
+      rows >= 2
+    else { return nil }
+    let type = op.type.lowercased()
+    let shapes = op.inputs.map { self[$0].shape }
+    var deps: [TileMap.Dependence] = []
+    func map() -> TileMap {
+      let axes = zip(deps, op.inputs).map { dep, x -> Int? in dep == .whole ? nil : self.rows(of: x)?.axis }
+      return TileMap(axis: .rows, inputs: deps, inputAxes: axes, outputAxis: axis, extent: rows)
+    }
+    if let window = slidingWindow(of: o) {
+      guard axis >= 2, window.dimensions == y.count - 2, let x = shapes.first ?? nil, x.count == y.count,
+        self.rows(of: op.inputs[0]) != nil
+      else { return nil }
+      deps = [.window(window, dimension: axis - 2)] + Array(repeating: .whole, count: op.inputs.count - 1)
+      return map()
+    }
+    func sameRows(_ k: Int) -> Bool {
+      guard let s = shapes[k], s.count == y.count, s[axis] == y[axis], self.rows(of: op.inputs[k]) != nil else { return false }
+      return true
+    }
+    if Graph.elementwiseTypes.contains(type) {
+      for (k, s) in shapes.enumerated() {
+        guard let s else { return nil }
+        if s == y, sameRows(k) {
+          deps.append(.same)
+        } else {
+          // Broadcast: aligned from the right, the input has no rows of its own.
+          let offset = y.count - s.count
+          guard offset >= 0, axis < offset || s[axis - offset] == 1 else { return nil }
+          deps.append(.whole)
+        }
+      }
+    } else if Graph.concatenationTypes.contains(type) {
+      for k in shapes.indices {
+        guard sameRows(k) else { return nil }
+        deps.append(.same)
+      }
+    } else if Graph.paddingTypes.contains(type) || Graph.resizeTypes.contains(type) {
+      // One data input of the output's rank; padding amounts and scales are not needed.
+      guard let x = shapes.first ?? nil, x.count == y.count, let (_, m) = self.rows(of: op.inputs[0]) else { return nil }
+      if Graph.paddingTypes.contains(type) {
+        guard m <= rows else { return nil }
+        deps = [.shifted(rows - m)]
+      } else {
+        deps = [.scaled(input: m, output: rows)]
+      }
+      deps += Array(repeating: .whole, count: op.inputs.count - 1)
+    } else if Graph.matrixProductTypes.contains(type) || Graph.attentionTypes.contains(type) {
+      // Rows are the second-to-last axis of the output: M of [..., M, N].
+      guard axis == y.count - 2, let x = shapes.first ?? nil, x.count == y.count, x.dropLast() == y.dropLast(),
+        sameRows(0)
+      else { return nil }
+      deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
+    } else {
+      return nil
+    }
+    return map()
+  }
+}
+
+extension Graph {
+  static let globalPoolingTypes: Set<String> = [
+    "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool2d", "adaptive_max_pool3d", "globalaveragepool",
+    "globalmaxpool",
+  ]
+
+  /// How operator `o` can be split into channel tiles, or nil when it cannot (see ``TileMap``).
+  public func channelMap(of o: OperatorID) -> TileMap? {
+    let op = self[o]
+    guard op.outputs.count == 1, let y = self[op.outputs[0]].shape, let axis = Graph.channelAxis(rank: y.count),
+      let channels = extent(of: op.outputs[0], along: axis), channels >= 2
+    else { return nil }
+    let type = op.type.lowercased()
+    var deps: [TileMap.Dependence] = []
+    var axes: [Int?] = []
+    func same(_ k: Int, along a: Int) -> Bool {
+      guard extent(of: op.inputs[k], along: a) == channels else { return false }
+      deps.append(.same)
+      axes.append(a)
+      return true
+    }
+    func whole() {
+      deps.append(.whole)
+      axes.append(nil)
+    }
+    /// A parameter whose first axis indexes the output channels (a weight `[C_out, ...]`, a
+    /// bias `[C_out]`), sliced; anything else with that many channels along no axis is whole.
+    func parameter(_ k: Int) -> Bool {
+      guard self[op.inputs[k]].kind == .weight, let s = self[op.inputs[k]].shape, !s.isEmpty, s[0] == channels else {
+        return false
+      }
+      return same(k, along: 0)
+    }
+    let data = op.inputs.first.flatMap { self[$0].shape }
+    if let window = slidingWindow(of: o), axis == 1, let x = data, x.count == y.count {
+      let weighted = op.inputs.count >= 2 && self[op.inputs[1]].kind == .weight
+      if !weighted {
+        // A pooling: the same channels.
+        guard same(0, along: 1) else { return nil }
+      } else if window.groups == 1 {
+        whole()
+      } else if window.groups == x[1], x[1] == channels {
+        guard same(0, along: 1) else { return nil }
+      } else {
+        return nil
+      }
+      for k in 1..<op.inputs.count {
+        if !parameter(k) { return nil }
+      }
+    } else if Graph.globalPoolingTypes.contains(type), axis == 1, let x = data, x.count == y.count {
+      guard same(0, along: 1) else { return nil }
+      for _ in 1..<max(1, op.inputs.count) { whole() }
+    } else if Graph.elementwiseTypes.contains(type) {
+      for (k, x) in op.inputs.enumerated() {
+        guard let s = self[x].shape else { return nil }
+        if s == y {
+          guard same(k, along: axis) else { return nil }
+        } else if s.count == 1, parameter(k) {
+          continue  // a per-channel parameter, sliced
+        } else {
+          let offset = y.count - s.count
+          guard offset >= 0, axis < offset || s[axis - offset] == 1 else { return nil }
+          whole()
+        }
+      }
+    } else if type == "linear", axis == y.count - 1, op.inputs.count >= 2 {
+      whole()
+      for k in 1..<op.inputs.count {
+        if !parameter(k) { return nil }
+      }
+    } else {
+      return nil
+    }
+    return TileMap(axis: .channels, inputs: deps, inputAxes: axes, outputAxis: axis, extent: channels)
+  }
+}
