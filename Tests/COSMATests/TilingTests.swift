@@ -141,6 +141,32 @@ import Testing
     #expect(Verifier(graph: short).decompositionViolations(original: g).contains { $0.message.contains("reads") })
   }
 
+  /// A dilated window's tile reads separate bands of rows, not the rows between them, and the
+  /// verifier wants every band.
+  @Test func dilatedWindowsReadBands() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 10 * 10, shape: [1, 1, 10, 10])
+    let w = Tensor(name: "w", kind: .weight, bytes: 9, shape: [1, 1, 3, 3])
+    let y = Tensor(name: "y", kind: .output, bytes: 10 * 10, shape: [1, 1, 10, 10])
+    let g = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [
+        Operator(
+          name: "c", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)],
+          attributes: OperatorAttributes(kernel: [3, 3], pads: [4, 4, 4, 4], dilations: [4, 4]))
+      ])
+    let map = try #require(g.rowMap(of: OperatorID(0)))
+    #expect(map.inputRanges(0, outputs: 5..<6, inputExtent: 10) == [1..<2, 5..<6, 9..<10])
+    #expect(map.inputRanges(0, outputs: 0..<5, inputExtent: 10) == [0..<9])
+    // One row a tile: 3 rows of input (and the output row), not 9.
+    #expect(g.largestTile(of: OperatorID(0), tiles: 10, weights: .external, alignment: 1) == 3 * 10 + 10)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 10]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    var ops = tiled.graph.operators
+    ops[5].inputs.removeFirst()
+    let short = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
+    #expect(Verifier(graph: short).decompositionViolations(original: g).contains { $0.message.contains("reads") })
+  }
+
   /// Channel tiles: a convolution whose weights do not fit is split by output channels (each
   /// tile the whole input and a slice of the weights and bias), a global pooling by channels;
   /// the verifier accepts it and catches a tile reading the wrong weight slice.

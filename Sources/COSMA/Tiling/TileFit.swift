@@ -15,22 +15,26 @@ extension Graph {
     let outputParts = (0..<k).map { j in (j * map.extent / k)..<((j + 1) * map.extent / k) }
     // Each distinct input once, with the part of each tile, or nil for the whole tensor.
     var seen = Set<TensorID>()
-    var parts: [(bytes: Int, extent: Int, needs: [Range<Int>]?)] = []
+    var parts: [(bytes: Int, extent: Int, needs: [Range<Int>]?, bands: [[Range<Int>]])] = []
     for (m, x) in op.inputs.enumerated() where seen.insert(x).inserted && isPlanned(x, weights: weights) {
       guard let a = map.inputAxes[m], let n = extent(of: x, along: a) else {
-        parts.append((self[x].bytes, 1, nil))
+        parts.append((self[x].bytes, 1, nil, []))
         continue
       }
-      parts.append((self[x].bytes, n, outputParts.map { map.inputRange(m, outputs: $0, inputExtent: n) ?? 0..<n }))
+      // What each tile needs: its bands, and their hull for the scan.
+      let bands = outputParts.map { map.inputRanges(m, outputs: $0, inputExtent: n) ?? [0..<n] }
+      let hulls = bands.map { b in (b.first?.lowerBound ?? 0)..<(b.last?.upperBound ?? 0) }
+      parts.append((self[x].bytes, n, hulls, bands))
     }
     let y = op.outputs[0]
-    parts.append((self[y].bytes, map.extent, outputParts))
-    // The slices of each tensor: cut at every tile's start and end.
+    parts.append((self[y].bytes, map.extent, outputParts, outputParts.map { [$0] }))
+    // The slices of each tensor: cut at every band's start and end.
     let slices = parts.map { part in
-      part.needs.map { needs in Set(needs.flatMap { [$0.lowerBound, $0.upperBound] } + [0, part.extent]).sorted() }
+      part.needs.map { _ in
+        Set(part.bands.flatMap { $0.flatMap { [$0.lowerBound, $0.upperBound] } } + [0, part.extent]).sorted()
+      }
     }
     var largest = 0
-    var first = [Int](repeating: 0, count: parts.count)  // the first slice a tile may overlap
     for j in 0..<k {
       var bytes = 0
       for (p, part) in parts.enumerated() {
@@ -39,11 +43,18 @@ extension Graph {
           continue
         }
         let partBytes = part.bytes / part.extent
-        // Needs move forward with j, so the scan starts where the last tile's did.
-        while first[p] + 1 < cuts.count, cuts[first[p] + 1] <= needs[j].lowerBound { first[p] += 1 }
-        var s = first[p]
+        // The first slice ending after the need starts (the cuts are sorted).
+        var lo = 0, hi = cuts.count - 1
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if cuts[mid + 1] <= needs[j].lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var s = lo
         while s + 1 < cuts.count, cuts[s] < needs[j].upperBound {
-          if (cuts[s]..<cuts[s + 1]).overlaps(needs[j]) { bytes += roundUp(partBytes * (cuts[s + 1] - cuts[s]), to: alignment) }
+          let slice = cuts[s]..<cuts[s + 1]
+          if part.bands[j].contains(where: { slice.overlaps($0) }) {
+            bytes += roundUp(partBytes * slice.count, to: alignment)
+          }
           s += 1
         }
       }

@@ -72,6 +72,28 @@ public struct TileMap: Sendable, Equatable {
     }
   }
 
+  /// The ranges of input `k` that outputs `range` need, sorted and disjoint: one range, except
+  /// for a dilated window whose taps fall far apart (a tile of a convolution with dilation 24
+  /// reads three separate bands of rows, not the 49 rows between them); nil for a whole input.
+  public func inputRanges(_ k: Int, outputs range: Range<Int>, inputExtent: Int) -> [Range<Int>]? {
+    guard case .window(let w, let d) = inputs[k], w.dilations[d] > 1, w.kernel[d] > 1 else {
+      return inputRange(k, outputs: range, inputExtent: inputExtent).map { [$0] }
+    }
+    let first = range.lowerBound * w.strides[d] - w.pads[d]
+    let last = (range.upperBound - 1) * w.strides[d] - w.pads[d]
+    var merged: [Range<Int>] = []
+    for t in 0..<w.kernel[d] {
+      let r = Self.clamped(first + t * w.dilations[d], last + t * w.dilations[d] + 1, inputExtent)
+      guard !r.isEmpty else { continue }
+      if let end = merged.last?.upperBound, r.lowerBound <= end {
+        merged[merged.count - 1] = merged[merged.count - 1].lowerBound..<max(end, r.upperBound)
+      } else {
+        merged.append(r)
+      }
+    }
+    return merged
+  }
+
   static func clamped(_ lo: Int, _ hi: Int, _ rows: Int) -> Range<Int> {
     let a = min(max(0, lo), rows), b = max(a, min(rows, hi))
     return a..<b

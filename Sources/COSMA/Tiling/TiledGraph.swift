@@ -94,8 +94,8 @@ extension Graph {
       for (i, x) in self[o].inputs.enumerated() {
         guard let a = map.inputAxes[i], let n = extent(of: x, along: a) else { continue }
         for j in 0..<k {
-          guard let r = map.inputRange(i, outputs: part(o, j), inputExtent: n) else { continue }
-          cuts[x.rawValue][a, default: []].formUnion([r.lowerBound, r.upperBound])
+          guard let rs = map.inputRanges(i, outputs: part(o, j), inputExtent: n) else { continue }
+          for r in rs { cuts[x.rawValue][a, default: []].formUnion([r.lowerBound, r.upperBound]) }
         }
       }
     }
@@ -175,12 +175,13 @@ extension Graph {
         var inputs: [TensorID] = []
         for (m, x) in op.inputs.enumerated() {
           guard let a = map.inputAxes[m], let n = extent(of: x, along: a),
-            let need = map.inputRange(m, outputs: out, inputExtent: n)
+            let need = map.inputRanges(m, outputs: out, inputExtent: n)
           else {
             inputs += pieces[x.rawValue]
             continue
           }
-          for (p, cell) in zip(pieces[x.rawValue], regions[x.rawValue]) where (cell[a] ?? 0..<n).overlaps(need) {
+          for (p, cell) in zip(pieces[x.rawValue], regions[x.rawValue])
+          where need.contains(where: { (cell[a] ?? 0..<n).overlaps($0) }) {
             inputs.append(p)
           }
         }

@@ -207,6 +207,8 @@ extension Verifier {
       guard g[x].slice != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
       let xe = w.extents
       var need = xe.map { 0..<$0 }
+      // Along a dilated window's dimension a tile may need separate bands of rows.
+      var bands: [Int: [Range<Int>]] = [:]
       // The channel axis of the output: C of N, C, ... from rank 4, the last axis below.
       let cAxis = yExtents.count >= 4 ? 1 : yExtents.count - 1
       let channelsSplit = cAxis >= 0 && out[cAxis] != 0..<yExtents[cAxis]
@@ -223,6 +225,18 @@ extension Verifier {
           let lo = out[2 + i].lowerBound * s - p
           let hi = (out[2 + i].upperBound - 1) * s - p + dl * (kernel[i] - 1) + 1
           need[2 + i] = max(0, lo)..<max(max(0, lo), min(xe[2 + i], hi))
+          // Each tap t reads [lo + t·dl, (b − 1)·s − p + t·dl]; taps far apart leave gaps.
+          var taps: [Range<Int>] = []
+          for t in 0..<kernel[i] {
+            let a = max(0, lo + t * dl), b = min(xe[2 + i], (out[2 + i].upperBound - 1) * s - p + t * dl + 1)
+            guard a < b else { continue }
+            if let end = taps.last?.upperBound, a <= end {
+              taps[taps.count - 1] = taps[taps.count - 1].lowerBound..<max(end, b)
+            } else {
+              taps.append(a..<b)
+            }
+          }
+          bands[2 + i] = taps
         }
         // A pooling, or a depthwise convolution, maps each channel to itself.
         let depthwise = (a.groups ?? 1) == xe[1] && xe[1] == yExtents[1]
@@ -244,9 +258,14 @@ extension Verifier {
         let d = xe.count - 2
         if xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
       }
-      let volume = need.reduce(1) { $0 * $1.count }
+      // The needed boxes: the bands of each dimension crossed (one box without bands).
+      var boxes: [[Range<Int>]] = [need]
+      for (d, list) in bands {
+        boxes = boxes.flatMap { box in list.map { r in var b = box; b[d] = r; return b } }
+      }
+      let volume = boxes.reduce(0) { $0 + $1.reduce(1) { $0 * $1.count } }
       let read = Set(op.inputs.filter { whole($0).name == name }.map(\.rawValue))
-      let covered = read.reduce(0) { $0 + Self.overlap(g.tensors[$1].slice!.region, need) }
+      let covered = read.reduce(0) { sum, t in sum + boxes.reduce(0) { $0 + Self.overlap(g.tensors[t].slice!.region, $1) } }
       if covered < volume {
         let wanted = need.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
         report("tile '\(op.name)' reads \(covered) of the \(volume) elements of '\(name)' its output needs ([\(wanted)])")
