@@ -141,6 +141,19 @@ import Testing
     #expect(Verifier(graph: short).decompositionViolations(original: g).contains { $0.message.contains("reads") })
   }
 
+  /// A weight added elementwise (ViT's position embedding) is cut by rows like any input, and
+  /// the verifier accepts its slices.
+  @Test func elementwiseWeightsAreCutByRows() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 8 * 6, shape: [1, 8, 6])
+    let p = Tensor(name: "p", kind: .weight, bytes: 8 * 6, shape: [1, 8, 6])
+    let y = Tensor(name: "y", kind: .output, bytes: 8 * 6, shape: [1, 8, 6])
+    let g = try Graph(
+      name: "g", tensors: [x, p, y], operators: [Operator(name: "add", type: "add", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+    let tiled = try g.tiled(Tiling([OperatorID(0): 2]))
+    #expect(tiled.graph.operators[0].inputs.map { tiled.graph[$0].name } == ["x[0:4]", "p[0:4]"])
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+  }
+
   /// A dilated window's tile reads separate bands of rows, not the rows between them, and the
   /// verifier wants every band.
   @Test func dilatedWindowsReadBands() throws {

@@ -1,4 +1,4 @@
-/// Whether planning may split operators into row tiles (``Graph/tiled(_:)``).
+/// Whether planning may split operators into tiles (``Graph/tiled(_:)``).
 public enum TilingMode: String, Sendable, CaseIterable, Codable {
   /// Split operators when the scratchpad is below `M_R`.
   case auto
@@ -57,7 +57,7 @@ func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
   return all
 }
 
-/// Plans `graph` on `accelerator`, splitting operators into row tiles when the scratchpad is
+/// Plans `graph` on `accelerator`, splitting operators into row or channel tiles when the scratchpad is
 /// below `M_R` and `tiling` allows it.
 ///
 /// At or above `M_R` this is ``plan(_:with:)`` on the graph itself. Below, it tries tilings from
@@ -160,11 +160,11 @@ private func planTiled(
   guard var chosen = best else { throw firstError ?? DoesNotFitError(scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true) }
   chosen.candidates = candidates
   let split = chosen.tiled?.tiling.splitOperators ?? 0
-  chosen.result.plan.planner.method = "row tiles (\(split) operators split); " + chosen.result.plan.planner.method
+  chosen.result.plan.planner.method = "tiles (\(split) operators split, \(chosen.tiled?.tiling.channels.count ?? 0) by channels); " + chosen.result.plan.planner.method
   // The time of the whole search, every tiling tried, not only the chosen one's.
   chosen.result.report.seconds = clock.seconds
   chosen.result.plan.planner.seconds = clock.seconds
   chosen.result.report.notes.insert(
-    "row tiles: \(split) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
+    "tiles: \(split) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
   return chosen
 }

@@ -25,7 +25,7 @@ public struct Tiling: Sendable, Equatable, Hashable {
   public var splitOperators: Int { counts.count }
 }
 
-/// A graph whose operators are split into row tiles, as an ordinary graph (SPEC §2, `slice` and
+/// A graph whose operators are split into tiles, as an ordinary graph (SPEC §2, `slice` and
 /// `tile`), with the way back to the original.
 public struct TiledGraph: Sendable {
   /// The graph that was split.

@@ -213,7 +213,10 @@ extension Verifier {
       let cAxis = yExtents.count >= 4 ? 1 : yExtents.count - 1
       let channelsSplit = cAxis >= 0 && out[cAxis] != 0..<yExtents[cAxis]
       let hasWeights = op.inputs.contains { g[$0].kind == .weight }
-      if g[x].kind == .weight {
+      if g[x].kind == .weight, rowPreservingTypes.contains(type), xe.count == yExtents.count {
+        // A weight of the output's rank read elementwise (a position embedding): like any input.
+        for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+      } else if g[x].kind == .weight {
         // A parameter's first axis indexes the output channels of a convolution, of `linear`
         // and of an elementwise operator's per-channel parameter.
         let indexed = op.attributes?.kernel != nil || type == "linear" || rowPreservingTypes.contains(type)
