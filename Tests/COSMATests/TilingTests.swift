@@ -17,7 +17,6 @@ import Testing
     for i in 0..<n {
       let c = 4
       let kind: TensorKind = i == n - 1 ? .output : .activation
-      let y = TensorID(tensors.count + (i % 3 == 0 ? 1 : 0))
       switch (i, rng.next() % 3) {
       case (_, 0), (0, _):
         let x = latest.last!, cin = tensors[x.rawValue].shape![1]
@@ -36,7 +35,6 @@ import Testing
         tensors.append(Tensor(name: "t\(i)", kind: kind, bytes: s[1] * 6, shape: s))
         operators.append(Operator(name: "relu\(i)", type: "relu", inputs: [latest.last!], outputs: [TensorID(tensors.count - 1)]))
       }
-      _ = y
       latest.append(TensorID(tensors.count - 1))
     }
     return try Graph(name: "tiny\(seed)", tensors: tensors, operators: operators)

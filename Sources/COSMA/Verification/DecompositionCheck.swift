@@ -163,7 +163,7 @@ extension Verifier {
         if outputs != Set(op.outputs.map { original[$0].name }) { report("the tiles of '\(name)' write other tensors than it") }
       }
       // Each tile reads what its output region needs.
-      for (op, index) in zip(ops, members) { checkInputs(of: op, index: index, wholes: wholes, whole: whole, report: report) }
+      for op in ops { checkInputs(of: op, wholes: wholes, whole: whole, report: report) }
     }
     if let original {
       for op in original.operators {
@@ -186,7 +186,7 @@ extension Verifier {
   }
 
   private func checkInputs(
-    of op: Operator, index: Int, wholes: [String: WholeTensor],
+    of op: Operator, wholes: [String: WholeTensor],
     whole: (TensorID) -> (name: String, region: [Range<Int>]?), report: (String) -> Void
   ) {
     let g = graph
