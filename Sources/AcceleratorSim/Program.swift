@@ -83,6 +83,8 @@ public struct SimMachine: Sendable, Equatable {
 public enum SimEvent: Sendable, Equatable {
   case load(tensor: Int, offset: Int)
   case alloc(tensor: Int, offset: Int)
+  /// `alloc` of an operator's output over one of its inputs, which the operator overwrites.
+  case allocInPlace(tensor: Int, offset: Int, over: Int)
   case run(operator: Int)
   case store(tensor: Int)
   case free(tensor: Int)

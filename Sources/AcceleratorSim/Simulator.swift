@@ -154,7 +154,7 @@ extension Simulator {
     }
     for (i, e) in program.events.enumerated() {
       switch e {
-      case .load(let t, let offset), .alloc(let t, let offset):
+      case .load(let t, let offset), .alloc(let t, let offset), .allocInPlace(let t, let offset, _):
         guard program.tensors.indices.contains(t) else { continue }
         if offset < 0 || offset > limit {
           throw SimulationError(eventIndex: i, reason: "offset \(offset) is outside the scratchpad")
@@ -203,6 +203,9 @@ private struct Live {
   var loaded: Bool
   var reload: Bool
   var stored: Bool
+  /// The bytes this residency adds to the occupancy: its size, or nothing while it lies in the
+  /// range of the input it is written over.
+  var counted: Int
 }
 
 private struct State {
@@ -227,6 +230,8 @@ private struct State {
   var stored = 0
   var timeline: [SimTimelineEntry] = []
   var residencies: [SimResidency] = []
+  /// Inputs an `allocInPlace` reserved for overwriting, with the output written over them.
+  var writtenOver: [Int: Int] = [:]
 
   init(program: SimProgram) {
     p = program
@@ -259,7 +264,7 @@ private struct State {
 
   /// Checks that `[offset, offset + size)` is aligned, inside the scratchpad and free; returns
   /// the time every earlier user of an overlapping range is done with it.
-  mutating func claim(_ t: Int, _ offset: Int, _ i: Int, _ verb: String) throws(SimulationError) -> Int {
+  mutating func claim(_ t: Int, _ offset: Int, _ i: Int, _ verb: String, inside host: Int? = nil) throws(SimulationError) -> Int {
     let size = occupied(t)
     if isExternal(t) {
       throw SimulationError(eventIndex: i, reason: "\(verb) of weight '\(name(t))', but weights are external")
@@ -274,7 +279,7 @@ private struct State {
       throw SimulationError(
         eventIndex: i, reason: "'\(name(t))' at [\(offset), \(offset + size)) ends past the scratchpad (\(m.scratchpadBytes) bytes)")
     }
-    for (other, l) in live where offset < l.offset + l.size && l.offset < offset + size {
+    for (other, l) in live where other != host && offset < l.offset + l.size && l.offset < offset + size {
       throw SimulationError(
         eventIndex: i,
         reason: "'\(name(t))' at [\(offset), \(offset + size)) overlaps resident '\(name(other))' at [\(l.offset), \(l.offset + l.size))")
@@ -283,8 +288,10 @@ private struct State {
     released.removeAll { $0.time <= floor }
     var ready = floor
     for r in released where offset < r.hi && r.lo < offset + size { ready = max(ready, r.time) }
-    occupancy += size
-    peak = max(peak, occupancy)
+    if host == nil {
+      occupancy += size
+      peak = max(peak, occupancy)
+    }
     return ready
   }
 
@@ -306,7 +313,7 @@ private struct State {
       loaded += bytes
       live[t] = Live(
         offset: offset, size: occupied(t), claimed: start, valueReady: end, rangeReady: start,
-        lastUse: end, loaded: true, reload: k == .activation || k == .output, stored: false)
+        lastUse: end, loaded: true, reload: k == .activation || k == .output, stored: false, counted: occupied(t))
       timeline.append(SimTimelineEntry(
         eventIndex: i, engine: .dma, kind: "load", name: name(t), start: start, end: end, bytes: bytes, offset: offset))
 
@@ -322,7 +329,29 @@ private struct State {
       let ready = try claim(t, offset, i, "alloc")
       live[t] = Live(
         offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
-        lastUse: ready, loaded: false, reload: false, stored: false)
+        lastUse: ready, loaded: false, reload: false, stored: false, counted: occupied(t))
+      timeline.append(SimTimelineEntry(
+        eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
+
+    case .allocInPlace(let t, let offset, let x):
+      try checkTensor(t, i)
+      try checkTensor(x, i)
+      let k = p.tensors[t].kind
+      guard k == .activation || k == .output, !produced[t] else {
+        throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' over '\(name(x))': only a tensor not yet produced is written in place")
+      }
+      guard let host = live[x], host.valueReady != nil, writtenOver[x] == nil else {
+        throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' over '\(name(x))', which holds no value in the scratchpad")
+      }
+      guard offset == host.offset, occupied(t) <= host.size else {
+        throw SimulationError(
+          eventIndex: i, reason: "alloc of '\(name(t))' over '\(name(x))' must lie in its range [\(host.offset), \(host.offset + host.size))")
+      }
+      let ready = try claim(t, offset, i, "alloc", inside: x)
+      writtenOver[x] = t
+      live[t] = Live(
+        offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
+        lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
       timeline.append(SimTimelineEntry(
         eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
 
@@ -382,6 +411,19 @@ private struct State {
         live[t]!.valueReady = end
         produced[t] = true
       }
+      // An input written over is gone: nobody may read it again, and an output must be in DRAM.
+      for (x, y) in writtenOver where op.outputs.contains(y) && live[x]?.valueReady != nil {
+        guard op.inputs.contains(x) else {
+          throw SimulationError(eventIndex: i, reason: "operator '\(op.name)' writes '\(name(y))' over '\(name(x))', which it does not read")
+        }
+        if readersLeft[x] > 0 && !inDRAM[x] {
+          throw SimulationError(eventIndex: i, reason: "operator '\(op.name)' overwrites '\(name(x))', which \(readersLeft[x]) reader(s) still need")
+        }
+        if p.tensors[x].kind == .output && !everStored[x] {
+          throw SimulationError(eventIndex: i, reason: "operator '\(op.name)' overwrites output '\(name(x))' before it is stored")
+        }
+        live[x]!.valueReady = nil
+      }
       timeline.append(SimTimelineEntry(
         eventIndex: i, engine: .compute, kind: "run", name: op.name, start: start, end: end, bytes: 0, offset: nil))
 
@@ -422,6 +464,12 @@ private struct State {
         }
       }
       release(t, l)
+      if let y = writtenOver.removeValue(forKey: t), live[y] != nil, live[y]!.counted == 0 {
+        // The output written over `t` now holds its range alone.
+        live[y]!.counted = live[y]!.size
+        occupancy += live[y]!.size
+        peak = max(peak, occupancy)
+      }
       timeline.append(SimTimelineEntry(
         eventIndex: i, engine: .none, kind: "free", name: name(t), start: l.lastUse, end: l.lastUse, bytes: 0, offset: nil))
     }
@@ -433,7 +481,7 @@ private struct State {
     let (lo, hi) = (l.offset, l.offset + l.size)
     released.removeAll { $0.lo >= lo && $0.hi <= hi && $0.time <= l.lastUse }
     released.append((lo, hi, l.lastUse))
-    occupancy -= l.size
+    occupancy -= l.counted
     live[t] = nil
     residencies.append(SimResidency(
       tensor: t, offset: l.offset, size: l.size, start: l.claimed, end: l.lastUse, loaded: l.loaded,

@@ -10,6 +10,11 @@ extension PlannerKind: ExpressibleByArgument {
 extension WeightsPlacement: ExpressibleByArgument {}
 extension TilingMode: ExpressibleByArgument {}
 
+/// Whether elementwise operators may write their output over a dying input (`--in-place`).
+enum InPlaceMode: String, ExpressibleByArgument, CaseIterable {
+  case on, off
+}
+
 extension ScratchpadSize: ExpressibleByArgument {
   public init?(argument: String) { self.init(parsing: argument) }
   public var defaultValueDescription: String { description }

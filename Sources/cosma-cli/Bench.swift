@@ -31,6 +31,11 @@ struct Bench: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds each optimizing planner may take per instance.", valueName: "seconds"))
   var timeLimit: Double = 60
 
+  @Option(
+    name: .customLong("in-place"),
+    help: ArgumentHelp("Whether elementwise operators may write over a dying input (on) or not (off).", valueName: "mode"))
+  var inPlace = InPlaceMode.off
+
   @Option(help: ArgumentHelp("Instances solved at once, each in its own process.", valueName: "n"))
   var jobs: Int = 1
 
@@ -72,7 +77,7 @@ struct Bench: ParsableCommand {
           for w in weights.values {
             tasks.append([
               "compare", f, "--tiers", t.description, "--weights", w.rawValue, "--planners",
-              planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--json",
+              planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
             ])
           }
         }

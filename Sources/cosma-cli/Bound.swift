@@ -32,6 +32,7 @@ struct Bound: ParsableCommand {
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var inPlaceOption: InPlaceOption
   @OptionGroup var graphOptions: GraphOptions
 
   @Option(help: ArgumentHelp("Operators per region.", valueName: "n"))
@@ -54,7 +55,7 @@ struct Bound: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
-      let problem = try PlanningProblem(graph: graph, accelerator: try acceleratorOptions.accelerator())
+      let problem = try PlanningProblem(graph: graph, accelerator: inPlaceOption.applied(to: try acceleratorOptions.accelerator()))
       let start = Date()
       let orderFree = problem.spillLowerBound
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
@@ -75,7 +76,7 @@ struct Bound: ParsableCommand {
       }
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))
-      note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)")
+      note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("order-free bound  \(groupThousands(orderFree)) B")
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")

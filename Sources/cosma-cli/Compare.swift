@@ -48,9 +48,11 @@ struct EvaluationRow: Codable {
 /// Plans one instance with each planner; every plan is verified (by `plan(_:with:)`) and
 /// simulated.
 func evaluate(
-  graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double
+  graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double,
+  inPlace: Bool = false
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
+  accelerator.inPlace = inPlace
   accelerator.scratchpad = tier
   // Below M_R every planner splits operators into tiles (the baselines as a simple
   // compiler does: the fewest tiles that fit).
@@ -189,6 +191,11 @@ struct Compare: ParsableCommand {
   @Option(help: ArgumentHelp("Seconds each optimizing planner may take.", valueName: "seconds"))
   var timeLimit: Double = 60
 
+  @Option(
+    name: .customLong("in-place"),
+    help: ArgumentHelp("Whether elementwise operators may write over a dying input (on) or not (off).", valueName: "mode"))
+  var inPlace = InPlaceMode.off
+
   @Option(help: ArgumentHelp("Output format.", valueName: "format"))
   var format: TableFormat = .text
 
@@ -216,7 +223,9 @@ struct Compare: ParsableCommand {
       for t in tiers.values {
         for w in weights.values {
           do {
-            rows += try evaluate(graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit)
+            rows += try evaluate(
+              graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit,
+              inPlace: inPlace == .on)
           } catch {
             // One instance that fails (a budget below M_R, a planner bug) loses only itself.
             rows += plannerList.map {

@@ -23,6 +23,7 @@ struct Optimize: ParsableCommand {
   var graphPath: String
 
   @OptionGroup var acceleratorOptions: AcceleratorOptions
+  @OptionGroup var inPlaceOption: InPlaceOption
   @OptionGroup var graphOptions: GraphOptions
 
   @Option(help: ArgumentHelp("The planner (see below).", valueName: "name"))
@@ -69,7 +70,7 @@ struct Optimize: ParsableCommand {
         note("no LP written: the \(planner.rawValue) planner builds no ILP (use --planner auto, ilp or divide-and-conquer)")
       }
       let tiledResult = try COSMA.plan(
-        graph: original, accelerator: acceleratorOptions.accelerator(), planner: planner, options: options, tiling: tiling)
+        graph: original, accelerator: inPlaceOption.applied(to: acceleratorOptions.accelerator()), planner: planner, options: options, tiling: tiling)
       let result = tiledResult.result
       let problem = tiledResult.problem
       let graph = problem.graph
@@ -90,7 +91,7 @@ struct Optimize: ParsableCommand {
           note("  tried          \(c.splitOperators) split (working sets above \(formatBytes(c.targetBytes))): \(outcome)")
         }
       }
-      note("scratchpad       \(formatBytes(problem.capacity)), alignment \(problem.alignment), weights \(problem.weights.rawValue)")
+      note("scratchpad       \(formatBytes(problem.capacity)), alignment \(problem.alignment), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("total traffic    \(formatBytes(plan.traffic.totalBytes))")
       note("compulsory       \(formatBytes(plan.traffic.compulsoryBytes))")
       note("non-compulsory   \(formatBytes(plan.traffic.nonCompulsoryBytes))")

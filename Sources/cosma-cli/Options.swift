@@ -50,6 +50,23 @@ struct AcceleratorOptions: ParsableArguments {
   }
 }
 
+/// `--in-place`, for the commands that plan or bound.
+struct InPlaceOption: ParsableArguments {
+  @Option(
+    name: .customLong("in-place"),
+    help: ArgumentHelp(
+      "Whether an elementwise operator may write its output over an input that dies there (on) or not (off). Default: the accelerator's (off unless its file says inPlace).",
+      valueName: "mode"))
+  var inPlace: InPlaceMode?
+
+  /// `accelerator` with the flag applied.
+  func applied(to accelerator: Accelerator) -> Accelerator {
+    var a = accelerator
+    if let inPlace { a.inPlace = inPlace == .on }
+    return a
+  }
+}
+
 /// How a graph file is read: a cosma-graph JSON file, or an ONNX model imported on the fly.
 struct GraphOptions: ParsableArguments {
   @Option(

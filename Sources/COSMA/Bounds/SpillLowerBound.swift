@@ -2,7 +2,8 @@ extension PlanningProblem {
   /// A lower bound on the non-compulsory traffic of every plan, whatever the order: cheap enough
   /// for any graph size.
   ///
-  /// When operator `o` runs, its working set is resident, and so is every activation produced by
+  /// When operator `o` runs, its working set is resident (less an output it may write over an
+  /// input, SPEC §1), and so is every activation produced by
   /// an ancestor of `o` and read by a descendant of `o` (it is live across `o` in every order),
   /// unless it was spilled: stored and later reloaded, two non-compulsory transfers of its bytes.
   /// So if those activations and the working set exceed the capacity at some `o`, the excess must
@@ -47,7 +48,7 @@ extension PlanningProblem {
     var best = 0
     for o in g.operatorIDs {
       var across = across[o.rawValue]
-      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) }
+      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - inPlaceSaving(of: o)
         + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
       // Fractional cover of the excess, cheapest raw bytes per aligned byte first.

@@ -12,6 +12,49 @@ struct ResidencyInterval: Sendable, Equatable {
 struct Residency: Sendable {
   var schedule: [OperatorID]
   var intervals: [ResidencyInterval]
+  /// Intervals that continue another in place (SPEC §1, "In-place operators"): each output
+  /// interval, by index, with the interval of the input it is written over. The input's
+  /// interval ends at the step where the output's begins, and both take one range.
+  var inPlace: [Int: Int] = [:]
+
+  /// Records that the operator at step `s` writes `w.output` over `w.input`, when the input's
+  /// interval ends there and the output's starts there; false (nothing recorded) otherwise.
+  @discardableResult
+  mutating func writeInPlace(_ w: InPlaceWrite, at s: Step) -> Bool {
+    guard
+      let x = intervals.firstIndex(where: { $0.tensor == w.input && $0.last == s }),
+      let y = intervals.firstIndex(where: { $0.tensor == w.output && $0.first == s }),
+      inPlace[y] == nil, !inPlace.values.contains(x)
+    else { return false }
+    inPlace[y] = x
+    return true
+  }
+
+  /// The intervals grouped by in-place chains: each group shares one range, from the first
+  /// interval's start to the last one's end. `groupOf[i]` is interval `i`'s group.
+  func chains() -> (groupOf: [Int], members: [[Int]]) {
+    var root = Array(intervals.indices)
+    func find(_ i: Int) -> Int {
+      var i = i
+      while root[i] != i { i = root[i] }
+      return i
+    }
+    for (y, x) in inPlace { root[find(y)] = find(x) }
+    var groupOf = [Int](repeating: -1, count: intervals.count)
+    var members: [[Int]] = []
+    var index: [Int: Int] = [:]
+    for i in intervals.indices {
+      let r = find(i)
+      let g = index[r] ?? members.count
+      if g == members.count {
+        index[r] = g
+        members.append([])
+      }
+      groupOf[i] = g
+      members[g].append(i)
+    }
+    return (groupOf, members)
+  }
 
   /// Builds the intervals from a per-step residency matrix (`resident[t][s]`), keeping of each
   /// maximal run only the part from its first to its last use or production: trimming never
@@ -66,40 +109,44 @@ extension PlanningProblem {
   func realize(_ residency: Residency, keepingOffsetsOf incumbent: Plan) -> [PlanEvent]? {
     let at = incumbent.offsetsAtRuns(tensorCount: graph.tensors.count)
     let intervals = residency.intervals
-    var offsets = [ByteCount?](repeating: nil, count: intervals.count)
-    for (i, r) in intervals.enumerated() {
-      let m = at[r.tensor.rawValue]
-      guard let o = m[r.first], (r.first...r.last).allSatisfy({ m[$0] == o }) else { continue }
-      offsets[i] = o
+    // An in-place chain moves as one: kept when all its intervals were, at one offset.
+    let (groupOf, members) = residency.chains()
+    let steps = members.map { m in m.map { intervals[$0].first }.min()!...m.map { intervals[$0].last }.max()! }
+    let need = members.map { m in m.map { size(intervals[$0].tensor) }.max()! }
+    var offsets = [ByteCount?](repeating: nil, count: members.count)
+    for (g, m) in members.enumerated() {
+      let kept = m.map { i -> ByteCount? in
+        let r = intervals[i]
+        let column = at[r.tensor.rawValue]
+        guard let o = column[r.first], (r.first...r.last).allSatisfy({ column[$0] == o }) else { return nil }
+        return o
+      }
+      if let o = kept[0], kept.allSatisfy({ $0 == o }) { offsets[g] = o }
     }
     var byStep = [[Int]](repeating: [], count: residency.schedule.count)
-    for (i, r) in intervals.enumerated() where offsets[i] != nil {
-      for s in r.first...r.last { byStep[s].append(i) }
+    for g in members.indices where offsets[g] != nil {
+      for s in steps[g] { byStep[s].append(g) }
     }
-    let pending = intervals.indices.filter { offsets[$0] == nil }.sorted {
-      (size(intervals[$0].tensor), -$0) > (size(intervals[$1].tensor), -$1)
-    }
-    for i in pending {
-      let r = intervals[i]
-      let need = size(r.tensor)
+    let pending = members.indices.filter { offsets[$0] == nil }.sorted { (need[$0], -$0) > (need[$1], -$1) }
+    for g in pending {
       var seen = Set<Int>()
       var taken: [(ByteCount, ByteCount)] = []
-      for s in r.first...r.last {
+      for s in steps[g] {
         for j in byStep[s] where seen.insert(j).inserted {
-          taken.append((offsets[j]!, offsets[j]! + size(intervals[j].tensor)))
+          taken.append((offsets[j]!, offsets[j]! + need[j]))
         }
       }
       taken.sort { $0.0 < $1.0 }
       var cursor = 0
       for (lo, hi) in taken {
-        if lo - cursor >= need { break }
+        if lo - cursor >= need[g] { break }
         cursor = max(cursor, hi)
       }
-      guard cursor + need <= capacity else { return nil }
-      offsets[i] = cursor
-      for s in r.first...r.last { byStep[s].append(i) }
+      guard cursor + need[g] <= capacity else { return nil }
+      offsets[g] = cursor
+      for s in steps[g] { byStep[s].append(g) }
     }
-    return emitEvents(residency, offsets: offsets.map { $0! })
+    return emitEvents(residency, offsets: groupOf.map { offsets[$0]! })
   }
 
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
@@ -107,10 +154,23 @@ extension PlanningProblem {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
     allocator.nodeLimit = nodeLimit
     allocator.timeLimit = timeLimit
-    let buffers = residency.intervals.enumerated().map { i, r in
-      Buffer(id: i, lower: r.first, upper: r.last + 1, size: size(r.tensor))
+    let (groupOf, members) = residency.chains()
+    if members.count == residency.intervals.count {
+      let buffers = residency.intervals.enumerated().map { i, r in
+        Buffer(id: i, lower: r.first, upper: r.last + 1, size: size(r.tensor))
+      }
+      return allocator.allocate(buffers)
     }
-    return allocator.allocate(buffers)
+    // A chain of in-place writes is one buffer over the chain's steps.
+    let buffers = members.enumerated().map { g, m in
+      Buffer(
+        id: g, lower: m.map { residency.intervals[$0].first }.min()!, upper: m.map { residency.intervals[$0].last }.max()! + 1,
+        size: m.map { size(residency.intervals[$0].tensor) }.max()!)
+    }
+    switch allocator.allocate(buffers) {
+    case .placed(let offsets): return .placed(groupOf.map { offsets[$0] })
+    case let other: return other
+    }
   }
 
   /// The events of a residency whose intervals sit at `offsets`: at each step the new intervals
@@ -133,7 +193,11 @@ extension PlanningProblem {
       for i in starts[s] {
         let r = residency.intervals[i]
         let producedNow = graph.producer[r.tensor.rawValue].map { position[$0.rawValue] == s } ?? false
-        events.append(producedNow ? .alloc(r.tensor, offset: offsets[i]) : .load(r.tensor, offset: offsets[i]))
+        if let x = residency.inPlace[i] {
+          events.append(.allocInPlace(r.tensor, offset: offsets[i], over: residency.intervals[x].tensor))
+        } else {
+          events.append(producedNow ? .alloc(r.tensor, offset: offsets[i]) : .load(r.tensor, offset: offsets[i]))
+        }
       }
       events.append(.run(o))
       for t in graph[o].outputs {

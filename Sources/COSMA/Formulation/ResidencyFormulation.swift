@@ -16,7 +16,11 @@
 ///   production and only if it was spilled;
 /// - `firstLoad[t]`: every read input and weight is loaded at least once (a valid inequality
 ///   that keeps the relaxation's bound at the compulsory traffic);
-/// - `capacity[s]`: the sizes resident at step `s` fit, in units of the sizes' GCD.
+/// - `capacity[s]`: the sizes resident at step `s` fit, in units of the sizes' GCD, less the
+///   output of an operator that runs in place there;
+/// - `inPlace[o/x@s]` (binary, only when the accelerator allows in-place operators): operator
+///   `o` runs at `s` writing its output over its input `x`, which every other reader of `x`
+///   has read before `s` (`inPlaceLast`).
 ///
 /// The objective is the non-compulsory traffic in bytes: every load and spill store, minus the
 /// constant first load of every read input and weight. Since offsets are left out, its optimum is
@@ -46,6 +50,8 @@ struct ResidencyFormulation {
   private(set) var res: [[Step: VariableID]] = []
   private(set) var load: [[Step: VariableID]] = []
   private(set) var spill: [VariableID?] = []
+  /// The in-place variables: the write, its step, and the variable.
+  private(set) var inPlace: [(write: InPlaceWrite, step: Step, variable: VariableID)] = []
   /// Each planned tensor's step range.
   private(set) var tensorWindow: [ClosedRange<Step>?] = []
   let unit: ByteCount
@@ -180,6 +186,7 @@ struct ResidencyFormulation {
         }
       }
     }
+    addInPlaceVariables(users: users, capacityTerms: &capacityTerms)
     let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
@@ -198,6 +205,39 @@ struct ResidencyFormulation {
       let vars = cut.compactMap { res[$0.0.rawValue][$0.1] }
       if !vars.isEmpty {
         model.addLessOrEqual("noGood[\(k)]", vars.map { ($0, 1) }, Double(vars.count - 1))
+      }
+    }
+  }
+
+  /// One binary per allowed in-place write and step of its operator's window (SPEC §1): the
+  /// operator's output then takes no space of its own at that step. Every other reader of the
+  /// input must have run before; the input's residency then ends there (intervals end at their
+  /// last use).
+  private mutating func addInPlaceVariables(users: [[OperatorID]], capacityTerms: inout [[(VariableID, Double)]]) {
+    let g = problem.graph
+    inPlace = []
+    for o in g.operatorIDs where !problem.inPlaceWrites[o.rawValue].isEmpty {
+      let writes = problem.inPlaceWrites[o.rawValue]
+      let saved = Double(problem.size(g[o].outputs[0]) / unit)
+      for (s, r) in run[o.rawValue].byStep {
+        var chosen: [(VariableID, Double)] = []
+        for w in writes {
+          guard res[w.input.rawValue][s] != nil, res[w.output.rawValue][s] != nil else { continue }
+          let others = g.consumers[w.input.rawValue].filter { $0 != o }
+          // Each other reader needs a step before s.
+          let before = others.map { u in run[u.rawValue].byStep.filter { $0.key < s }.map(\.value) }
+          guard before.allSatisfy({ !$0.isEmpty }) else { continue }
+          let v = model.addBinary("inPlace[\(g[o].name)/\(name(w.input))@\(s)]")
+          inPlace.append((w, s, v))
+          chosen.append((v, 1))
+          capacityTerms[s].append((v, -saved))
+          for (u, steps) in zip(others, before) where !isScheduleFixed {
+            model.addLessOrEqual("inPlaceLast[\(g[o].name)/\(g[u].name)@\(s)]", [(v, 1)] + steps.map { ($0, -1) }, 0)
+          }
+        }
+        if !chosen.isEmpty {
+          model.addLessOrEqual("inPlaceRuns[\(g[o].name)@\(s)]", chosen + [(r, -1)], 0)
+        }
       }
     }
   }
@@ -238,6 +278,9 @@ struct ResidencyFormulation {
     for row in run where row.count == 1 {
       for (_, v) in row { model.setBounds(v, lower: 1, upper: 1) }
     }
+    for (_, s, v) in inPlace where !window.contains(s) {
+      model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
+    }
     for (t, sp) in spill.enumerated() {
       guard let sp, let w = tensorWindow[t], !w.overlaps(window) else { continue }
       model.setBounds(sp, lower: values[sp.rawValue], upper: values[sp.rawValue])
@@ -254,10 +297,12 @@ struct ResidencyFormulation {
     }
     let order = schedule.compactMap { $0 }
     precondition(order.count == n, "a solution runs one operator per step")
-    return Residency(problem: problem, schedule: order) { t, s in
+    var residency = Residency(problem: problem, schedule: order) { t, s in
       guard let v = res[t.rawValue][s] else { return false }
       return values[v.rawValue] > 0.5
     }
+    for (w, s, v) in inPlace where values[v.rawValue] > 0.5 { residency.writeInPlace(w, at: s) }
+    return residency
   }
 
   /// The support of a no-good cut for a residency whose offsets do not fit: every (tensor, step)
@@ -297,6 +342,18 @@ struct ResidencyFormulation {
       }
       if spilled, let sp = spill[t.rawValue] { values[sp.rawValue] = 1 }
     }
+    // In-place writes, at the step of the operator that writes over its input.
+    var writes = Set<InPlaceWrite>()
+    for e in plan.events {
+      if case .allocInPlace(let y, _, let x) = e { writes.insert(InPlaceWrite(input: x, output: y)) }
+    }
+    var matched = 0
+    for (w, s, v) in inPlace where writes.contains(w) {
+      guard let p = g.producer[w.output.rawValue], pos[p.rawValue] == s else { continue }
+      values[v.rawValue] = 1
+      matched += 1
+    }
+    guard matched == writes.count else { return nil }
     return values
   }
 }

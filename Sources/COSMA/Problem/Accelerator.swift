@@ -56,6 +56,7 @@ public enum ScratchpadSize: Sendable, Equatable, CustomStringConvertible {
 /// | `macsPerCycle` | 1024 |
 /// | `vectorElementsPerCycle` | 64 |
 /// | `clockMHz` | 1000 |
+/// | `inPlace` | false |
 public struct Accelerator: Sendable, Equatable {
   public var name: String = "default"
   public var scratchpad: ScratchpadSize = .budget(.mh)
@@ -69,6 +70,10 @@ public struct Accelerator: Sendable, Equatable {
   public var macsPerCycle: Int = 1024
   public var vectorElementsPerCycle: Int = 64
   public var clockMHz: Double = 1000
+  /// Whether an elementwise operator may write its output over an input that dies there (SPEC
+  /// §1, "In-place operators"). Off by default: the paper's model, where every operator has
+  /// separate input and output buffers.
+  public var inPlace: Bool = false
 
   public init(
     name: String = "default", scratchpad: ScratchpadSize = .budget(.mh), alignment: Int = 64,
@@ -108,6 +113,7 @@ struct AcceleratorFile: Decodable {
   var macsPerCycle: Int?
   var vectorElementsPerCycle: Int?
   var clockMHz: Double?
+  var inPlace: Bool?
 }
 
 extension Accelerator {
@@ -169,10 +175,12 @@ extension Accelerator {
       guard c > 0, c <= 1e6 else { throw fail("clockMHz", "must be above 0 and at most 1000000, got \(c)") }
       clockMHz = c
     }
+    if let p = f.inPlace { inPlace = p }
   }
 
   /// The settings as a `cosma-accelerator` v1 document, with the scratchpad resolved to bytes
   /// when `scratchpadBytes` is given.
+  /// `inPlace` is written only when true, so that plans made without it read as before.
   public func jsonValue(scratchpadBytes: ByteCount? = nil) -> JSONValue {
     let size: JSONValue =
       if let scratchpadBytes { .int(scratchpadBytes) } else {
@@ -181,12 +189,14 @@ extension Accelerator {
         case .budget(let t): .string(t.rawValue)
         }
       }
-    return .object([
+    var fields: [(String, JSONValue)] = [
       ("format", .string("cosma-accelerator")), ("version", .int(1)), ("name", .string(name)),
       ("scratchpadBytes", size), ("alignment", .int(alignment)),
       ("weights", .string(weights.rawValue)), ("dmaBytesPerCycle", .int(dmaBytesPerCycle)),
       ("dmaSetupCycles", .int(dmaSetupCycles)), ("macsPerCycle", .int(macsPerCycle)),
       ("vectorElementsPerCycle", .int(vectorElementsPerCycle)), ("clockMHz", .double(clockMHz)),
-    ])
+    ]
+    if inPlace { fields.append(("inPlace", .bool(true))) }
+    return .object(fields)
   }
 }

@@ -6,6 +6,10 @@ public enum PlanEvent: Sendable, Equatable {
   case load(TensorID, offset: ByteCount)
   /// Reserve space at `offset` for a tensor a later `run` produces.
   case alloc(TensorID, offset: ByteCount)
+  /// Reserve, for a tensor the next `run` produces, the range of one of that operator's inputs,
+  /// which the operator overwrites as it goes (SPEC §1, "In-place operators"): the input holds
+  /// no value after the run. `offset` is the input's.
+  case allocInPlace(TensorID, offset: ByteCount, over: TensorID)
   /// Execute an operator.
   case run(OperatorID)
   /// Copy a resident, produced tensor to DRAM.
@@ -129,6 +133,8 @@ extension Plan {
         return .object([("event", .string("load")), ("tensor", tensor(t)), ("offset", .int(off))])
       case .alloc(let t, let off):
         return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off))])
+      case .allocInPlace(let t, let off, let x):
+        return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off)), ("over", tensor(x))])
       case .run(let o):
         return .object([("event", .string("run")), ("operator", .string(graph[o].name))])
       case .store(let t):
@@ -207,6 +213,13 @@ extension Plan {
         }
         return t
       }
+      func over() throws -> TensorID? {
+        guard let name = e.over else { return nil }
+        guard let t = graph.tensor(named: name) else {
+          throw fail(i, "tensor '\(name)' (over) is not in graph '\(graph.name)'")
+        }
+        return t
+      }
       func offset() throws -> ByteCount {
         guard let off = e.offset else { throw fail(i, "missing field 'offset'") }
         guard let value = off.integer else { throw fail(i, "offset must be an integer, got \(off.text)") }
@@ -214,7 +227,9 @@ extension Plan {
       }
       switch e.event {
       case "load": events.append(.load(try tensor(), offset: try offset()))
-      case "alloc": events.append(.alloc(try tensor(), offset: try offset()))
+      case "alloc":
+        let (t, off) = (try tensor(), try offset())
+        events.append(try over().map { .allocInPlace(t, offset: off, over: $0) } ?? .alloc(t, offset: off))
       case "store": events.append(.store(try tensor()))
       case "free": events.append(.free(try tensor()))
       case "run":
@@ -262,6 +277,7 @@ private struct PlanFile: Decodable {
     var tensor: String?
     var `operator`: String?
     var offset: JSONNumber?
+    var over: String?
   }
   struct Info: Decodable {
     var method: String?

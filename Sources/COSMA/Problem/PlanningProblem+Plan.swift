@@ -5,7 +5,7 @@ extension PlanningProblem {
     for e in events {
       switch e {
       case .load(let t, _), .store(let t): total += graph[t].bytes
-      case .alloc, .run, .free: break
+      case .alloc, .allocInPlace, .run, .free: break
       }
     }
     return Traffic(totalBytes: total, compulsoryBytes: compulsoryBytes)
@@ -21,17 +21,23 @@ extension PlanningProblem {
       events: events)
   }
 
-  /// The largest sum of resident (aligned) sizes over a plan's events.
+  /// The largest sum of resident (aligned) sizes over a plan's events. A tensor written in
+  /// place lies inside the range of the input it overwrites, so it counts only once that input
+  /// is freed.
   public func peakOccupancy(of events: [PlanEvent]) -> ByteCount {
     var resident = 0
     var peak = 0
+    var writtenOver: [TensorID: TensorID] = [:]
     for e in events {
       switch e {
       case .load(let t, _), .alloc(let t, _):
         resident += size(t)
         peak = max(peak, resident)
+      case .allocInPlace(let t, _, let x):
+        writtenOver[x] = t
       case .free(let t):
         resident -= size(t)
+        if let y = writtenOver.removeValue(forKey: t) { resident += size(y) }
       case .run, .store:
         break
       }
@@ -50,7 +56,7 @@ extension Plan {
     var step = 0
     for e in events {
       switch e {
-      case .load(let t, let o), .alloc(let t, let o): resident[t] = o
+      case .load(let t, let o), .alloc(let t, let o), .allocInPlace(let t, let o, _): resident[t] = o
       case .free(let t): resident[t] = nil
       case .run:
         for (t, o) in resident { at[t.rawValue][step] = o }

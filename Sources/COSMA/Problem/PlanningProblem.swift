@@ -7,6 +7,10 @@ public struct PlanningProblem: Sendable {
   public let capacity: ByteCount
   /// The graph's budget tiers for this alignment and weights mode.
   public let budgets: Budgets
+  /// For each operator, the in-place writes the planners may use: none unless the accelerator
+  /// allows them; otherwise the graph's (``Graph/inPlaceWrites(of:)``) whose input and output
+  /// take the same space, so that the output can keep the input's range to its own end.
+  public let inPlaceWrites: [[InPlaceWrite]]
 
   public var alignment: Int { accelerator.alignment }
   public var weights: WeightsPlacement { accelerator.weights }
@@ -34,6 +38,17 @@ public struct PlanningProblem: Sendable {
     self.accelerator = resolved
     self.capacity = capacity
     self.budgets = budgets
+    let size = { (t: TensorID) in roundUp(graph[t].bytes, to: accelerator.alignment) }
+    self.inPlaceWrites = graph.operatorIDs.map { o in
+      guard accelerator.inPlace else { return [] }
+      return graph.inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
+    }
+  }
+
+  /// The most an in-place write can save while operator `o` runs: the size of its output, when
+  /// it may be written over an input. Bounds subtract it from the working set.
+  public func inPlaceSaving(of o: OperatorID) -> ByteCount {
+    inPlaceWrites[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0])
   }
 
   /// The space a tensor takes in the scratchpad: its bytes rounded up to the alignment.

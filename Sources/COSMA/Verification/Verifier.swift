@@ -2,7 +2,7 @@
 public struct Violation: Sendable, Equatable, CustomStringConvertible {
   /// The rule families of SPEC §5, plus `header` for a plan made for another graph.
   public enum Category: String, Sendable, CaseIterable {
-    case header, schedule, residency, space, data, accounting, decomposition
+    case header, schedule, residency, space, data, accounting, decomposition, inPlace
   }
 
   public var category: Category
@@ -53,6 +53,7 @@ private struct Replay {
   let capacity: Int
   let alignment: Int
   let externalWeights: Bool
+  let allowsInPlace: Bool
 
   var found: [Violation] = []
   /// Resident tensors: offset and occupied bytes.
@@ -65,6 +66,10 @@ private struct Replay {
   var lostOutput: [Bool]
   /// Distinct operators still to read each tensor.
   var readersLeft: [Int]
+  /// Inputs reserved by `alloc ... over`, with the output to be written over each.
+  var writtenOver: [Int: Int] = [:]
+  /// Inputs overwritten by the last run: they hold nothing and must be freed before the next.
+  var overwritten: Set<Int> = []
   var loadedBytes = 0
   var storedBytes = 0
 
@@ -73,6 +78,7 @@ private struct Replay {
     if case .bytes(let b) = accelerator.scratchpad { capacity = b } else { capacity = 0 }
     alignment = max(1, accelerator.alignment)
     externalWeights = accelerator.weights == .external
+    allowsInPlace = accelerator.inPlace
     let n = graph.tensors.count
     holdsValue = Array(repeating: false, count: n)
     inDRAM = graph.tensors.map { $0.kind == .input || $0.kind == .weight }
@@ -122,12 +128,16 @@ private struct Replay {
       }
       place(t, offset, at: i, verb: "alloc")
       holdsValue[t] = false
+    case .allocInPlace(let id, let offset, let over):
+      allocInPlace(id.rawValue, offset, over: over.rawValue, at: i)
     case .run(let id):
       run(id.rawValue, at: i)
     case .store(let id):
       let t = id.rawValue
       if resident[t] == nil {
         report(.residency, i, "store of \(name(t)), which is not resident")
+      } else if overwritten.contains(t) {
+        report(.inPlace, i, "store of \(name(t)) after it was overwritten in place")
       } else if !holdsValue[t] {
         report(.data, i, "store of \(name(t)) before it is produced")
       } else {
@@ -153,7 +163,65 @@ private struct Replay {
       }
       resident[t] = nil
       holdsValue[t] = false
+      overwritten.remove(t)
+      writtenOver[t] = nil
     }
+  }
+
+  /// The operator types that may write their output over an input (SPEC §1, "In-place
+  /// operators"): the verifier's own copy of the rule.
+  static let inPlaceTypes: Set<String> = [
+    "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
+    "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
+    "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
+  ]
+
+  /// Why operator `o` may not write `y` over `x`, or nil when SPEC §1 allows it.
+  func inPlaceRefusal(_ o: Int, _ y: Int, over x: Int) -> String? {
+    let op = graph.operators[o]
+    guard Self.inPlaceTypes.contains(op.type.lowercased()) else { return "operator '\(op.name)' of type '\(op.type)' does not work in place" }
+    guard op.outputs.count == 1 else { return "operator '\(op.name)' has \(op.outputs.count) outputs" }
+    guard op.inputs.contains(where: { $0.rawValue == x }) else { return "operator '\(op.name)' does not read \(name(x))" }
+    let (a, b) = (graph.tensors[x], graph.tensors[y])
+    guard a.kind != .weight else { return "\(name(x)) is a weight" }
+    guard b.bytes <= a.bytes else { return "\(name(y)) (\(b.bytes) bytes) is larger than \(name(x)) (\(a.bytes) bytes)" }
+    if let sa = a.shape, let sb = b.shape {
+      guard sa == sb else { return "\(name(x)) has shape \(sa), \(name(y)) \(sb): an input written over is not broadcast" }
+    } else if a.bytes != b.bytes {
+      return "\(name(x)) and \(name(y)) differ in bytes and have no shapes"
+    }
+    return nil
+  }
+
+  mutating func allocInPlace(_ t: Int, _ offset: Int, over x: Int, at i: Int) {
+    let verb = "alloc of \(name(t)) over \(name(x))"
+    if !allowsInPlace {
+      report(.inPlace, i, "\(verb): the accelerator does not allow in-place operators (inPlace is false)")
+    }
+    guard let producer = graph.producer[t], isProducedKind(t) else {
+      report(.data, i, "\(verb): only produced tensors are allocated")
+      return
+    }
+    if ran[producer.rawValue] {
+      report(.data, i, "\(verb) after it was produced: its value would be lost")
+    }
+    if let why = inPlaceRefusal(producer.rawValue, t, over: x) { report(.inPlace, i, "\(verb): \(why)") }
+    guard let host = resident[x], holdsValue[x], !overwritten.contains(x) else {
+      report(.inPlace, i, "\(verb): \(name(x)) holds no value in the scratchpad")
+      place(t, offset, at: i, verb: "alloc")
+      holdsValue[t] = false
+      return
+    }
+    let size = (graph.tensors[t].bytes + alignment - 1) / alignment * alignment
+    if offset != host.offset || size > host.size {
+      report(.inPlace, i, "\(verb): it must start at \(name(x))'s offset \(host.offset) and fit in its \(host.size) bytes")
+    }
+    if let earlier = writtenOver[x] {
+      report(.inPlace, i, "\(verb): \(name(earlier)) is already written over it")
+    }
+    writtenOver[x] = t
+    place(t, offset, at: i, verb: "alloc", inside: x)
+    holdsValue[t] = false
   }
 
   /// `a + b`, or `Int.max` when that overflows (a plan's traffic is then certainly wrong).
@@ -162,7 +230,7 @@ private struct Replay {
     return overflow ? .max : sum
   }
 
-  mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String) {
+  mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String, inside host: Int? = nil) {
     if resident[t] != nil {
       report(.residency, i, "\(verb) of \(name(t)), which is already resident")
       return
@@ -179,7 +247,7 @@ private struct Replay {
       return
     }
     for (other, range) in resident.sorted(by: { $0.key < $1.key })
-    where offset < range.offset + range.size && range.offset < offset + size {
+    where other != host && offset < range.offset + range.size && range.offset < offset + size {
       report(.space, i, "\(verb) of \(name(t)) at [\(offset), \(offset + size)) overlaps resident \(name(other)) at [\(range.offset), \(range.offset + range.size))")
     }
     resident[t] = (offset, size)
@@ -191,6 +259,10 @@ private struct Replay {
       report(.schedule, i, "operator '\(op.name)' runs a second time")
       return
     }
+    for x in overwritten.sorted() {
+      report(.inPlace, i, "\(name(x)) was overwritten in place and is still resident when '\(op.name)' runs: it must be freed first")
+    }
+    overwritten = []
     var seen = Set<Int>()
     for id in op.inputs where seen.insert(id.rawValue).inserted {
       let t = id.rawValue
@@ -211,6 +283,20 @@ private struct Replay {
     ran[o] = true
     for id in op.outputs where resident[id.rawValue] != nil { holdsValue[id.rawValue] = true }
     for t in seen { readersLeft[t] -= 1 }
+    for id in op.outputs {
+      guard let x = writtenOver.first(where: { $0.value == id.rawValue })?.key else { continue }
+      writtenOver[x] = nil
+      guard resident[x] != nil else { continue }
+      if readersLeft[x] > 0 && !inDRAM[x] {
+        report(.inPlace, i, "'\(op.name)' overwrites \(name(x)), which \(readersLeft[x]) operator(s) still read and DRAM holds no copy")
+      }
+      if graph.tensors[x].kind == .output && !everStored[x] {
+        report(.inPlace, i, "'\(op.name)' overwrites output \(name(x)) before it is stored")
+        lostOutput[x] = true
+      }
+      holdsValue[x] = false
+      overwritten.insert(x)
+    }
   }
 
   mutating func finish(claimed: Traffic) {
