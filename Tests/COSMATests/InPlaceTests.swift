@@ -1,0 +1,174 @@
+import COSMA
+import AcceleratorSim
+import COSMATestSupport
+import Foundation
+import Testing
+
+/// In-place operators (SPEC §1): the rule, the planners' use of it, and the checks of the
+/// verifier and the simulator.
+@Suite struct InPlaceTests {
+  /// `f: x → a, L`, `g: relu a → b`, `h: relu b → c`, `q: conv (L, c) → y`, alignment 1:
+  /// `M_R` = 260 (f and q). While g and h run, L (150 B) is live beside their 200 B: without
+  /// in-place writes it must be spilled (300 B moved); with them it stays.
+  static func ladder(reluType: String = "relu") throws -> Graph {
+    let sizes: [(String, TensorKind, Int)] = [
+      ("x", .input, 10), ("a", .activation, 100), ("L", .activation, 150), ("b", .activation, 100),
+      ("c", .activation, 100), ("y", .output, 10),
+    ]
+    let tensors = sizes.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2, shape: [$0.2], dtype: "int8") }
+    func t(_ n: String) -> TensorID { TensorID(sizes.firstIndex { $0.0 == n }!) }
+    let operators = [
+      Operator(name: "f", type: "conv2d", inputs: [t("x")], outputs: [t("a"), t("L")]),
+      Operator(name: "g", type: reluType, inputs: [t("a")], outputs: [t("b")]),
+      Operator(name: "h", type: reluType, inputs: [t("b")], outputs: [t("c")]),
+      Operator(name: "q", type: "conv2d", inputs: [t("L"), t("c")], outputs: [t("y")]),
+    ]
+    return try Graph(name: "ladder", tensors: tensors, operators: operators)
+  }
+
+  static func problem(_ g: Graph, inPlace: Bool, capacity: Int = 260) throws -> PlanningProblem {
+    var a = Accelerator(scratchpad: .bytes(capacity), alignment: 1, weights: .external)
+    a.inPlace = inPlace
+    return try PlanningProblem(graph: g, accelerator: a)
+  }
+
+  @Test func writingInPlaceAvoidsTheSpill() throws {
+    let g = try Self.ladder()
+    let off = try plan(Self.problem(g, inPlace: false), with: IlpPlanner())
+    let on = try plan(Self.problem(g, inPlace: true), with: IlpPlanner())
+    #expect(off.plan.traffic.nonCompulsoryBytes == 300)
+    #expect(off.plan.planner.status == .optimal)
+    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
+    let writes = on.plan.events.filter { if case .allocInPlace = $0 { return true } else { return false } }
+    #expect(writes.count >= 1)
+    #expect(!off.plan.events.contains { if case .allocInPlace = $0 { return true } else { return false } })
+    // The plan is valid for the verifier (plan(_:with:) checked it) and for the simulator.
+    let sim = try on.plan.simulate(graph: g)
+    #expect(sim.peakOccupancyBytes <= 260)
+    #expect(sim.loadedBytes + sim.storedBytes == on.plan.traffic.totalBytes)
+    // The order-free bound accounts for the saving: it proves 300 B without, nothing with.
+    #expect(try Self.problem(g, inPlace: false).spillLowerBound == 300)
+    #expect(try Self.problem(g, inPlace: true).spillLowerBound == 0)
+  }
+
+  @Test func theBaselinesAndOtherPlannersStayValid() throws {
+    let g = try Self.ladder()
+    // plan(_:with:) verifies each plan; the baselines never write in place (they spill L as
+    // a simple compiler would), the optimizing planners all find the plan that moves nothing.
+    for kind in PlannerKind.allCases {
+      let r = try plan(Self.problem(g, inPlace: true), with: kind.planner(options: PlannerOptions(timeLimit: 10)))
+      if kind.isBaseline || kind == .bestBaseline {
+        #expect(r.plan.traffic.nonCompulsoryBytes >= 300, "\(kind)")
+      } else {
+        #expect(r.plan.traffic.nonCompulsoryBytes == 0, "\(kind)")
+      }
+      _ = try r.plan.simulate(graph: g)
+    }
+  }
+
+  /// The plan written in place by hand: g and h each write over their input.
+  func handPlan(_ g: Graph, inPlace: Bool = true, edit: (inout [PlanEvent]) -> Void = { _ in }) -> Plan {
+    func t(_ n: String) -> TensorID { g.tensor(named: n)! }
+    func o(_ n: String) -> OperatorID { g.operator(named: n)! }
+    var events: [PlanEvent] = [
+      .load(t("x"), offset: 0), .alloc(t("a"), offset: 10), .alloc(t("L"), offset: 110), .run(o("f")), .free(t("x")),
+      .allocInPlace(t("b"), offset: 10, over: t("a")), .run(o("g")), .free(t("a")),
+      .allocInPlace(t("c"), offset: 10, over: t("b")), .run(o("h")), .free(t("b")),
+      .alloc(t("y"), offset: 0), .run(o("q")), .store(t("y")), .free(t("L")), .free(t("c")), .free(t("y")),
+    ]
+    edit(&events)
+    var a = Accelerator(scratchpad: .bytes(260), alignment: 1, weights: .external)
+    a.inPlace = inPlace
+    var moved = 0
+    for e in events {
+      switch e {
+      case .load(let x, _), .store(let x): moved += g[x].bytes
+      default: break
+      }
+    }
+    return Plan(
+      graphName: g.name, accelerator: a, planner: PlannerInfo(method: "hand", status: .heuristic),
+      traffic: Traffic(totalBytes: moved, compulsoryBytes: 20), events: events)
+  }
+
+  func expectViolation(_ g: Graph, _ p: Plan, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let found = Verifier(graph: g).violations(of: p)
+    #expect(found.contains { $0.category == .inPlace && $0.message.contains(text) },
+            "\(found) should hold an in-place violation mentioning '\(text)'", sourceLocation: sourceLocation)
+  }
+
+  @Test func theVerifierChecksTheAliasingRules() throws {
+    let g = try Self.ladder()
+    #expect(Verifier(graph: g).violations(of: handPlan(g)) == [])
+    // The plan round-trips through its file with the `over` key.
+    let text = handPlan(g).jsonValue(graph: g).serialized()
+    #expect(text.contains("\"over\": \"a\""))
+    #expect(try Plan(jsonData: Data(text.utf8), graph: g).events == handPlan(g).events)
+
+    expectViolation(g, handPlan(g, inPlace: false), mentioning: "does not allow in-place")
+    expectViolation(try Self.ladder(reluType: "conv2d"), handPlan(try Self.ladder(reluType: "conv2d")), mentioning: "does not work in place")
+    expectViolation(g, handPlan(g) { e in e[5] = .allocInPlace(g.tensor(named: "b")!, offset: 20, over: g.tensor(named: "a")!) },
+                    mentioning: "must start at")
+    // Not freed before the next run.
+    expectViolation(g, handPlan(g) { e in e.remove(at: 7); e.append(.free(g.tensor(named: "a")!)) }, mentioning: "must be freed first")
+    // Stored after it was overwritten.
+    expectViolation(g, handPlan(g) { e in e.insert(.store(g.tensor(named: "a")!), at: 7) }, mentioning: "after it was overwritten")
+    // Over a tensor another operator still reads: q reads L, which f's output... write y over L.
+    expectViolation(g, handPlan(g) { e in e[5] = .allocInPlace(g.tensor(named: "b")!, offset: 110, over: g.tensor(named: "L")!) },
+                    mentioning: "does not read")
+  }
+
+  @Test func theSimulatorChecksTheAliasingRules() throws {
+    let g = try Self.ladder()
+    let sim = try handPlan(g).simulate(graph: g)
+    #expect(sim.peakOccupancyBytes == 260)
+    #expect(throws: SimulationError.self) {
+      try handPlan(g) { e in e[5] = .allocInPlace(g.tensor(named: "b")!, offset: 20, over: g.tensor(named: "a")!) }.simulate(graph: g)
+    }
+    // Overwriting an input that a later operator reads, with no DRAM copy.
+    let fed = try Graph(
+      name: "fed", tensors: g.tensors,
+      operators: g.operators.map { o in
+        var o = o
+        if o.name == "q" { o.inputs.append(g.tensor(named: "a")!) }
+        return o
+      })
+    #expect(throws: SimulationError.self) { try handPlan(fed).simulate(graph: fed) }
+    #expect(Verifier(graph: fed).violations(of: handPlan(fed)).contains { $0.category == .inPlace && $0.message.contains("still read") })
+  }
+
+  @Test func theRuleNeedsAnElementwiseTypeAndAnInputThatIsNotBroadcast() throws {
+    // mul of [1,8,4,4] by a per-channel [1,8,1,1]: only the full-size input can be written over.
+    let tensors = [
+      Tensor(name: "x", kind: .input, bytes: 128, shape: [1, 8, 4, 4]),
+      Tensor(name: "s", kind: .activation, bytes: 8, shape: [1, 8, 1, 1]),
+      Tensor(name: "w", kind: .weight, bytes: 128, shape: [1, 8, 4, 4]),
+      Tensor(name: "m", kind: .activation, bytes: 128, shape: [1, 8, 4, 4]),
+      Tensor(name: "y", kind: .output, bytes: 128, shape: [1, 8, 4, 4]),
+    ]
+    let g = try Graph(
+      name: "se", tensors: tensors,
+      operators: [
+        Operator(name: "pool", type: "mean", inputs: [TensorID(0)], outputs: [TensorID(1)]),
+        Operator(name: "scale", type: "Mul", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(3)]),
+        Operator(name: "bias", type: "add", inputs: [TensorID(3), TensorID(2)], outputs: [TensorID(4)]),
+      ])
+    #expect(g.inPlaceWrites(of: OperatorID(0)) == [])
+    #expect(g.inPlaceWrites(of: OperatorID(1)) == [InPlaceWrite(input: TensorID(0), output: TensorID(3))])
+    #expect(g.inPlaceWrites(of: OperatorID(2)) == [InPlaceWrite(input: TensorID(3), output: TensorID(4))])
+  }
+
+  /// On a bundled model: allowing in-place writes never costs traffic, and every plan that uses
+  /// them passes the verifier (in `plan(_:with:)`) and the simulator.
+  @Test func neverWorseOnAModel() throws {
+    let g = try Fixtures.model("randwire_ws_small")
+    for tier in [BudgetTier.mr] {
+      var a = Accelerator(scratchpad: .budget(tier), weights: .external)
+      let off = try plan(PlanningProblem(graph: g, accelerator: a), with: IlpPlanner(options: PlannerOptions(timeLimit: 20)))
+      a.inPlace = true
+      let on = try plan(PlanningProblem(graph: g, accelerator: a), with: IlpPlanner(options: PlannerOptions(timeLimit: 20)))
+      #expect(on.plan.traffic.nonCompulsoryBytes <= off.plan.traffic.nonCompulsoryBytes)
+      _ = try on.plan.simulate(graph: g)
+    }
+  }
+}
