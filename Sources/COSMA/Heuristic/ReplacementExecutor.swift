@@ -60,9 +60,34 @@ struct ReplacementExecutor {
           nextUseIndex[t.rawValue] += 1
         }
       }
-      let working = g.workingSet(of: o, weights: problem.weights)
-      makeResident(working)
-      events.append(.run(o))
+      var working = g.workingSet(of: o, weights: problem.weights)
+      // An output written over an input that dies here takes the input's range (SPEC §1).
+      var inPlace: (write: InPlaceWrite, offset: ByteCount)?
+      if let w = problem.inPlaceWrites[o.rawValue].first(where: { nextUse($0.input, after: s) == nil && offsetOf[$0.output.rawValue] == nil }) {
+        makeResident(working.filter { $0 != w.output })
+        if let x = offsetOf[w.input.rawValue] {
+          inPlace = (w, x)
+        } else {
+          makeResident([w.output])
+        }
+        working.removeAll { $0 == w.output }
+        working.append(w.output)
+      } else {
+        makeResident(working)
+      }
+      if let (w, x) = inPlace {
+        events.append(.allocInPlace(w.output, offset: x, over: w.input))
+        offsetOf[w.output.rawValue] = x
+        residents.insert(w.output.rawValue)
+        events.append(.run(o))
+        // The input holds nothing now: its range is the output's.
+        events.append(.free(w.input))
+        offsetOf[w.input.rawValue] = nil
+        residents.remove(w.input.rawValue)
+        working.removeAll { $0 == w.input }
+      } else {
+        events.append(.run(o))
+      }
       for t in g[o].outputs where g[t].kind == .output {
         events.append(.store(t))
         inDRAM[t.rawValue] = true
