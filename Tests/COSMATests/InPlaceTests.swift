@@ -154,6 +154,52 @@ import Testing
     #expect(g.inPlaceWrites(of: OperatorID(2)) == [InPlaceWrite(input: TensorID(3), output: TensorID(4))])
   }
 
+  /// Below `M_R`: an operator that fits only written in place. In the file's order its input's
+  /// other reader runs after it; every planner, the file-order baselines included, runs that
+  /// reader first.
+  @Test func belowMRAnOperatorFitsWrittenInPlace() throws {
+    let sizes: [(String, TensorKind, Int)] = [("x", .input, 10), ("a", .activation, 100), ("b", .output, 100), ("c", .output, 10)]
+    let tensors = sizes.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2, shape: [$0.2]) }
+    let g = try Graph(
+      name: "late-reader", tensors: tensors,
+      operators: [
+        Operator(name: "f", type: "conv2d", inputs: [TensorID(0)], outputs: [TensorID(1)]),
+        Operator(name: "g", type: "relu", inputs: [TensorID(1)], outputs: [TensorID(2)]),
+        Operator(name: "h", type: "conv2d", inputs: [TensorID(1)], outputs: [TensorID(3)]),
+      ])
+    #expect(throws: DoesNotFitError.self) { try Self.problem(g, inPlace: false, capacity: 150) }
+    let problem = try Self.problem(g, inPlace: true, capacity: 150)
+    #expect(problem.requiredInPlace.keys.map { g[$0].name } == ["g"])
+    for kind in PlannerKind.allCases {
+      let r = try plan(problem, with: kind.planner(options: PlannerOptions(timeLimit: 10)))
+      #expect(r.plan.traffic.nonCompulsoryBytes == 0, "\(kind)")
+      #expect(r.plan.schedule.map { g[$0].name } == ["f", "h", "g"], "\(kind)")
+      _ = try r.plan.simulate(graph: g)
+    }
+    // Below what even the in-place operator needs: refused, naming it.
+    #expect(throws: DoesNotFitError.self) { try Self.problem(g, inPlace: true, capacity: 99) }
+  }
+
+  /// ResNet-50 with weights external: `M_R` is 2,408,448 B (an addition); written in place,
+  /// the additions need 1,605,632 B, and plans exist in between without splitting anything.
+  @Test func resnet50BelowMRWithoutTiles() throws {
+    let g = try Fixtures.model("resnet50")
+    var a = Accelerator(scratchpad: .bytes(1_700_000), weights: .external)
+    #expect(throws: DoesNotFitError.self) { try PlanningProblem(graph: g, accelerator: a) }
+    a.inPlace = true
+    let r = try plan(PlanningProblem(graph: g, accelerator: a), with: IlpPlanner(options: PlannerOptions(timeLimit: 30)))
+    #expect(r.plan.events.contains { if case .allocInPlace = $0 { return true } else { return false } })
+    _ = try r.plan.simulate(graph: g)
+    a.scratchpad = .bytes(1_600_000)
+    do {
+      _ = try PlanningProblem(graph: g, accelerator: a)
+      Issue.record("1,600,000 B is below what the additions need written in place")
+    } catch let e as DoesNotFitError {
+      #expect(e.requiredBytes == 1_605_632)
+      #expect(e.inPlace)
+    }
+  }
+
   /// On a bundled model: allowing in-place writes never costs traffic, and every plan that uses
   /// them passes the verifier (in `plan(_:with:)`) and the simulator.
   @Test func neverWorseOnAModel() throws {

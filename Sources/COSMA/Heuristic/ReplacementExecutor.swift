@@ -34,7 +34,8 @@ struct ReplacementExecutor {
 
   init(problem: PlanningProblem, schedule: [OperatorID], policy: ReplacementPolicy) {
     self.problem = problem
-    self.schedule = schedule
+    // Below M_R, an operator that fits only written in place runs after its input's other readers.
+    self.schedule = problem.admissibleOrder(schedule)
     self.policy = policy
   }
 

@@ -11,6 +11,9 @@ public struct PlanningProblem: Sendable {
   /// allows them; otherwise the graph's (``Graph/inPlaceWrites(of:)``) whose input and output
   /// take the same space, so that the output can keep the input's range to its own end.
   public let inPlaceWrites: [[InPlaceWrite]]
+  /// Below `M_R`: the operators that fit only written in place, each with the writes that make
+  /// it fit. Every plan writes one of them, so the other readers of its input run first.
+  public let requiredInPlace: [OperatorID: [InPlaceWrite]]
 
   public var alignment: Int { accelerator.alignment }
   public var weights: WeightsPlacement { accelerator.weights }
@@ -27,10 +30,39 @@ public struct PlanningProblem: Sendable {
       case .bytes(let b): b
       case .budget(let tier): budgets[tier]
       }
+    let size = { (t: TensorID) in roundUp(graph[t].bytes, to: accelerator.alignment) }
+    let writes = graph.operatorIDs.map { o in
+      guard accelerator.inPlace else { return [InPlaceWrite]() }
+      return graph.inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
+    }
+    var required: [OperatorID: [InPlaceWrite]] = [:]
     if capacity < budgets.mr {
-      throw DoesNotFitError(
-        scratchpadBytes: capacity, requiredBytes: budgets.mr,
-        operatorName: graph[budgets.mrOperator].name)
+      guard accelerator.inPlace else {
+        throw DoesNotFitError(
+          scratchpadBytes: capacity, requiredBytes: budgets.mr,
+          operatorName: graph[budgets.mrOperator].name)
+      }
+      // Below M_R, an operator that does not fit may still fit writing its output over an input
+      // that can die there: one that no descendant of the operator reads.
+      var worst: (OperatorID, ByteCount)?
+      for o in graph.operatorIDs {
+        let bytes = Set(graph.workingSet(of: o, weights: accelerator.weights)).reduce(0) { $0 + size($1) }
+        guard bytes > capacity else { continue }
+        let below = graph.descendants(of: o)
+        let fitting = writes[o.rawValue].filter { w in
+          bytes - size(w.output) <= capacity && graph.consumers[w.input.rawValue].allSatisfy { !below.contains($0) }
+        }
+        if fitting.isEmpty {
+          let need = bytes - (writes[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0]))
+          if worst.map({ need > $0.1 }) ?? true { worst = (o, max(need, capacity + 1)) }
+        }
+        required[o] = fitting
+      }
+      if let (o, need) = worst {
+        var refusal = DoesNotFitError(scratchpadBytes: capacity, requiredBytes: need, operatorName: graph[o].name)
+        refusal.inPlace = true
+        throw refusal
+      }
     }
     var resolved = accelerator
     resolved.scratchpad = .bytes(capacity)
@@ -38,11 +70,8 @@ public struct PlanningProblem: Sendable {
     self.accelerator = resolved
     self.capacity = capacity
     self.budgets = budgets
-    let size = { (t: TensorID) in roundUp(graph[t].bytes, to: accelerator.alignment) }
-    self.inPlaceWrites = graph.operatorIDs.map { o in
-      guard accelerator.inPlace else { return [] }
-      return graph.inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
-    }
+    self.inPlaceWrites = writes
+    self.requiredInPlace = required
   }
 
   /// The most an in-place write can save while operator `o` runs: the size of its output, when

@@ -36,6 +36,9 @@ public struct DoesNotFitError: Error, Sendable, Equatable, CustomStringConvertib
   public var evenTiled: Bool
   /// When set, why no tiling fits although the scratchpad is at least `M_T`.
   public var detail: String?
+  /// Whether ``requiredBytes`` is what the operator needs with in-place writes allowed (its
+  /// inputs and outputs, less an output that can take a dying input's range), below `M_R`.
+  public var inPlace = false
 
   public init(
     scratchpadBytes: ByteCount, requiredBytes: ByteCount, operatorName: String, evenTiled: Bool = false,
@@ -56,6 +59,11 @@ public struct DoesNotFitError: Error, Sendable, Equatable, CustomStringConvertib
     if evenTiled {
       return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_T = "
         + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs even split into tiles"
+    }
+    if inPlace {
+      return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below the "
+        + "\(formatBytes(requiredBytes)) that operator '\(operatorName)' needs for its inputs and outputs "
+        + "even with its output written over a dying input"
     }
     return "does not fit: a scratchpad of \(formatBytes(scratchpadBytes)) is below M_R = "
       + "\(formatBytes(requiredBytes)), which operator '\(operatorName)' needs for its inputs "
