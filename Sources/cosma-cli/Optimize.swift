@@ -95,6 +95,11 @@ struct Optimize: ParsableCommand {
       note("total traffic    \(formatBytes(plan.traffic.totalBytes))")
       note("compulsory       \(formatBytes(plan.traffic.compulsoryBytes))")
       note("non-compulsory   \(formatBytes(plan.traffic.nonCompulsoryBytes))")
+      if problem.weights == .scratchpad, plan.traffic.nonCompulsoryBytes > 0 {
+        let w = plan.nonCompulsoryWeightBytes(graph: graph)
+        note("  activations    \(formatBytes(plan.traffic.nonCompulsoryBytes - w))")
+        note("  weights        \(formatBytes(w))")
+      }
       if let b = report.boundBytes, report.termination != .optimal, report.termination != .heuristic {
         let gap = report.relativeGap.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
         note("lower bound      \(formatBytes(b)) (gap \(gap); \(report.termination.rawValue))")

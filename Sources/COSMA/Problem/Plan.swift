@@ -119,6 +119,18 @@ public struct Plan: Sendable, Equatable {
   public var schedule: [OperatorID] {
     events.compactMap { if case .run(let o) = $0 { return o } else { return nil } }
   }
+
+  /// The part of the non-compulsory traffic that reloads weights (every load of a weight after
+  /// its first); the rest moves activations, inputs and outputs. Zero with weights external.
+  public func nonCompulsoryWeightBytes(graph: Graph) -> ByteCount {
+    var loaded = Set<TensorID>()
+    var bytes = 0
+    for e in events {
+      guard case .load(let t, _) = e, graph[t].kind == .weight else { continue }
+      if !loaded.insert(t).inserted { bytes += graph[t].bytes }
+    }
+    return bytes
+  }
 }
 
 // MARK: - The plan file
