@@ -198,7 +198,7 @@ struct Bench: ParsableCommand {
 
   func report(_ rows: [EvaluationRow], seconds: Double) -> String {
     var out = "# COSMA benchmark\n\n"
-    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers.defaultValueDescription) --weights \(weights.defaultValueDescription) --planners \(planners.defaultValueDescription) --time-limit \(timeLimit) --jobs \(jobs)`"
+    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers.defaultValueDescription) --weights \(weights.defaultValueDescription) --planners \(planners.defaultValueDescription) --time-limit \(timeLimit)\(inPlace == .on ? " --in-place on" : "") --jobs \(jobs)`"
     if !exclude.isEmpty { out += " `--exclude \(exclude)`" }
     out += "\n\n\(rows.count) rows, every plan verified and simulated; \(String(format: "%.0f", seconds)) s in all.\n\n"
     out += "## Summary\n\n" + summary(rows) + "\n"
