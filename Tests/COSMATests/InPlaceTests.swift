@@ -200,6 +200,19 @@ import Testing
     }
   }
 
+  /// Tiling below `M_R` leaves whole an operator that fits written in place: ResNet-50's
+  /// additions at 1,700,000 B with weights external.
+  @Test func tilingSplitsLessWithInPlaceWrites() throws {
+    let g = try Fixtures.model("resnet50")
+    func split(_ inPlace: Bool) throws -> Int {
+      let tiled = try g.tilingToFit(capacity: 1_700_000, target: 1_700_000, weights: .external, alignment: 64, inPlace: inPlace)
+      return try #require(tiled).tiling.splitOperators
+    }
+    let (off, on) = (try split(false), try split(true))
+    #expect(on < off)
+    #expect(on == 0)
+  }
+
   /// On a bundled model: DenseNet-121 at `M_R` with weights external, where each batch norm
   /// can overwrite the concatenation it reads. Both plans are proven optimal; written in place,
   /// the optimum moves less, and the plan passes the verifier (in `plan(_:with:)`) and the

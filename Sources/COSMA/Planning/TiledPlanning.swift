@@ -105,15 +105,17 @@ private func planTiled(
     // time limit) take longer than the limit allows.
     if let last = tilings.last?.tiled.graph, last.operators.count > maximumTiledOperators / 2 { break }
     if divisor > 1, clock.seconds > options.timeLimit / 4 { break }
-    let tiled = try graph.tilingToFit(capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment)
+    let tiled = try graph.tilingToFit(
+      capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment, inPlace: accelerator.inPlace)
     if divisor > 1, let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
     consider(capacity / divisor, tiled)
   }
   if !kind.isBaseline {
     for tiling in smallTilings(of: graph, most: smallTilingCount) {
       guard let tiled = try? graph.tiled(tiling) else { continue }
-      let fits = tiled.graph.operatorIDs.allSatisfy {
-        tiled.graph.workingSet(of: $0, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) } <= capacity
+      let fits = tiled.graph.operatorIDs.allSatisfy { t in
+        tiled.graph.workingSet(of: t, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) }
+          - (accelerator.inPlace ? tiled.graph.inPlaceSaving(of: t, alignment: alignment) : 0) <= capacity
       }
       if fits { consider(0, tiled) }
     }

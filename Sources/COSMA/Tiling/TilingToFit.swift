@@ -10,14 +10,19 @@ extension Graph {
   /// into the fewest tiles. A smaller target splits more operators, so that consecutive ones can
   /// pass rows to each other without their whole tensors ever being on chip.
   ///
+  /// With `inPlace`, an operator (or tile) that may write its output over an input of the same
+  /// size (``inPlaceWrites(of:)``) counts its working set less that output: it need not be split
+  /// as long as that fits, whether the input can die there is left to the planning problem.
+  ///
   /// - Returns: nil when some operator fits in no number of tiles (`capacity` below `M_T`).
   public func tilingToFit(
-    capacity: ByteCount, target: ByteCount, weights: WeightsPlacement, alignment: Int
+    capacity: ByteCount, target: ByteCount, weights: WeightsPlacement, alignment: Int, inPlace: Bool = false
   ) throws -> TiledGraph? {
     var tiling = Tiling()
     for o in operatorIDs {
       let whole = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
-      guard whole > target else { continue }
+      let saving = inPlace ? inPlaceSaving(of: o, alignment: alignment) : 0
+      guard whole - saving > target else { continue }
       guard
         let (k, axis) = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.rows])
           ?? fewestTiles(of: o, capacity: capacity, weights: weights, alignment: alignment)
@@ -31,6 +36,7 @@ extension Graph {
       for (o, tiles) in tiled.operators.enumerated() {
         let largest = tiles.map { t in
           tiled.graph.workingSet(of: t, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) }
+            - (inPlace ? tiled.graph.inPlaceSaving(of: t, alignment: alignment) : 0)
         }.max() ?? 0
         guard largest > capacity else { continue }
         let id = OperatorID(o)
@@ -45,5 +51,14 @@ extension Graph {
       if !grown { return tiled }
     }
     return nil
+  }
+}
+
+extension Graph {
+  /// The bytes an in-place write can save while `o` runs: its output's aligned size when the
+  /// output may be written over an input of the same aligned size, else 0.
+  public func inPlaceSaving(of o: OperatorID, alignment: Int) -> ByteCount {
+    let size = { (t: TensorID) in roundUp(self[t].bytes, to: alignment) }
+    return inPlaceWrites(of: o).contains { size($0.input) == size($0.output) } ? size(self[o].outputs[0]) : 0
   }
 }
