@@ -154,7 +154,8 @@ extension Simulator {
     }
     for (i, e) in program.events.enumerated() {
       switch e {
-      case .load(let t, let offset), .alloc(let t, let offset), .allocInPlace(let t, let offset, _):
+      case .load(let t, let offset), .alloc(let t, let offset), .allocInPlace(let t, let offset, _),
+        .allocWithin(let t, let offset, _):
         guard program.tensors.indices.contains(t) else { continue }
         if offset < 0 || offset > limit {
           throw SimulationError(eventIndex: i, reason: "offset \(offset) is outside the scratchpad")
@@ -232,6 +233,8 @@ private struct State {
   var residencies: [SimResidency] = []
   /// Inputs an `allocInPlace` reserved for overwriting, with the output written over them.
   var writtenOver: [Int: Int] = [:]
+  /// Concatenation inputs allocated inside their output's range, with that output.
+  var within: [Int: Int] = [:]
 
   init(program: SimProgram) {
     p = program
@@ -355,6 +358,28 @@ private struct State {
       timeline.append(SimTimelineEntry(
         eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
 
+    case .allocWithin(let t, let offset, let y):
+      try checkTensor(t, i)
+      try checkTensor(y, i)
+      let k = p.tensors[t].kind
+      guard k == .activation || k == .output, !produced[t] else {
+        throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))': only a tensor not yet produced is placed so")
+      }
+      guard let host = live[y], host.valueReady == nil else {
+        throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))', which is not allocated or already produced")
+      }
+      guard offset >= host.offset, offset - host.offset <= host.size - occupied(t) else {
+        throw SimulationError(
+          eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))' must lie in its range [\(host.offset), \(host.offset + host.size))")
+      }
+      let ready = try claim(t, offset, i, "alloc", inside: y)
+      within[t] = y
+      live[t] = Live(
+        offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
+        lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
+      timeline.append(SimTimelineEntry(
+        eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
+
     case .run(let o):
       guard o >= 0 && o < p.operators.count else {
         throw SimulationError(eventIndex: i, reason: "no operator with index \(o)")
@@ -393,7 +418,10 @@ private struct State {
         }
       }
       let cycles: Int
-      if let macs = op.macs {
+      if op.outputs.count == 1, !op.inputs.isEmpty, op.inputs.allSatisfy({ within[$0] == op.outputs[0] }) {
+        // A concatenation whose inputs were written into its output: nothing to move.
+        cycles = 0
+      } else if let macs = op.macs {
         cycles = ceilDiv(max(0, macs), m.macsPerCycle)
       } else {
         cycles = ceilDiv(op.outputs.reduce(0) { $0 + p.tensors[$1].elements }, m.vectorElementsPerCycle)
@@ -454,6 +482,10 @@ private struct State {
       guard let l = live[t] else {
         throw SimulationError(eventIndex: i, reason: "free of '\(name(t))', which is not resident")
       }
+      if let part = within.first(where: { $0.value == t && live[$0.key] != nil && !produced[t] })?.key {
+        throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' before '\(name(part))', allocated within it, is concatenated")
+      }
+      within[t] = nil
       if l.valueReady != nil && !inDRAM[t] {
         if readersLeft[t] > 0 {
           throw SimulationError(

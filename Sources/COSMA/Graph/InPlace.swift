@@ -42,3 +42,51 @@ extension Graph {
     }
   }
 }
+
+/// A concatenation whose inputs can be written straight into their regions of its output (SPEC
+/// §1, "In-place operators"): the output's range holds each input at its offset, and the
+/// concatenation itself moves nothing.
+public struct ConcatInPlace: Sendable, Equatable {
+  public var output: TensorID
+  /// Each input with the byte offset of its region in the output.
+  public var parts: [(input: TensorID, offset: ByteCount)]
+
+  public static func == (a: ConcatInPlace, b: ConcatInPlace) -> Bool {
+    a.output == b.output && a.parts.map(\.input) == b.parts.map(\.input) && a.parts.map(\.offset) == b.parts.map(\.offset)
+  }
+}
+
+extension Graph {
+  /// The operator types that concatenate their inputs.
+  public static let concatenationInPlaceTypes: Set<String> = ["cat", "concat", "concatenate"]
+
+  /// How operator `o` concatenates in place, or nil: a concatenation type with one output and
+  /// distinct activation inputs that only `o` reads, all with shapes, joined along one axis
+  /// before which every dimension of the output is 1 (so each input is one contiguous block of
+  /// the output), and whose bytes add up to the output's.
+  public func concatInPlace(of o: OperatorID) -> ConcatInPlace? {
+    let op = self[o]
+    guard Self.concatenationInPlaceTypes.contains(op.type.lowercased()), op.outputs.count == 1, op.inputs.count >= 2,
+      Set(op.inputs).count == op.inputs.count, let shape = self[op.outputs[0]].shape
+    else { return nil }
+    let inputs = op.inputs.map { self[$0] }
+    guard inputs.allSatisfy({ $0.kind == .activation && $0.shape?.count == shape.count }),
+      op.inputs.allSatisfy({ consumers[$0.rawValue] == [o] }),
+      inputs.reduce(0, { $0 + $1.bytes }) == self[op.outputs[0]].bytes
+    else { return nil }
+    let shapes = inputs.map { $0.shape! }
+    // The axis: the one dimension where the inputs differ from the output.
+    guard let axis = shape.indices.first(where: { d in shapes.contains { $0[d] != shape[d] } }) ?? (shape.isEmpty ? nil : 0),
+      shape[..<axis].allSatisfy({ $0 == 1 }),
+      shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
+      shapes.allSatisfy({ s in s.indices.allSatisfy { $0 == axis || s[$0] == shape[$0] } })
+    else { return nil }
+    var offset = 0
+    var parts: [(input: TensorID, offset: ByteCount)] = []
+    for (x, t) in zip(op.inputs, inputs) {
+      parts.append((x, offset))
+      offset += t.bytes
+    }
+    return ConcatInPlace(output: op.outputs[0], parts: parts)
+  }
+}

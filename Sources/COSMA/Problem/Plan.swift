@@ -10,6 +10,10 @@ public enum PlanEvent: Sendable, Equatable {
   /// which the operator overwrites as it goes (SPEC §1, "In-place operators"): the input holds
   /// no value after the run. `offset` is the input's.
   case allocInPlace(TensorID, offset: ByteCount, over: TensorID)
+  /// Reserve, for an input of a concatenation done in place, its region of the concatenation's
+  /// output, which is already allocated (SPEC §1, "In-place operators"): the input's producer
+  /// writes it there, and the concatenation moves nothing.
+  case allocWithin(TensorID, offset: ByteCount, within: TensorID)
   /// Execute an operator.
   case run(OperatorID)
   /// Copy a resident, produced tensor to DRAM.
@@ -147,6 +151,8 @@ extension Plan {
         return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off))])
       case .allocInPlace(let t, let off, let x):
         return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off)), ("over", tensor(x))])
+      case .allocWithin(let t, let off, let y):
+        return .object([("event", .string("alloc")), ("tensor", tensor(t)), ("offset", .int(off)), ("within", tensor(y))])
       case .run(let o):
         return .object([("event", .string("run")), ("operator", .string(graph[o].name))])
       case .store(let t):
@@ -225,10 +231,10 @@ extension Plan {
         }
         return t
       }
-      func over() throws -> TensorID? {
-        guard let name = e.over else { return nil }
+      func named(_ name: String?, _ key: String) throws -> TensorID? {
+        guard let name else { return nil }
         guard let t = graph.tensor(named: name) else {
-          throw fail(i, "tensor '\(name)' (over) is not in graph '\(graph.name)'")
+          throw fail(i, "tensor '\(name)' (\(key)) is not in graph '\(graph.name)'")
         }
         return t
       }
@@ -241,7 +247,12 @@ extension Plan {
       case "load": events.append(.load(try tensor(), offset: try offset()))
       case "alloc":
         let (t, off) = (try tensor(), try offset())
-        events.append(try over().map { .allocInPlace(t, offset: off, over: $0) } ?? .alloc(t, offset: off))
+        switch (try named(e.over, "over"), try named(e.within, "within")) {
+        case (let x?, nil): events.append(.allocInPlace(t, offset: off, over: x))
+        case (nil, let y?): events.append(.allocWithin(t, offset: off, within: y))
+        case (nil, nil): events.append(.alloc(t, offset: off))
+        case (_?, _?): throw fail(i, "an alloc is either over an input or within an output, not both")
+        }
       case "store": events.append(.store(try tensor()))
       case "free": events.append(.free(try tensor()))
       case "run":
@@ -290,6 +301,7 @@ private struct PlanFile: Decodable {
     var `operator`: String?
     var offset: JSONNumber?
     var over: String?
+    var within: String?
   }
   struct Info: Decodable {
     var method: String?

@@ -5,7 +5,7 @@ extension PlanningProblem {
     for e in events {
       switch e {
       case .load(let t, _), .store(let t): total += graph[t].bytes
-      case .alloc, .allocInPlace, .run, .free: break
+      case .alloc, .allocInPlace, .allocWithin, .run, .free: break
       }
     }
     return Traffic(totalBytes: total, compulsoryBytes: compulsoryBytes)
@@ -23,11 +23,13 @@ extension PlanningProblem {
 
   /// The largest sum of resident (aligned) sizes over a plan's events. A tensor written in
   /// place lies inside the range of the input it overwrites, so it counts only once that input
-  /// is freed.
+  /// is freed; an input of a concatenation done in place lies inside the output's range and
+  /// never counts.
   public func peakOccupancy(of events: [PlanEvent]) -> ByteCount {
     var resident = 0
     var peak = 0
     var writtenOver: [TensorID: TensorID] = [:]
+    var inside = Set<TensorID>()
     for e in events {
       switch e {
       case .load(let t, _), .alloc(let t, _):
@@ -35,7 +37,10 @@ extension PlanningProblem {
         peak = max(peak, resident)
       case .allocInPlace(let t, _, let x):
         writtenOver[x] = t
+      case .allocWithin(let t, _, _):
+        inside.insert(t)
       case .free(let t):
+        if inside.remove(t) != nil { break }
         resident -= size(t)
         if let y = writtenOver.removeValue(forKey: t) { resident += size(y) }
       case .run, .store:
@@ -56,7 +61,8 @@ extension Plan {
     var step = 0
     for e in events {
       switch e {
-      case .load(let t, let o), .alloc(let t, let o), .allocInPlace(let t, let o, _): resident[t] = o
+      case .load(let t, let o), .alloc(let t, let o), .allocInPlace(let t, let o, _), .allocWithin(let t, let o, _):
+        resident[t] = o
       case .free(let t): resident[t] = nil
       case .run:
         for (t, o) in resident { at[t.rawValue][step] = o }

@@ -39,6 +39,7 @@ extension Plan {
       case .load(let t, let offset): return .load(tensor: t.rawValue, offset: offset)
       case .alloc(let t, let offset): return .alloc(tensor: t.rawValue, offset: offset)
       case .allocInPlace(let t, let offset, let x): return .allocInPlace(tensor: t.rawValue, offset: offset, over: x.rawValue)
+      case .allocWithin(let t, let offset, let y): return .allocWithin(tensor: t.rawValue, offset: offset, within: y.rawValue)
       case .run(let o): return .run(operator: o.rawValue)
       case .store(let t): return .store(tensor: t.rawValue)
       case .free(let t): return .free(tensor: t.rawValue)

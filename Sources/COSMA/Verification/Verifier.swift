@@ -70,6 +70,8 @@ private struct Replay {
   var writtenOver: [Int: Int] = [:]
   /// Inputs overwritten by the last run: they hold nothing and must be freed before the next.
   var overwritten: Set<Int> = []
+  /// Concatenation inputs allocated within their output, with the output's offset then.
+  var within: [Int: (output: Int, offset: Int)] = [:]
   var loadedBytes = 0
   var storedBytes = 0
 
@@ -130,6 +132,8 @@ private struct Replay {
       holdsValue[t] = false
     case .allocInPlace(let id, let offset, let over):
       allocInPlace(id.rawValue, offset, over: over.rawValue, at: i)
+    case .allocWithin(let id, let offset, let output):
+      allocWithin(id.rawValue, offset, within: output.rawValue, at: i)
     case .run(let id):
       run(id.rawValue, at: i)
     case .store(let id):
@@ -161,11 +165,68 @@ private struct Replay {
           lostOutput[t] = true
         }
       }
+      if let part = within.first(where: { $0.value.output == t && resident[$0.key] != nil })?.key,
+        let c = graph.producer[t], !ran[c.rawValue]
+      {
+        report(.inPlace, i, "free of \(name(t)) while \(name(part)), allocated within it, is not concatenated yet")
+      }
       resident[t] = nil
       holdsValue[t] = false
       overwritten.remove(t)
       writtenOver[t] = nil
+      within[t] = nil
     }
+  }
+
+  static let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
+
+  /// Why `t` may not be placed within the output `y` of a concatenation at `offset` bytes from
+  /// `y`'s start, or nil when SPEC §1 allows it.
+  func withinRefusal(_ t: Int, _ y: Int, relative offset: Int) -> String? {
+    guard let c = graph.producer[y] else { return "\(name(y)) has no producer" }
+    let op = graph.operators[c.rawValue]
+    guard Self.concatenationTypes.contains(op.type.lowercased()), op.outputs.count == 1 else {
+      return "'\(op.name)' of type '\(op.type)' is not a concatenation"
+    }
+    let inputs = op.inputs.map(\.rawValue)
+    guard let k = inputs.firstIndex(of: t), inputs.filter({ $0 == t }).count == 1 else {
+      return "'\(op.name)' does not read \(name(t)) exactly once"
+    }
+    guard graph.tensors[t].kind == .activation, graph.consumers[t].map(\.rawValue) == [c.rawValue] else {
+      return "\(name(t)) is not an activation read by '\(op.name)' alone"
+    }
+    guard let shape = graph.tensors[y].shape, inputs.allSatisfy({ graph.tensors[$0].shape?.count == shape.count }) else {
+      return "the shapes of '\(op.name)' are not all known"
+    }
+    let shapes = inputs.map { graph.tensors[$0].shape! }
+    let differing = shape.indices.filter { d in shapes.contains { $0[d] != shape[d] } }
+    guard differing.count <= 1, let axis = differing.first ?? (shape.isEmpty ? nil : 0),
+      shape[..<axis].allSatisfy({ $0 == 1 }), shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
+      inputs.reduce(0, { $0 + graph.tensors[$1].bytes }) == graph.tensors[y].bytes
+    else { return "'\(op.name)' does not join its inputs as contiguous blocks of its output" }
+    let expected = inputs[..<k].reduce(0) { $0 + graph.tensors[$1].bytes }
+    guard offset == expected else { return "\(name(t)) belongs \(expected) bytes into \(name(y)), not \(offset)" }
+    return nil
+  }
+
+  mutating func allocWithin(_ t: Int, _ offset: Int, within y: Int, at i: Int) {
+    let verb = "alloc of \(name(t)) within \(name(y))"
+    if !allowsInPlace {
+      report(.inPlace, i, "\(verb): the accelerator does not allow in-place operators (inPlace is false)")
+    }
+    guard isProducedKind(t), !producerRan(t) else {
+      report(.data, i, "\(verb): only a tensor not yet produced is allocated")
+      return
+    }
+    guard let host = resident[y], !holdsValue[y], !producerRan(y) else {
+      report(.inPlace, i, "\(verb): \(name(y)) is not allocated, or already produced")
+      place(t, offset, at: i, verb: "alloc")
+      return
+    }
+    if let why = withinRefusal(t, y, relative: offset - host.offset) { report(.inPlace, i, "\(verb): \(why)") }
+    within[t] = (y, host.offset)
+    place(t, offset, at: i, verb: "alloc", inside: y)
+    holdsValue[t] = false
   }
 
   /// The operator types that may write their output over an input (SPEC §1, "In-place
@@ -258,6 +319,11 @@ private struct Replay {
     if ran[o] {
       report(.schedule, i, "operator '\(op.name)' runs a second time")
       return
+    }
+    for (t, w) in within.sorted(by: { $0.key < $1.key }) where op.outputs.contains(where: { $0.rawValue == w.output }) {
+      if resident[w.output]?.offset != w.offset || resident[t] == nil {
+        report(.inPlace, i, "\(name(t)) is no longer where it was allocated within \(name(w.output)) when '\(op.name)' runs")
+      }
     }
     for x in overwritten.sorted() {
       report(.inPlace, i, "\(name(x)) was overwritten in place and is still resident when '\(op.name)' runs: it must be freed first")
