@@ -213,6 +213,58 @@ import Testing
     #expect(on == 0)
   }
 
+  /// `f: x → A, L`, `g: x → B`, `c: cat(A, B) → Y`, `q: (Y, L) → out`, alignment 1: `M_R` =
+  /// 400 B (the concatenation). L lives across it, so without in-place memory L is spilled
+  /// (300 B moved); written straight into Y, A and B take no space of their own and nothing moves.
+  static func concatenation() throws -> Graph {
+    let spec: [(String, TensorKind, [Int])] = [
+      ("x", .input, [1, 10]), ("A", .activation, [1, 100]), ("L", .activation, [1, 150]), ("B", .activation, [1, 100]),
+      ("Y", .activation, [1, 200]), ("out", .output, [1, 10]),
+    ]
+    let tensors = spec.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2[1], shape: $0.2) }
+    func t(_ n: String) -> TensorID { TensorID(spec.firstIndex { $0.0 == n }!) }
+    return try Graph(
+      name: "concatenation", tensors: tensors,
+      operators: [
+        Operator(name: "f", type: "conv2d", inputs: [t("x")], outputs: [t("A"), t("L")]),
+        Operator(name: "g", type: "conv2d", inputs: [t("x")], outputs: [t("B")]),
+        Operator(name: "c", type: "cat", inputs: [t("A"), t("B")], outputs: [t("Y")]),
+        Operator(name: "q", type: "conv2d", inputs: [t("Y"), t("L")], outputs: [t("out")]),
+      ])
+  }
+
+  @Test func concatenatingInPlaceAvoidsTheSpill() throws {
+    let g = try Self.concatenation()
+    #expect(g.concatInPlace(of: OperatorID(2))?.parts.map(\.offset) == [0, 100])
+    let off = try plan(Self.problem(g, inPlace: false, capacity: 400), with: IlpPlanner())
+    let on = try plan(Self.problem(g, inPlace: true, capacity: 400), with: IlpPlanner())
+    #expect(off.plan.traffic.nonCompulsoryBytes == 300)
+    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
+    #expect(on.plan.planner.status == .optimal)
+    let within = on.plan.events.filter { if case .allocWithin = $0 { return true } else { return false } }
+    #expect(within.count == 2)
+    let sim = try on.plan.simulate(graph: g)
+    #expect(sim.peakOccupancyBytes <= 400)
+    // The verifier's rules: the right offset, and the output not freed before the concatenation.
+    func edited(_ edit: ([PlanEvent]) -> [PlanEvent]) -> Plan {
+      var p = on.plan
+      p.events = edit(p.events)
+      return p
+    }
+    let a = g.tensor(named: "A")!
+    let misplaced = edited { events in
+      events.map { e in
+        if case .allocWithin(a, let offset, let y) = e { return .allocWithin(a, offset: offset + 100, within: y) }
+        return e
+      }
+    }
+    #expect(Verifier(graph: g).violations(of: misplaced).contains { $0.category == .inPlace && $0.message.contains("belongs 0 bytes into") })
+    var noInPlace = on.plan
+    noInPlace.accelerator.inPlace = false
+    #expect(Verifier(graph: g).violations(of: noInPlace).contains { $0.category == .inPlace })
+    #expect(throws: SimulationError.self) { try misplaced.simulate(graph: g) }
+  }
+
   /// On a bundled model: DenseNet-121 at `M_R` with weights external, where each batch norm
   /// can overwrite the concatenation it reads. Both plans are proven optimal; written in place,
   /// the optimum moves less, and the plan passes the verifier (in `plan(_:with:)`) and the

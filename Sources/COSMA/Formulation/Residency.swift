@@ -30,30 +30,76 @@ struct Residency: Sendable {
     return true
   }
 
-  /// The intervals grouped by in-place chains: each group shares one range, from the first
-  /// interval's start to the last one's end. `groupOf[i]` is interval `i`'s group.
-  func chains() -> (groupOf: [Int], members: [[Int]]) {
-    var root = Array(intervals.indices)
-    func find(_ i: Int) -> Int {
-      var i = i
-      while root[i] != i { i = root[i] }
-      return i
+  /// Intervals placed inside another (SPEC §1, "In-place operators"): each input of a
+  /// concatenation done in place, by index, with the interval of the output and the input's
+  /// offset in it.
+  var within: [Int: (output: Int, offset: ByteCount)] = [:]
+
+  /// Records that concatenation `c`, run at step `s`, has its inputs written into its output:
+  /// the output's interval then starts where the first input's does (its range is reserved from
+  /// there). False (nothing recorded) unless every input's interval ends at `s` and the
+  /// output's starts there.
+  @discardableResult
+  mutating func concatenateInPlace(_ c: ConcatInPlace, at s: Step) -> Bool {
+    guard let y = intervals.firstIndex(where: { $0.tensor == c.output && $0.first == s }) else { return false }
+    var parts: [(Int, ByteCount)] = []
+    for (x, offset) in c.parts {
+      guard let i = intervals.firstIndex(where: { $0.tensor == x && $0.last == s }), within[i] == nil else { return false }
+      parts.append((i, offset))
     }
-    for (y, x) in inPlace { root[find(y)] = find(x) }
+    intervals[y].first = parts.map { intervals[$0.0].first }.min()!
+    for (i, offset) in parts { within[i] = (y, offset) }
+    return true
+  }
+
+  /// The intervals grouped by in-place writes and concatenations: each group takes one range
+  /// over the steps from its first interval's start to its last one's end. `groupOf[i]` is
+  /// interval `i`'s group, `relative[i]` its offset from the group's start, and `extent[g]` the
+  /// group's size.
+  func groups(size: (TensorID) -> ByteCount) -> (groupOf: [Int], relative: [ByteCount], members: [[Int]], extent: [ByteCount]) {
+    // Union-find with offsets: weight[i] = offset(i) − offset(parent[i]).
+    var parent = Array(intervals.indices)
+    var weight = [ByteCount](repeating: 0, count: intervals.count)
+    func find(_ i: Int) -> (Int, ByteCount) {
+      var i = i
+      var d = 0
+      while parent[i] != i {
+        d += weight[i]
+        i = parent[i]
+      }
+      return (i, d)
+    }
+    func join(_ a: Int, _ b: Int, _ d: ByteCount) {
+      let (ra, da) = find(a)
+      let (rb, db) = find(b)
+      guard ra != rb else { return }
+      parent[rb] = ra
+      weight[rb] = da + d - db
+    }
+    for (y, x) in inPlace.sorted(by: { $0.key < $1.key }) { join(x, y, 0) }
+    for (i, w) in within.sorted(by: { $0.key < $1.key }) { join(w.output, i, w.offset) }
     var groupOf = [Int](repeating: -1, count: intervals.count)
+    var relative = [ByteCount](repeating: 0, count: intervals.count)
     var members: [[Int]] = []
     var index: [Int: Int] = [:]
     for i in intervals.indices {
-      let r = find(i)
+      let (r, d) = find(i)
       let g = index[r] ?? members.count
       if g == members.count {
         index[r] = g
         members.append([])
       }
       groupOf[i] = g
+      relative[i] = d
       members[g].append(i)
     }
-    return (groupOf, members)
+    var extent = [ByteCount](repeating: 0, count: members.count)
+    for (g, m) in members.enumerated() {
+      let low = m.map { relative[$0] }.min()!
+      for i in m { relative[i] -= low }
+      extent[g] = m.map { relative[$0] + size(intervals[$0].tensor) }.max()!
+    }
+    return (groupOf, relative, members, extent)
   }
 
   /// Builds the intervals from a per-step residency matrix (`resident[t][s]`), keeping of each
@@ -110,18 +156,17 @@ extension PlanningProblem {
     let at = incumbent.offsetsAtRuns(tensorCount: graph.tensors.count)
     let intervals = residency.intervals
     // An in-place chain moves as one: kept when all its intervals were, at one offset.
-    let (groupOf, members) = residency.chains()
+    let (groupOf, relative, members, need) = residency.groups(size: size)
     let steps = members.map { m in m.map { intervals[$0].first }.min()!...m.map { intervals[$0].last }.max()! }
-    let need = members.map { m in m.map { size(intervals[$0].tensor) }.max()! }
     var offsets = [ByteCount?](repeating: nil, count: members.count)
     for (g, m) in members.enumerated() {
       let kept = m.map { i -> ByteCount? in
         let r = intervals[i]
         let column = at[r.tensor.rawValue]
         guard let o = column[r.first], (r.first...r.last).allSatisfy({ column[$0] == o }) else { return nil }
-        return o
+        return o - relative[i]
       }
-      if let o = kept[0], kept.allSatisfy({ $0 == o }) { offsets[g] = o }
+      if let o = kept[0], o >= 0, kept.allSatisfy({ $0 == o }) { offsets[g] = o }
     }
     var byStep = [[Int]](repeating: [], count: residency.schedule.count)
     for g in members.indices where offsets[g] != nil {
@@ -146,7 +191,7 @@ extension PlanningProblem {
       offsets[g] = cursor
       for s in steps[g] { byStep[s].append(g) }
     }
-    return emitEvents(residency, offsets: groupOf.map { offsets[$0]! })
+    return emitEvents(residency, offsets: residency.intervals.indices.map { offsets[groupOf[$0]]! + relative[$0] })
   }
 
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
@@ -154,21 +199,21 @@ extension PlanningProblem {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
     allocator.nodeLimit = nodeLimit
     allocator.timeLimit = timeLimit
-    let (groupOf, members) = residency.chains()
+    let (groupOf, relative, members, extent) = residency.groups(size: size)
     if members.count == residency.intervals.count {
       let buffers = residency.intervals.enumerated().map { i, r in
         Buffer(id: i, lower: r.first, upper: r.last + 1, size: size(r.tensor))
       }
       return allocator.allocate(buffers)
     }
-    // A chain of in-place writes is one buffer over the chain's steps.
+    // A group of in-place writes and concatenations is one buffer over the group's steps.
     let buffers = members.enumerated().map { g, m in
       Buffer(
         id: g, lower: m.map { residency.intervals[$0].first }.min()!, upper: m.map { residency.intervals[$0].last }.max()! + 1,
-        size: m.map { size(residency.intervals[$0].tensor) }.max()!)
+        size: extent[g])
     }
     switch allocator.allocate(buffers) {
-    case .placed(let offsets): return .placed(groupOf.map { offsets[$0] })
+    case .placed(let offsets): return .placed(residency.intervals.indices.map { offsets[groupOf[$0]] + relative[$0] })
     case let other: return other
     }
   }
@@ -190,13 +235,17 @@ extension PlanningProblem {
     }
     var events: [PlanEvent] = []
     for (s, o) in schedule.enumerated() {
-      for i in starts[s] {
+      // A concatenation's output before the inputs allocated within it.
+      for i in starts[s].sorted(by: { (residency.within[$0] != nil ? 1 : 0, $0) < (residency.within[$1] != nil ? 1 : 0, $1) }) {
         let r = residency.intervals[i]
-        let producedNow = graph.producer[r.tensor.rawValue].map { position[$0.rawValue] == s } ?? false
+        // Not produced yet (now, or later for a reserved concatenation output): allocated.
+        let unproduced = graph.producer[r.tensor.rawValue].map { position[$0.rawValue] >= s } ?? false
         if let x = residency.inPlace[i] {
           events.append(.allocInPlace(r.tensor, offset: offsets[i], over: residency.intervals[x].tensor))
+        } else if let w = residency.within[i] {
+          events.append(.allocWithin(r.tensor, offset: offsets[i], within: residency.intervals[w.output].tensor))
         } else {
-          events.append(producedNow ? .alloc(r.tensor, offset: offsets[i]) : .load(r.tensor, offset: offsets[i]))
+          events.append(unproduced ? .alloc(r.tensor, offset: offsets[i]) : .load(r.tensor, offset: offsets[i]))
         }
       }
       events.append(.run(o))

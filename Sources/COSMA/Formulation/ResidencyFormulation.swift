@@ -52,6 +52,12 @@ struct ResidencyFormulation {
   private(set) var spill: [VariableID?] = []
   /// The in-place variables: the write, its step, and the variable.
   private(set) var inPlace: [(write: InPlaceWrite, step: Step, variable: VariableID)] = []
+  /// The concatenations that may run in place, each with its binary.
+  private(set) var concats: [(op: OperatorID, concat: ConcatInPlace, variable: VariableID)] = []
+  /// A concatenation output's range reserved at a step before it is produced.
+  private(set) var reserve: [[Step: VariableID]] = []
+  /// A concatenation input inside its output at a step (continuous).
+  private(set) var inside: [(variable: VariableID, tensor: TensorID, step: Step)] = []
   /// Each planned tensor's step range.
   private(set) var tensorWindow: [ClosedRange<Step>?] = []
   let unit: ByteCount
@@ -119,9 +125,18 @@ struct ResidencyFormulation {
     }
     var capacityTerms = [[(VariableID, Double)]](repeating: [], count: n)
     var offset = 0.0
+    // Concatenations in place: a binary each, and the steps from which each output's range may
+    // be reserved (its inputs' producers).
+    concats = []
+    var reservedBy = [[OperatorID]](repeating: [], count: g.tensors.count)
+    for (c, cp) in problem.concatsInPlace.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      concats.append((c, cp, model.addBinary("concatInPlace[\(g[c].name)]")))
+      reservedBy[cp.output.rawValue] = cp.parts.compactMap { g.producer[$0.input.rawValue] }
+    }
+    reserve = Array(repeating: [:], count: g.tensors.count)
     for t in g.tensorIDs where problem.isPlanned(t) && !users[t.rawValue].isEmpty {
       let us = users[t.rawValue]
-      let lo = us.map { windows.earliest[$0.rawValue] }.min()!
+      let lo = (us + reservedBy[t.rawValue]).map { windows.earliest[$0.rawValue] }.min()!
       let hi = us.map { windows.latest[$0.rawValue] }.max()!
       tensorWindow[t.rawValue] = lo...hi
       let bytes = free.contains(t) ? 0 : Double(g[t].bytes)
@@ -156,6 +171,15 @@ struct ResidencyFormulation {
         if let prev = res[t.rawValue][s - 1] { terms.append((prev, -1)) }
         if let l = load[t.rawValue][s] { terms.append((l, -1)) }
         if let p = producer, let x = run[p.rawValue][s] { terms.append((x, -1)) }
+        // A concatenation's output reserved, when it is done in place, as an input is produced.
+        let producing = reservedBy[t.rawValue].compactMap { run[$0.rawValue][s] }
+        if !producing.isEmpty, let z = concats.first(where: { $0.concat.output == t })?.variable {
+          let v = model.addVariable("reserve[\(name(t))@\(s)]", lower: 0, upper: 1, objective: 0)
+          reserve[t.rawValue][s] = v
+          terms.append((v, -1))
+          model.addLessOrEqual("reserveInPlace[\(name(t))@\(s)]", [(v, 1), (z, -1)], 0)
+          model.addLessOrEqual("reserveAtProduction[\(name(t))@\(s)]", [(v, 1)] + producing.map { ($0, -1) }, 0)
+        }
         model.addLessOrEqual("flow[\(name(t))@\(s)]", terms, 0)
         if let p = producer, let l = load[t.rawValue][s] {
           // Produced strictly before s.
@@ -187,6 +211,7 @@ struct ResidencyFormulation {
       }
     }
     addInPlaceVariables(users: users, capacityTerms: &capacityTerms)
+    addConcatenationRows(capacityTerms: &capacityTerms)
     let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
@@ -242,6 +267,37 @@ struct ResidencyFormulation {
     }
   }
 
+  /// For each concatenation that may run in place (its binary `z`): while `z` is 1 its inputs
+  /// take no space of their own (`inside`, at most their residency and `z`), its output is
+  /// resident whenever one of them is (`reservedAround`), and they are never reloaded nor
+  /// written in place over something else (their ranges are fixed in the output's).
+  private mutating func addConcatenationRows(capacityTerms: inout [[(VariableID, Double)]]) {
+    inside = []
+    for (c, cp, z) in concats {
+      let y = cp.output
+      for (x, _) in cp.parts {
+        for (s, r) in res[x.rawValue].byStep {
+          let u = model.addVariable("inside[\(name(x))@\(s)]", lower: 0, upper: 1, objective: 0)
+          inside.append((u, x, s))
+          model.addLessOrEqual("insideResident[\(name(x))@\(s)]", [(u, 1), (r, -1)], 0)
+          model.addLessOrEqual("insideInPlace[\(name(x))@\(s)]", [(u, 1), (z, -1)], 0)
+          capacityTerms[s].append((u, -Double(problem.size(x) / unit)))
+          if let ry = res[y.rawValue][s] {
+            model.addGreaterOrEqual("reservedAround[\(name(x))@\(s)]", [(ry, 1), (r, -1), (z, -1)], -1)
+          } else {
+            model.addLessOrEqual("reservedAround[\(name(x))@\(s)]", [(r, 1), (z, 1)], 1)
+          }
+          if let l = load[x.rawValue][s] { model.addLessOrEqual("noReload[\(name(x))@\(s)]", [(l, 1), (z, 1)], 1) }
+        }
+        if let sp = spill[x.rawValue] { model.addLessOrEqual("noSpill[\(name(x))]", [(sp, 1), (z, 1)], 1) }
+        for (w, s, v) in inPlace where w.output == x {
+          model.addLessOrEqual("notOver[\(name(x))@\(s)]", [(v, 1), (z, 1)], 1)
+        }
+      }
+      _ = c
+    }
+  }
+
   /// The integer variables of the free-order model, counted without building it: one per
   /// operator and step of its window, one per tensor and step of its window.
   static func integerEstimate(_ problem: PlanningProblem) -> Int {
@@ -281,6 +337,12 @@ struct ResidencyFormulation {
     for (_, s, v) in inPlace where !window.contains(s) {
       model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
     }
+    // A window does not change which concatenations run in place.
+    for (_, _, z) in concats { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
+    for (v, _, s) in inside where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
+    for row in reserve {
+      for (s, v) in row where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
+    }
     for (t, sp) in spill.enumerated() {
       guard let sp, let w = tensorWindow[t], !w.overlaps(window) else { continue }
       model.setBounds(sp, lower: values[sp.rawValue], upper: values[sp.rawValue])
@@ -302,6 +364,9 @@ struct ResidencyFormulation {
       return values[v.rawValue] > 0.5
     }
     for (w, s, v) in inPlace where values[v.rawValue] > 0.5 { residency.writeInPlace(w, at: s) }
+    for (c, cp, z) in concats where values[z.rawValue] > 0.5 {
+      if let s = order.firstIndex(of: c) { residency.concatenateInPlace(cp, at: s) }
+    }
     return residency
   }
 
@@ -334,7 +399,10 @@ struct ResidencyFormulation {
         if r { values[res[t.rawValue][s]!.rawValue] = 1 }
         let prev = s > w.lowerBound && at[t.rawValue][s - 1] != nil
         let producedNow = g.producer[t.rawValue].map { pos[$0.rawValue] == s } ?? false
-        if r && !prev && !producedNow {
+        if r && !prev && !producedNow, let v = reserve[t.rawValue][s], let p = g.producer[t.rawValue], pos[p.rawValue] > s {
+          // A concatenation's output reserved before it is produced.
+          values[v.rawValue] = 1
+        } else if r && !prev && !producedNow {
           guard let l = load[t.rawValue][s] else { return nil }
           values[l.rawValue] = 1
           if g[t].kind == .activation { spilled = true }
@@ -354,6 +422,16 @@ struct ResidencyFormulation {
       matched += 1
     }
     guard matched == writes.count else { return nil }
+    var placedWithin = Set<TensorID>()
+    for e in plan.events {
+      if case .allocWithin(let x, _, _) = e { placedWithin.insert(x) }
+    }
+    for (_, cp, z) in concats where cp.parts.contains(where: { placedWithin.contains($0.input) }) {
+      values[z.rawValue] = 1
+      for (v, x, s) in inside where cp.parts.contains(where: { $0.input == x }) {
+        if let r = res[x.rawValue][s], values[r.rawValue] > 0.5 { values[v.rawValue] = 1 }
+      }
+    }
     return values
   }
 }

@@ -14,6 +14,10 @@ public struct PlanningProblem: Sendable {
   /// Below `M_R`: the operators that fit only written in place, each with the writes that make
   /// it fit. Every plan writes one of them, so the other readers of its input run first.
   public let requiredInPlace: [OperatorID: [InPlaceWrite]]
+  /// The concatenations the planners may do in place (none unless the accelerator allows it):
+  /// the graph's (``Graph/concatInPlace(of:)``) whose inputs' bytes are multiples of the
+  /// alignment, so that each input's range is exactly its region of the output.
+  public let concatsInPlace: [OperatorID: ConcatInPlace]
 
   public var alignment: Int { accelerator.alignment }
   public var weights: WeightsPlacement { accelerator.weights }
@@ -72,6 +76,16 @@ public struct PlanningProblem: Sendable {
     self.budgets = budgets
     self.inPlaceWrites = writes
     self.requiredInPlace = required
+    var concats: [OperatorID: ConcatInPlace] = [:]
+    if accelerator.inPlace {
+      for o in graph.operatorIDs {
+        guard let c = graph.concatInPlace(of: o),
+          c.parts.allSatisfy({ graph[$0.input].bytes % accelerator.alignment == 0 })
+        else { continue }
+        concats[o] = c
+      }
+    }
+    self.concatsInPlace = concats
   }
 
   /// The most an in-place write can save while operator `o` runs: the size of its output, when
