@@ -61,7 +61,7 @@ func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
 /// below `M_R` and `tiling` allows it.
 ///
 /// At or above `M_R` this is ``plan(_:with:)`` on the graph itself. Below, it tries tilings from
-/// ``Graph/tilingToFit(capacity:target:weights:alignment:)`` with the targets capacity, a half
+/// ``Graph/tilingToFit(capacity:target:weights:alignment:inPlace:)`` with the targets capacity, a half
 /// and a quarter of it (the smaller, the more operators are split and can hand rows to each
 /// other), plans each tiled graph with the planner in an equal share of what is left of the time
 /// limit, and keeps the verified plan with the least non-compulsory traffic (the fewest split
