@@ -157,6 +157,17 @@ import Testing
     #expect(positive >= graphs / 10, "split bounds positive only \(positive) times")
   }
 
+  /// A region whose model has more integers than `maxIntegers` is split unsolved, down to
+  /// regions of 3 operators (where it proves nothing): ViT's bound at `M_R` with every model
+  /// refused is 0 and incomplete, where it is positive with them allowed.
+  @Test func regionsOverTheIntegerLimitAreNotSolved() throws {
+    let problem = try PlanningProblem(graph: Fixtures.model("vit_b_16"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let refused = problem.regionLowerBound(regionSize: 32, timeLimit: 30, maxIntegers: 0, solver: CbcSolver())
+    #expect(refused.bytes == 0)
+    #expect(!refused.isComplete)
+    #expect(refused.regions.allSatisfy { !$0.isExact || $0.bound == 0 })
+  }
+
   /// ViT-B/16 at M_R with weights external: the free-order ILP's relaxation leaves a 0.08% gap
   /// that CBC does not close in minutes; the region bound over blocks of the minimum-peak order
   /// equals the best baseline's traffic (36 residual-stream spills of 151,296 B), so that plan

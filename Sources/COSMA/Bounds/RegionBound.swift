@@ -59,8 +59,11 @@ extension PlanningProblem {
   /// activations read by several operators, then regions of at most `regionSize` consecutive
   /// operators of the minimum-peak schedule over the rest (half the time, when there are fans);
   /// and regions of the minimum-peak schedule alone. Cuts go where the fewest bytes cross.
+  ///
+  /// `maxIntegers` splits, unsolved, a region whose model has more integer variables: CBC does
+  /// not watch its time limit in the root of a large model.
   public func regionLowerBound(
-    regionSize: Int = 32, timeLimit: Double = 60, solver: any MILPSolver,
+    regionSize: Int = 32, timeLimit: Double = 60, maxIntegers: Int = .max, solver: any MILPSolver,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let clock = Stopwatch()
@@ -73,11 +76,13 @@ extension PlanningProblem {
       let inFans = Set(fans.joined())
       let rest = windows(budgets.mpSchedule.filter { !inFans.contains($0) })
       progress?(.split("fans of shared activations and windows over the rest"))
-      fanned = regionLowerBound(regions: fans + rest, timeLimit: timeLimit / 2, solver: solver, progress: progress)
+      fanned = regionLowerBound(
+        regions: fans + rest, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, solver: solver, progress: progress)
     }
     progress?(.split("windows of the minimum-peak order"))
     let plain = regionLowerBound(
-      regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, solver: solver, progress: progress)
+      regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, maxIntegers: maxIntegers, solver: solver,
+      progress: progress)
     guard let fanned, fanned.bytes > plain.bytes else { return plain }
     return fanned
   }
@@ -119,9 +124,11 @@ extension PlanningProblem {
   /// solve (its bound is 0); the others share what is left of `timeLimit` equally. A region for
   /// which CBC proves nothing within its share is split in two where the fewest bytes cross, and
   /// the halves are solved instead (their sum is again a bound), down to regions of 3 operators.
-  /// `maxOperators` splits larger regions before any solve.
+  /// `maxOperators` splits larger regions before any solve, and `maxIntegers` those whose
+  /// model has more integer variables.
   public func regionLowerBound(
-    regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max, solver: any MILPSolver,
+    regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max, maxIntegers: Int = .max,
+    solver: any MILPSolver,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     // The order pairs need the ancestor sets, which do not fit in memory beyond this size.
@@ -179,7 +186,11 @@ extension PlanningProblem {
         f.free = p.free
         f.arriving = p.arriving
         f.build()
-        let solved = solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
+        if f.model.integerCount > maxIntegers { complete = false }
+        let solved =
+          f.model.integerCount > maxIntegers
+          ? SolveResult(termination: .noSolution(limit: .time), objective: nil, bound: nil, values: nil, seconds: 0, nodes: 0)
+          : solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
         if case .optimal = solved.termination, let o = solved.objective {
           result[k] = (Int((o - 1e-6).rounded(.up)), true)
           progress?(.region(name: name, integers: f.model.integerCount, bytes: result[k]!.bound, exact: true))
