@@ -30,8 +30,8 @@ public struct RegionBound: Sendable, Equatable {
   /// The sum of the regions' bounds.
   public var bytes: ByteCount
   public var regions: [Region]
-  /// Whether the time limit stopped the computation before every region was solved (the regions
-  /// left out count 0).
+  /// False when the time limit stopped the computation before every region was solved, or a
+  /// region's model was over the integer limit (the regions left out count 0).
   public var isComplete: Bool
 
   /// What the computation reports while it runs.
