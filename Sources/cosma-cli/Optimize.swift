@@ -35,7 +35,10 @@ struct Optimize: ParsableCommand {
   @Option(help: ArgumentHelp("Stop the optimal planner once its plan is within this relative gap of the bound (0 proves optimality).", valueName: "fraction"))
   var gap: Double = 0
 
-  @Option(help: ArgumentHelp("Below M_R, split operators into row or channel tiles (auto) or refuse (off).", valueName: "mode"))
+  @Option(
+    help: ArgumentHelp(
+      "Below M_R, split operators into row or channel tiles (auto) or refuse (off); always: also try tiles at or above M_R with the time left, keeping them only when they move less.",
+      valueName: "mode"))
   var tiling: TilingMode = .auto
 
   @Option(help: ArgumentHelp("Write the graph the plan is for (the tiled graph when operators were split) to this file.", valueName: "file"))
@@ -85,7 +88,7 @@ struct Optimize: ParsableCommand {
       if let tiled = tiledResult.tiled {
         note(
           "tiling           \(tiled.tiling.splitOperators) operators split (\(tiled.tiling.channels.count) by channels, the rest by rows): \(graph.operators.count) operators, "
-            + "\(graph.tensors.count) tensors (below M_R = \(formatBytes(COSMA.Budgets(graph: original, alignment: problem.alignment, weights: problem.weights).mr)))")
+            + "\(graph.tensors.count) tensors (M_R = \(formatBytes(COSMA.Budgets(graph: original, alignment: problem.alignment, weights: problem.weights).mr)))")
         for c in tiledResult.candidates {
           let outcome = c.nonCompulsoryBytes.map { "non-compulsory \(formatBytes($0))" } ?? "failed: \(c.failure ?? "-")"
           note("  tried          \(c.splitOperators) split (working sets above \(formatBytes(c.targetBytes))): \(outcome)")

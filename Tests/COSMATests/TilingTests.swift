@@ -75,6 +75,25 @@ import Testing
     #expect(result.problem.capacity == capacity)
   }
 
+  /// At `M_R` with `.always`, tilings are tried with the time the untiled plan leaves, and one
+  /// is kept only when it moves less: never worse than the untiled plan (ResNet-50, weights in
+  /// the scratchpad, whose untiled optimum is 602,112 B).
+  @Test func tilingAtMRIsNeverWorse() throws {
+    let g = try Fixtures.model("resnet50")
+    let a = Accelerator(scratchpad: .budget(.mr))
+    let untiled = try plan(graph: g, accelerator: a, planner: .auto, options: PlannerOptions(timeLimit: 10), tiling: .auto)
+    #expect(untiled.tiled == nil)
+    #expect(untiled.result.plan.traffic.nonCompulsoryBytes == 602_112)
+    let always = try plan(graph: g, accelerator: a, planner: .auto, options: PlannerOptions(timeLimit: 10), tiling: .always)
+    #expect(!always.candidates.isEmpty)
+    #expect(always.result.plan.traffic.nonCompulsoryBytes <= 602_112)
+    if let tiled = always.tiled {
+      #expect(always.result.plan.traffic.nonCompulsoryBytes < 602_112)
+      #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+      _ = try always.result.plan.simulate(graph: tiled.graph)
+    }
+  }
+
   /// M_T is what the largest tile of the hardest operator needs: with alignment 1 (no byte
   /// lost to rounding where neighbours cut a tensor further) planning works at M_T, and one
   /// byte below it is refused naming that operator.

@@ -2,6 +2,9 @@
 public enum TilingMode: String, Sendable, CaseIterable, Codable {
   /// Split operators when the scratchpad is below `M_R`.
   case auto
+  /// Split operators below `M_R`, and at or above it try tilings with the time the untiled plan
+  /// leaves, keeping a tiled plan only when it moves less.
+  case always
   /// Never split: a scratchpad below `M_R` is refused.
   case off
 }
@@ -73,19 +76,44 @@ public func plan(
   graph: Graph, accelerator: Accelerator, planner kind: PlannerKind, options: PlannerOptions = PlannerOptions(),
   tiling mode: TilingMode = .auto
 ) throws -> TiledPlanningResult {
+  let clock = Stopwatch()
   let whole: PlanningProblem
   do {
     whole = try PlanningProblem(graph: graph, accelerator: accelerator)
-  } catch let refusal as DoesNotFitError where mode == .auto {
+  } catch let refusal as DoesNotFitError where mode != .off {
     return try planTiled(
       graph: graph, accelerator: accelerator, capacity: refusal.scratchpadBytes, planner: kind, options: options)
   }
   let result = try plan(whole, with: kind.planner(options: options))
-  return TiledPlanningResult(result: result, problem: whole, tiled: nil, candidates: [])
+  var untiled = TiledPlanningResult(result: result, problem: whole, tiled: nil, candidates: [])
+  // At or above M_R, tiles may still move less: split operators hand rows to each other, so
+  // fewer whole tensors compete for the scratchpad. Tried in what time is left.
+  let left = options.timeLimit - clock.seconds
+  guard mode == .always, !kind.isBaseline, result.plan.traffic.nonCompulsoryBytes > 0, left >= 1 else { return untiled }
+  var rest = options
+  rest.timeLimit = left
+  guard
+    let tiled = try? planTiled(
+      graph: graph, accelerator: accelerator, capacity: whole.capacity, planner: kind, options: rest, divisors: [2, 4, 8, 16])
+  else { return untiled }
+  guard tiled.result.plan.traffic.nonCompulsoryBytes < result.plan.traffic.nonCompulsoryBytes else {
+    untiled.candidates = tiled.candidates
+    untiled.result.report.notes.append(
+      "tiles: \(tiled.candidates.count) tilings tried at or above M_R, none moved less than the whole operators")
+    return untiled
+  }
+  var chosen = tiled
+  chosen.result.report.seconds = clock.seconds
+  chosen.result.plan.planner.seconds = clock.seconds
+  return chosen
 }
 
+/// Plans `graph` at `capacity` on the tilings that split every operator whose working set is
+/// above `capacity / d` for each divisor `d` (and every small tiling of a small graph), and keeps
+/// the one whose verified plan moves the least.
 private func planTiled(
-  graph: Graph, accelerator: Accelerator, capacity: ByteCount, planner kind: PlannerKind, options: PlannerOptions
+  graph: Graph, accelerator: Accelerator, capacity: ByteCount, planner kind: PlannerKind, options: PlannerOptions,
+  divisors: [Int] = [1, 2, 4, 8, 16]
 ) throws -> TiledPlanningResult {
   let clock = Stopwatch()
   let (weights, alignment) = (accelerator.weights, accelerator.alignment)
@@ -100,14 +128,14 @@ private func planTiled(
     tilings.append((target, tiled))
   }
   // A simple compiler splits only what does not fit; the baselines are that compiler.
-  for divisor in kind.isBaseline ? [1] : [1, 2, 4, 8, 16] {
+  for divisor in kind.isBaseline ? [1] : divisors {
     // Finer targets make larger graphs; past these sizes the planners (the baselines have no
     // time limit) take longer than the limit allows.
     if let last = tilings.last?.tiled.graph, last.operators.count > maximumTiledOperators / 2 { break }
-    if divisor > 1, clock.seconds > options.timeLimit / 4 { break }
+    if divisor > divisors[0], clock.seconds > options.timeLimit / 4 { break }
     let tiled = try graph.tilingToFit(
       capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment, inPlace: accelerator.inPlace)
-    if divisor > 1, let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
+    if divisor > divisors[0], let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
     consider(capacity / divisor, tiled)
   }
   if !kind.isBaseline {
