@@ -298,6 +298,17 @@ private struct State {
     return ready
   }
 
+  /// Reserves `t`'s range inside `host`'s (an in-place write or a concatenation's input): it
+  /// adds nothing to the occupancy while it lies there.
+  mutating func allocInside(_ t: Int, _ offset: Int, _ host: Int, _ i: Int) throws(SimulationError) {
+    let ready = try claim(t, offset, i, "alloc", inside: host)
+    live[t] = Live(
+      offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
+      lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
+    timeline.append(SimTimelineEntry(
+      eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
+  }
+
   mutating func apply(_ event: SimEvent, at i: Int) throws(SimulationError) {
     switch event {
     case .load(let t, let offset):
@@ -350,13 +361,8 @@ private struct State {
         throw SimulationError(
           eventIndex: i, reason: "alloc of '\(name(t))' over '\(name(x))' must lie in its range [\(host.offset), \(host.offset + host.size))")
       }
-      let ready = try claim(t, offset, i, "alloc", inside: x)
+      try allocInside(t, offset, x, i)
       writtenOver[x] = t
-      live[t] = Live(
-        offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
-        lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
-      timeline.append(SimTimelineEntry(
-        eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
 
     case .allocWithin(let t, let offset, let y):
       try checkTensor(t, i)
@@ -372,13 +378,8 @@ private struct State {
         throw SimulationError(
           eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))' must lie in its range [\(host.offset), \(host.offset + host.size))")
       }
-      let ready = try claim(t, offset, i, "alloc", inside: y)
+      try allocInside(t, offset, y, i)
       within[t] = y
-      live[t] = Live(
-        offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
-        lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
-      timeline.append(SimTimelineEntry(
-        eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
 
     case .run(let o):
       guard o >= 0 && o < p.operators.count else {
