@@ -198,6 +198,13 @@ import Testing
       #expect(e.requiredBytes == 1_605_632)
       #expect(e.inPlace)
     }
+    // M_I, the budget `cosma budgets --in-place on` prints, is that boundary.
+    let mi = g.smallestInPlaceScratchpad(weights: .external, alignment: 64)
+    #expect(mi.bytes == 1_605_632)
+    a.scratchpad = .bytes(mi.bytes)
+    #expect(throws: Never.self) { try PlanningProblem(graph: g, accelerator: a) }
+    a.scratchpad = .bytes(mi.bytes - 64)
+    #expect(throws: DoesNotFitError.self) { try PlanningProblem(graph: g, accelerator: a) }
   }
 
   /// Tiling below `M_R` leaves whole an operator that fits written in place: ResNet-50's

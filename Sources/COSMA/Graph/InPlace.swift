@@ -90,3 +90,29 @@ extension Graph {
     return ConcatInPlace(output: op.outputs[0], parts: parts)
   }
 }
+
+extension Graph {
+  /// The smallest scratchpad in which every operator runs, unsplit, when elementwise operators
+  /// may write their output over an input of the same aligned size that can die there (one no
+  /// descendant of the operator reads): the largest working set, less that output where such a
+  /// write exists. Between it and `M_R`, plans with in-place writes need no tiles.
+  public func smallestInPlaceScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
+    let size = { (t: TensorID) in roundUp(self[t].bytes, to: alignment) }
+    let footprint = operatorIDs.map { o in Set(workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } }
+    var best: (bytes: ByteCount, operator: OperatorID) = (0, OperatorID(0))
+    // Largest working sets first: an operator needs at most its working set.
+    for o in operatorIDs.sorted(by: { (footprint[$0.rawValue], $1.rawValue) > (footprint[$1.rawValue], $0.rawValue) }) {
+      guard footprint[o.rawValue] > best.bytes else { break }
+      var need = footprint[o.rawValue]
+      let writes = inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
+      if !writes.isEmpty {
+        let below = descendants(of: o)
+        if writes.contains(where: { w in consumers[w.input.rawValue].allSatisfy { !below.contains($0) } }) {
+          need -= size(self[o].outputs[0])
+        }
+      }
+      if need > best.bytes { best = (need, o) }
+    }
+    return best
+  }
+}
