@@ -102,3 +102,23 @@ public enum Fixtures {
 public func verifiedPlan(_ problem: PlanningProblem, _ planner: any Planner) throws -> Plan {
   try plan(problem, with: planner).plan
 }
+
+extension Fixtures {
+  /// A plan written by hand: its events, with the traffic they move (or `totalBytes`, to state a
+  /// wrong figure) and the compulsory bytes given.
+  public static func handPlan(
+    _ events: [PlanEvent], graph: Graph, graphName: String? = nil, accelerator: Accelerator, compulsoryBytes: Int,
+    totalBytes: Int? = nil
+  ) -> Plan {
+    var moved = 0
+    for e in events {
+      switch e {
+      case .load(let x, _), .store(let x): moved += graph[x].bytes
+      default: break
+      }
+    }
+    return Plan(
+      graphName: graphName ?? graph.name, accelerator: accelerator, planner: PlannerInfo(method: "hand", status: .heuristic),
+      traffic: Traffic(totalBytes: totalBytes ?? moved, compulsoryBytes: compulsoryBytes), events: events)
+  }
+}

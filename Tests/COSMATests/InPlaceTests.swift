@@ -75,16 +75,7 @@ import Testing
     edit(&events)
     var a = Accelerator(scratchpad: .bytes(260), alignment: 1, weights: .external)
     a.inPlace = inPlace
-    var moved = 0
-    for e in events {
-      switch e {
-      case .load(let x, _), .store(let x): moved += g[x].bytes
-      default: break
-      }
-    }
-    return Plan(
-      graphName: g.name, accelerator: a, planner: PlannerInfo(method: "hand", status: .heuristic),
-      traffic: Traffic(totalBytes: moved, compulsoryBytes: 20), events: events)
+    return Fixtures.handPlan(events, graph: g, accelerator: a, compulsoryBytes: 20)
   }
 
   func expectViolation(_ g: Graph, _ p: Plan, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {

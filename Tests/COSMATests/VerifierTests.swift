@@ -28,17 +28,8 @@ import Testing
   }
 
   func plan(_ events: [PlanEvent], total: Int? = nil, graph: String = "chain", accelerator: Accelerator? = nil) -> Plan {
-    var moved = 0
-    for e in events {
-      switch e {
-      case .load(let x, _), .store(let x): moved += g[x].bytes
-      default: break
-      }
-    }
-    return Plan(
-      graphName: graph, accelerator: accelerator ?? self.accelerator,
-      planner: PlannerInfo(method: "hand", status: .heuristic),
-      traffic: Traffic(totalBytes: total ?? moved, compulsoryBytes: 160), events: events)
+    Fixtures.handPlan(
+      events, graph: g, graphName: graph, accelerator: accelerator ?? self.accelerator, compulsoryBytes: 160, totalBytes: total)
   }
 
   func violations(_ p: Plan) -> [Violation] { Verifier(graph: g).violations(of: p) }
