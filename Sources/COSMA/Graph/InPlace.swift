@@ -92,6 +92,18 @@ extension Graph {
 }
 
 extension Graph {
+  /// The in-place writes of `o` whose input and output take the same space at `alignment`: the
+  /// ones planners use, so that the output can keep the input's range to its own end.
+  public func sameSizeInPlaceWrites(of o: OperatorID, alignment: Int) -> [InPlaceWrite] {
+    inPlaceWrites(of: o).filter { roundUp(self[$0.input].bytes, to: alignment) == roundUp(self[$0.output].bytes, to: alignment) }
+  }
+
+  /// The bytes an in-place write can save while `o` runs: its output's aligned size when the
+  /// output may be written over an input of the same aligned size, else 0.
+  public func inPlaceSaving(of o: OperatorID, alignment: Int) -> ByteCount {
+    sameSizeInPlaceWrites(of: o, alignment: alignment).isEmpty ? 0 : roundUp(self[self[o].outputs[0]].bytes, to: alignment)
+  }
+
   /// The smallest scratchpad in which every operator runs, unsplit, when elementwise operators
   /// may write their output over an input of the same aligned size that can die there (one no
   /// descendant of the operator reads): the largest working set, less that output where such a
@@ -104,7 +116,7 @@ extension Graph {
     for o in operatorIDs.sorted(by: { (footprint[$0.rawValue], $1.rawValue) > (footprint[$1.rawValue], $0.rawValue) }) {
       guard footprint[o.rawValue] > best.bytes else { break }
       var need = footprint[o.rawValue]
-      let writes = inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
+      let writes = sameSizeInPlaceWrites(of: o, alignment: alignment)
       if !writes.isEmpty {
         let below = descendants(of: o)
         if writes.contains(where: { w in consumers[w.input.rawValue].allSatisfy { !below.contains($0) } }) {

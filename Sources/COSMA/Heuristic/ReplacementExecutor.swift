@@ -71,8 +71,6 @@ struct ReplacementExecutor {
         } else {
           makeResident([w.output])
         }
-        working.removeAll { $0 == w.output }
-        working.append(w.output)
       } else {
         makeResident(working)
       }

@@ -33,13 +33,11 @@ extension PlanningRun {
       if case .unknown = outcome {
         cutsProven = false
         proven = false
-      } else if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) {
-        // A cut excludes a residency under every choice of in-place writes, and another choice
-        // might have placed: the bound after it is no longer proven.
-        cutsProven = false
-        proven = true
       } else {
         proven = true
+        // A cut excludes a residency under every choice of in-place writes and concatenations,
+        // and another choice might have placed: the bound after it is no longer proven.
+        if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) || !problem.concatsInPlace.isEmpty { cutsProven = false }
       }
       if cuts > options.maxOffsetCuts {
         if let events = packable(&f) { offer(events) }

@@ -37,7 +37,7 @@ public struct PlanningProblem: Sendable {
     let size = { (t: TensorID) in roundUp(graph[t].bytes, to: accelerator.alignment) }
     let writes = graph.operatorIDs.map { o in
       guard accelerator.inPlace else { return [InPlaceWrite]() }
-      return graph.inPlaceWrites(of: o).filter { size($0.input) == size($0.output) }
+      return graph.sameSizeInPlaceWrites(of: o, alignment: accelerator.alignment)
     }
     var required: [OperatorID: [InPlaceWrite]] = [:]
     if capacity < budgets.mr {

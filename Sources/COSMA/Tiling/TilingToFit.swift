@@ -53,12 +53,3 @@ extension Graph {
     return nil
   }
 }
-
-extension Graph {
-  /// The bytes an in-place write can save while `o` runs: its output's aligned size when the
-  /// output may be written over an input of the same aligned size, else 0.
-  public func inPlaceSaving(of o: OperatorID, alignment: Int) -> ByteCount {
-    let size = { (t: TensorID) in roundUp(self[t].bytes, to: alignment) }
-    return inPlaceWrites(of: o).contains { size($0.input) == size($0.output) } ? size(self[o].outputs[0]) : 0
-  }
-}
