@@ -36,6 +36,9 @@ struct Bench: ParsableCommand {
     help: ArgumentHelp("Whether elementwise operators may write over a dying input (on) or not (off).", valueName: "mode"))
   var inPlace = InPlaceMode.off
 
+  @Flag(help: "Count --time-limit in work instead of seconds: the same results on any machine, under any load and with any --jobs (see optimize --help).")
+  var deterministic = false
+
   @Option(help: ArgumentHelp("Instances solved at once, each in its own process.", valueName: "n"))
   var jobs: Int = 1
 
@@ -78,7 +81,7 @@ struct Bench: ParsableCommand {
             tasks.append([
               "compare", f, "--tiers", t.description, "--weights", w.rawValue, "--planners",
               planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
-            ])
+            ] + (deterministic ? ["--deterministic"] : []))
           }
         }
       }
@@ -112,7 +115,8 @@ struct Bench: ParsableCommand {
     // An instance runs its optimizing planners one after the other, each within the limit; one
     // that takes three times as long (plus two minutes for loading and simulating) is stopped.
     let optimizing = planners.values.filter(\.isOptimizing).count
-    let watchdog = 3 * timeLimit * Double(max(1, optimizing)) + 120
+    // A work second may take longer than a wall-clock second (README "Deterministic mode").
+    let watchdog = (deterministic ? 6 : 3) * timeLimit * Double(max(1, optimizing)) + 120
     var next = 0
     var done = 0
     func progress() {
@@ -198,7 +202,7 @@ struct Bench: ParsableCommand {
 
   func report(_ rows: [EvaluationRow], seconds: Double) -> String {
     var out = "# COSMA benchmark\n\n"
-    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers.defaultValueDescription) --weights \(weights.defaultValueDescription) --planners \(planners.defaultValueDescription) --time-limit \(timeLimit)\(inPlace == .on ? " --in-place on" : "") --jobs \(jobs)`"
+    out += "Command: `cosma bench \(inputs.joined(separator: " ")) --tiers \(tiers.defaultValueDescription) --weights \(weights.defaultValueDescription) --planners \(planners.defaultValueDescription) --time-limit \(timeLimit)\(inPlace == .on ? " --in-place on" : "")\(deterministic ? " --deterministic" : "") --jobs \(jobs)`"
     if !exclude.isEmpty { out += " `--exclude \(exclude)`" }
     out += "\n\n\(rows.count) rows, every plan verified and simulated; \(String(format: "%.0f", seconds)) s in all.\n\n"
     out += "## Summary\n\n" + summary(rows) + "\n"

@@ -44,6 +44,9 @@ struct Bound: ParsableCommand {
   @Option(name: .customLong("region"), help: ArgumentHelp("A region of your own: operator names separated by commas (repeatable); replaces the automatic regions.", valueName: "ops"))
   var regions: [String] = []
 
+  @Flag(help: "Count --time-limit in work (solver nodes and iterations) instead of seconds: the same bound on any machine and under any load.")
+  var deterministic = false
+
   @Flag(name: .shortAndLong, help: "Print every region's bound on stderr.")
   var verbose = false
 
@@ -62,7 +65,8 @@ struct Bound: ParsableCommand {
       let regions: RegionBound
       if self.regions.isEmpty {
         regions = problem.regionLowerBound(
-          regionSize: regionSize, timeLimit: timeLimit, solver: defaultMILPSolver, progress: progress)
+          regionSize: regionSize, timeLimit: timeLimit, solver: defaultMILPSolver, deterministic: deterministic,
+          progress: progress)
       } else {
         let sets = try self.regions.map { list in
           try list.split(separator: ",").map { name in
@@ -72,7 +76,8 @@ struct Bound: ParsableCommand {
             return o
           }
         }
-        regions = problem.regionLowerBound(regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, progress: progress)
+        regions = problem.regionLowerBound(
+          regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, deterministic: deterministic, progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))

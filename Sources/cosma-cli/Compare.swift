@@ -49,7 +49,7 @@ struct EvaluationRow: Codable {
 /// simulated.
 func evaluate(
   graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double,
-  inPlace: Bool = false
+  inPlace: Bool = false, deterministic: Bool = false
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
   accelerator.inPlace = inPlace
@@ -59,8 +59,9 @@ func evaluate(
   var rows: [EvaluationRow] = []
   for kind in planners {
     let started = Date()
-    let tiled = try plan(
-      graph: graph, accelerator: accelerator, planner: kind, options: PlannerOptions(timeLimit: timeLimit), tiling: .auto)
+    var options = PlannerOptions(timeLimit: timeLimit)
+    options.deterministic = deterministic
+    let tiled = try plan(graph: graph, accelerator: accelerator, planner: kind, options: options, tiling: .auto)
     let seconds = Date().timeIntervalSince(started)
     let result = tiled.result
     let p = result.plan
@@ -196,6 +197,9 @@ struct Compare: ParsableCommand {
     help: ArgumentHelp("Whether elementwise operators may write over a dying input (on) or not (off).", valueName: "mode"))
   var inPlace = InPlaceMode.off
 
+  @Flag(help: "Count --time-limit in work instead of seconds: the same plans on any machine and under any load (see optimize --help).")
+  var deterministic = false
+
   @Option(help: ArgumentHelp("Output format.", valueName: "format"))
   var format: TableFormat = .text
 
@@ -225,7 +229,7 @@ struct Compare: ParsableCommand {
           do {
             rows += try evaluate(
               graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit,
-              inPlace: inPlace == .on)
+              inPlace: inPlace == .on, deterministic: deterministic)
           } catch {
             // One instance that fails (a budget below M_R, a planner bug) loses only itself.
             rows += plannerList.map {

@@ -110,6 +110,23 @@ import Testing
     #expect(small.stdout.contains("[space]"))
   }
 
+  /// `--deterministic`: two runs of divide and conquer on DenseNet-121 that stop on the limit
+  /// write the same plan file, which says how it was made; the summary gives work and wall time.
+  @Test func deterministicRunsWriteTheSameFile() throws {
+    var files: [String] = []
+    for k in 0..<2 {
+      let path = try temporaryFile("densenet\(k).plan.json")
+      let r = try cosma(
+        "optimize", "Models/densenet121.json", "--scratchpad", "MR", "--weights", "external", "--planner",
+        "divide-and-conquer", "--time-limit", "0.5", "--deterministic", "-o", path)
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(r.stderr.contains("of work (deterministic;"), "\(r.stderr)")
+      files.append(try String(contentsOfFile: path, encoding: .utf8))
+    }
+    #expect(files[0].contains("\"deterministic\": true"))
+    #expect(files[0] == files[1])
+  }
+
   /// Every command reads ONNX directly; `convert` writes the graph format, which loads back.
   @Test func readsAndConvertsONNX() throws {
     let model = "Tests/Fixtures/onnx/resnet18.onnx"

@@ -78,7 +78,7 @@ import Testing
           #expect(r.termination == .optimal)
           #expect(Double(estimate) >= optimum - 0.5, "seed \(seed) \(tier) \(weights): \(estimate) < \(optimum)")
           if estimate > 0 { compared += 1 }
-          let found = search.improve(start, until: 0.05, clock: Stopwatch())
+          let found = search.improve(start, until: 0.05, clock: RunClock())
           #expect(graph.isTopologicalOrder(found.schedule))
           #expect(found.traffic <= estimate)
           #expect(found.traffic == search.spillCost(found.schedule))
@@ -95,7 +95,7 @@ import Testing
     let baseline = try plan(problem, with: BestBaselinePlanner()).plan.traffic.nonCompulsoryBytes
     var search = OrderSearch(problem: problem)
     let start = problem.budgets.mpSchedule
-    let found = search.improve(start, until: 3, clock: Stopwatch())
+    let found = search.improve(start, until: 3, clock: RunClock())
     #expect(found.traffic < search.spillCost(start) * 3 / 4)
     #expect(found.traffic < baseline / 2)
   }

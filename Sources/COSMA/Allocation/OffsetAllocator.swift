@@ -37,6 +37,9 @@ public struct OffsetAllocator: Sendable {
   public var timeLimit: Duration? = nil
   /// Whether to try the greedy best-fit before the exact search (off only to test the search).
   public var greedyFirst = true
+  /// Receives the search nodes the exact search spent, counted so that the figure does not
+  /// depend on the threads' timing (the planners' deterministic mode charges them as work).
+  var spentNodes: (@Sendable (Int) -> Void)?
 
   public init(capacity: ByteCount, alignment: Int = 1) {
     self.capacity = capacity
@@ -73,6 +76,8 @@ public struct OffsetAllocator: Sendable {
     let room = Self.memoWords / variants
     let spent = Counter()
     var budget = 4096
+    var counted = 0
+    defer { spentNodes?(counted) }
     while true {
       // The lowest variant that finished this round; a worker stops a run once a lower one has.
       let winner = Counter(Int.max)
@@ -88,6 +93,7 @@ public struct OffsetAllocator: Sendable {
           lane.outcome = search.run()
           lane.words = room - search.memoRoom
           lane.failed = search.failed
+          lane.nodes = search.nodes
           spent.add(search.nodes)
           if lane.outcome != .unknown { winner.lower(to: v) }
         }
@@ -97,8 +103,13 @@ public struct OffsetAllocator: Sendable {
       } else {
         DispatchQueue.concurrentPerform(iterations: workers, execute: round)
       }
-      // The lowest variant's answer, so that the result does not depend on thread timing.
-      if winner.value < variants { return lanes[winner.value].outcome }
+      // The lowest variant's answer, so that the result does not depend on thread timing. The
+      // variants below it ran their whole budget; those above it may have been stopped early.
+      if winner.value < variants {
+        counted += lanes[...winner.value].reduce(0) { $0 + $1.nodes }
+        return lanes[winner.value].outcome
+      }
+      counted = spent.value
       if spent.value >= nodeLimit || deadline.map({ ContinuousClock.now >= $0 }) == true { return .unknown }
       budget = min(budget * 2, max(4096, (nodeLimit - spent.value) / variants))
     }
@@ -108,6 +119,8 @@ public struct OffsetAllocator: Sendable {
   private final class Lane: @unchecked Sendable {
     var failed: Set<[UInt64]> = []
     var words = 0
+    /// Nodes of the variant's last run.
+    var nodes = 0
     var outcome = AllocationOutcome.unknown
   }
 

@@ -62,11 +62,26 @@ extension PlanningProblem {
   ///
   /// `maxIntegers` splits, unsolved, a region whose model has more integer variables: CBC does
   /// not watch its time limit in the root of a large model.
+  ///
+  /// `deterministic` counts `timeLimit` in work seconds (see ``WorkRates``): the same bound on
+  /// any machine under any load.
   public func regionLowerBound(
     regionSize: Int = 32, timeLimit: Double = 60, maxIntegers: Int = .max, solver: any MILPSolver,
+    deterministic: Bool = false, progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
+  ) -> RegionBound {
+    let clock = RunClock(deterministic: deterministic)
+    return regionLowerBound(
+      regionSize: regionSize, timeLimit: timeLimit, maxIntegers: maxIntegers,
+      solver: deterministic ? WorkLimitedSolver(base: solver, rates: WorkRates(), clock: clock) : solver, clock: clock,
+      progress: progress)
+  }
+
+  /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
+  func regionLowerBound(
+    regionSize: Int = 32, timeLimit: Double, maxIntegers: Int = .max, solver: any MILPSolver, clock: RunClock,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
-    let clock = Stopwatch()
+    let start = clock.seconds
     func windows(_ schedule: [OperatorID]) -> [[OperatorID]] {
       schedule.isEmpty ? [] : regionCuts(schedule: schedule, size: max(2, regionSize)).map { Array(schedule[$0]) }
     }
@@ -77,12 +92,13 @@ extension PlanningProblem {
       let rest = windows(budgets.mpSchedule.filter { !inFans.contains($0) })
       progress?(.split("fans of shared activations and windows over the rest"))
       fanned = regionLowerBound(
-        regions: fans + rest, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, solver: solver, progress: progress)
+        regions: fans + rest, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, solver: solver, clock: clock,
+        progress: progress)
     }
     progress?(.split("windows of the minimum-peak order"))
     let plain = regionLowerBound(
-      regions: windows(budgets.mpSchedule), timeLimit: timeLimit - clock.seconds, maxIntegers: maxIntegers, solver: solver,
-      progress: progress)
+      regions: windows(budgets.mpSchedule), timeLimit: timeLimit - (clock.seconds - start), maxIntegers: maxIntegers,
+      solver: solver, clock: clock, progress: progress)
     guard let fanned, fanned.bytes > plain.bytes else { return plain }
     return fanned
   }
@@ -128,14 +144,27 @@ extension PlanningProblem {
   /// model has more integer variables.
   public func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double = 60, maxOperators: Int = .max, maxIntegers: Int = .max,
-    solver: any MILPSolver,
+    solver: any MILPSolver, deterministic: Bool = false,
+    progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
+  ) -> RegionBound {
+    let clock = RunClock(deterministic: deterministic)
+    return regionLowerBound(
+      regions: given, timeLimit: timeLimit, maxOperators: maxOperators, maxIntegers: maxIntegers,
+      solver: deterministic ? WorkLimitedSolver(base: solver, rates: WorkRates(), clock: clock) : solver, clock: clock,
+      progress: progress)
+  }
+
+  /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
+  func regionLowerBound(
+    regions given: [[OperatorID]], timeLimit: Double, maxOperators: Int = .max, maxIntegers: Int = .max,
+    solver: any MILPSolver, clock: RunClock,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     // The order pairs need the ancestor sets, which do not fit in memory beyond this size.
     guard graph.operators.count <= Reachability.maximumOperators else {
       return RegionBound(bytes: 0, regions: [], isComplete: false)
     }
-    let clock = Stopwatch()
+    let start = clock.seconds
     var taken = Set<OperatorID>()
     var sets = given.map { ops in ops.filter { taken.insert($0).inserted }.sorted { $0.rawValue < $1.rawValue } }
       .filter { !$0.isEmpty }
@@ -173,7 +202,7 @@ extension PlanningProblem {
     while !queue.isEmpty {
       let p = queue.removeFirst()
       let k = p.index
-      let left = timeLimit - clock.seconds
+      let left = timeLimit - (clock.seconds - start)
       if left <= 0.05 {
         complete = false
         result[k] = (0, false)

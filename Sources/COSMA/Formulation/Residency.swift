@@ -142,8 +142,13 @@ struct Residency: Sendable {
 extension PlanningProblem {
   /// Places a residency's intervals with the ``OffsetAllocator`` and emits the plan's events;
   /// nil when the allocator finds no placement (or gives up).
-  func realize(_ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2)) -> [PlanEvent]? {
-    guard case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit, timeLimit: timeLimit) else { return nil }
+  func realize(
+    _ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2),
+    spentNodes: (@Sendable (Int) -> Void)? = nil
+  ) -> [PlanEvent]? {
+    guard
+      case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit, timeLimit: timeLimit, spentNodes: spentNodes)
+    else { return nil }
     return emitEvents(residency, offsets: offsets)
   }
 
@@ -195,10 +200,14 @@ extension PlanningProblem {
   }
 
   /// Runs the ``OffsetAllocator`` on a residency's intervals.
-  func allocate(_ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2)) -> AllocationOutcome {
+  func allocate(
+    _ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2),
+    spentNodes: (@Sendable (Int) -> Void)? = nil
+  ) -> AllocationOutcome {
     var allocator = OffsetAllocator(capacity: capacity, alignment: alignment)
     allocator.nodeLimit = nodeLimit
     allocator.timeLimit = timeLimit
+    allocator.spentNodes = spentNodes
     let (groupOf, relative, members, extent) = residency.groups(size: size)
     if members.count == residency.intervals.count {
       let buffers = residency.intervals.enumerated().map { i, r in

@@ -46,6 +46,8 @@ public enum SolveLimit: String, Sendable, CaseIterable {
 public struct SolveOptions: Sendable {
   /// Wall-clock seconds; nil for none.
   public var timeLimit: Double?
+  /// Branch-and-bound nodes; nil for none.
+  public var nodeLimit: Int?
   /// Stop when `(incumbent − bound) / incumbent` is at most this.
   public var relativeGap: Double?
   /// A complete assignment to start from (one value per variable); the solver may reject it.
@@ -75,11 +77,14 @@ public struct SolveResult: Sendable {
   public var values: [Double]?
   public var seconds: Double
   public var nodes: Int
+  /// Simplex iterations, when the solver reports them.
+  public var iterations: Int
 
   public init(
     termination: Termination, objective: Double?, bound: Double?, values: [Double]?,
-    seconds: Double, nodes: Int
+    seconds: Double, nodes: Int, iterations: Int = 0
   ) {
+    self.iterations = iterations
     self.termination = termination
     self.objective = objective
     self.bound = bound

@@ -23,6 +23,14 @@ public struct PlannerOptions: Sendable {
   public var progress: (@Sendable (PlanningProgress) -> Void)?
   /// Stops the run between stages; so does cancelling the Swift task that runs the planner.
   public var cancellation: PlanningCancellation?
+  /// Counts ``timeLimit`` in work instead of wall-clock seconds: solver nodes and simplex
+  /// iterations, allocator search nodes and order-search evaluations, converted at the rates of
+  /// ``TimePolicy/work``. The same input and options then give the same plan, byte for byte, on
+  /// any machine and under any load; the wall-clock time it takes varies with the machine. The
+  /// plan records it (``PlannerInfo/deterministic``) and its `seconds` are work seconds.
+  public var deterministic = false
+  /// The clock of a run that continues another's (the tilings of one planning share one).
+  var clock: RunClock?
 
   public init(timeLimit: Double = 60, relativeGap: Double = 0) {
     self.timeLimit = timeLimit

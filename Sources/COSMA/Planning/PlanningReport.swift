@@ -95,6 +95,9 @@ public struct PlanningReport: Sendable, Equatable {
   public var notes: [String]
   /// Where the free-order model was written in LP format (``PlannerOptions/lpPath``), if it was.
   public var modelFile: String?
+  /// Whether every decision of the run was taken on work alone (``PlannerOptions/deterministic``);
+  /// ``seconds`` and the stages' seconds are then work seconds.
+  public var deterministic = false
 
   public init(
     planner: PlannerKind, path: PlanningPath, termination: PlanningTermination, objectiveBytes: ByteCount,
@@ -145,7 +148,7 @@ public struct PlanningReport: Sendable, Equatable {
   public var plannerInfo: PlannerInfo {
     var info = PlannerInfo(
       method: method, status: status, objectiveBytes: objectiveBytes,
-      boundBytes: termination == .heuristic ? nil : boundBytes, seconds: seconds)
+      boundBytes: termination == .heuristic ? nil : boundBytes, seconds: seconds, deterministic: deterministic)
     if solves > 0 || modelVariables != nil {
       info.modelVariables = modelVariables
       info.modelRows = modelRows

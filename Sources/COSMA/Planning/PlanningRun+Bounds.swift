@@ -5,7 +5,7 @@ extension PlanningRun {
   mutating func proveRegionBound(share: TimePolicy.Share) {
     guard shouldContinue, remaining > policy.minimumForBound else { return }
     let r = problem.regionLowerBound(
-      regionSize: policy.regionSize, timeLimit: seconds(share), maxIntegers: options.maxIntegerVariables, solver: options.solver,
+      regionSize: policy.regionSize, timeLimit: seconds(share), maxIntegers: options.maxIntegerVariables, solver: solver, clock: clock,
       progress: regionProgress)
     noteRegionBound(r, "windows")
   }
@@ -18,7 +18,7 @@ extension PlanningRun {
     let fans = problem.fanRegions()
     if !fans.isEmpty {
       let r = problem.regionLowerBound(
-        regions: fans, timeLimit: seconds(share), maxIntegers: options.maxIntegerVariables, solver: options.solver,
+        regions: fans, timeLimit: seconds(share), maxIntegers: options.maxIntegerVariables, solver: solver, clock: clock,
         progress: regionProgress)
       noteRegionBound(r, "fans")
     }

@@ -13,7 +13,7 @@ extension PlanningRun {
       guard let (result, residency) = solve(&f, limit: seconds(policy.fixedOrderSolve), label: "fixed-order ILP", start: start)
       else { return }
       if let residency {
-        if let events = problem.realize(residency, timeLimit: allocatorLimit) {
+        if let events = realize(residency) {
           offer(events)
         } else {
           say(.note("offsets of the fixed-order residency not placed; trying other placements"))
@@ -35,7 +35,7 @@ extension PlanningRun {
       if let events = problem.realize(residency, keepingOffsetsOf: guide) { offer(events) }
     }
     if let start, remaining > self.policy.minimumForSearchedStart, let values = f.assignment(for: start),
-      let events = problem.realize(f.decode(values), timeLimit: allocatorLimit)
+      let events = realize(f.decode(values))
     {
       offer(events)
     }
@@ -52,7 +52,7 @@ extension PlanningRun {
       defer { f.capacity = real }
       guard
         let (_, r) = solve(&f, limit: seconds(policy.reducedCapacitySolve), label: "ILP at \(Int(fraction * 100))% capacity"),
-        let r, let events = problem.realize(r, timeLimit: allocatorLimit)
+        let r, let events = realize(r)
       else { continue }
       return events
     }

@@ -21,7 +21,7 @@ extension PlanningRun {
       guard let (result, residency) = solve(&f, limit: seconds(policy.freeOrderSolve), label: "free-order ILP") else { return }
       if cutsProven, let b = result.bound { incumbent.raiseBound(to: Int((b - 1e-6).rounded(.up))) }
       guard let residency else { return }
-      let outcome = problem.allocate(residency, timeLimit: allocatorLimit)
+      let outcome = allocate(residency)
       if case .placed(let offsets) = outcome {
         offer(problem.emitEvents(residency, offsets: offsets))
         say(.solveFinished(label: "free order", termination: result.termination, objectiveBytes: incumbent.bytes, boundBytes: incumbent.bound))

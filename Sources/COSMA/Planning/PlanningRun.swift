@@ -10,7 +10,14 @@ struct PlanningRun {
   let problem: PlanningProblem
   let options: PlannerOptions
   let kind: PlannerKind
-  let clock = Stopwatch()
+  /// The run's clock (wall-clock or work seconds, see ``PlannerOptions/deterministic``), shared
+  /// with the runs of the other tilings when the caller passes one.
+  let clock: RunClock
+  /// The clock's reading when the run started.
+  let startSeconds: Double
+  /// The solver every ILP of the run goes to: ``PlannerOptions/solver``, counting work in
+  /// deterministic mode.
+  let solver: any MILPSolver
   var incumbent: Incumbent
   /// Which way the planner went.
   var path: PlanningPath
@@ -34,7 +41,11 @@ struct PlanningRun {
     self.options = options
     self.kind = kind
     self.path = path
-    let stageClock = Stopwatch()
+    clock = options.clock ?? RunClock(deterministic: options.deterministic)
+    startSeconds = clock.seconds
+    solver =
+      clock.deterministic ? WorkLimitedSolver(base: options.solver, rates: options.timePolicy.work, clock: clock) : options.solver
+    let stageClock = clock.seconds
     let baseline = try BestBaselinePlanner().makePlan(for: problem).plan
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
@@ -44,7 +55,9 @@ struct PlanningRun {
   var best: Plan { incumbent.plan }
   var isProven: Bool { incumbent.isProven }
   var policy: TimePolicy { options.timePolicy }
-  var remaining: Double { options.timeLimit - clock.seconds }
+  /// Seconds since the run started, on its clock.
+  var elapsed: Double { clock.seconds - startSeconds }
+  var remaining: Double { options.timeLimit - elapsed }
 
   /// Whether the caller cancelled the run (the handle, or the Swift task).
   var isCancelled: Bool { options.cancellation?.isCancelled == true || Task.isCancelled }
@@ -52,8 +65,29 @@ struct PlanningRun {
   /// Whether the run should go on to another stage: not proven, not cancelled.
   var shouldContinue: Bool { !isProven && !isCancelled }
 
-  /// The exact allocator's limit for one residency, from what is left.
-  var allocatorLimit: Duration { policy.allocatorLimit(remaining: remaining) }
+  /// The exact allocator's limits for one residency, from what is left: seconds, or search
+  /// nodes in deterministic mode (charged to the clock as they are spent).
+  private var allocatorLimits: (nodes: Int, time: Duration?, spent: (@Sendable (Int) -> Void)?) {
+    let limit = policy.allocatorLimit(remaining: remaining)
+    guard clock.deterministic else { return (50_000_000, limit, nil) }
+    let rate = policy.work.allocatorNodesPerSecond
+    let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+    let clock = clock
+    return (max(1, Int(seconds * rate)), nil, { clock.charge(Double($0) / rate) })
+  }
+
+  /// Places a residency's intervals with the exact allocator and emits the events (nil when it
+  /// finds no placement within its limit).
+  func realize(_ residency: Residency) -> [PlanEvent]? {
+    let l = allocatorLimits
+    return problem.realize(residency, nodeLimit: l.nodes, timeLimit: l.time, spentNodes: l.spent)
+  }
+
+  /// Runs the exact allocator on a residency's intervals within its limit.
+  func allocate(_ residency: Residency) -> AllocationOutcome {
+    let l = allocatorLimits
+    return problem.allocate(residency, nodeLimit: l.nodes, timeLimit: l.time, spentNodes: l.spent)
+  }
 
   /// Seconds for a stage with this share, from the time limit and what is left.
   func seconds(_ share: TimePolicy.Share) -> Double {
@@ -64,16 +98,16 @@ struct PlanningRun {
 
   /// Runs `body` as `stage` and records its time, incumbent, bound and solves.
   mutating func stage(_ stage: PlanningStage, _ body: (inout PlanningRun) -> Void) {
-    let stageClock = Stopwatch()
+    let stageClock = clock.seconds
     let before = solves
     say(.stageStarted(stage))
     body(&self)
     record(stage, since: stageClock, solvesBefore: before)
   }
 
-  private mutating func record(_ stage: PlanningStage, since stageClock: Stopwatch, solvesBefore: Int) {
+  private mutating func record(_ stage: PlanningStage, since stageClock: Double, solvesBefore: Int) {
     let r = StageReport(
-      stage: stage, seconds: stageClock.seconds, objectiveBytes: incumbent.bytes, boundBytes: incumbent.bound,
+      stage: stage, seconds: clock.seconds - stageClock, objectiveBytes: incumbent.bytes, boundBytes: incumbent.bound,
       solves: solves - solvesBefore)
     stages.append(r)
     say(.stageFinished(r))
@@ -117,7 +151,7 @@ struct PlanningRun {
     say(.solveStarted(label: label, variables: model.variables.count, integers: model.integerCount, rows: model.rows.count, seconds: limit))
     var o = SolveOptions(timeLimit: limit, relativeGap: options.relativeGap > 0 ? options.relativeGap : nil)
     o.mipStart = f.assignment(for: start ?? best)
-    let result = options.solver.solve(model, options: o)
+    let result = solver.solve(model, options: o)
     solves += 1
     lastModelSize = (model.variables.count, model.rows.count)
     return (result, result.values.map(f.decode))
@@ -152,12 +186,16 @@ struct PlanningRun {
   mutating func finish() -> PlannerOutput {
     writeModel()
     let termination = termination
+    if clock.deterministic && !clock.stayedDeterministic {
+      note("a solve overran the wall-clock safety limit of deterministic mode: this plan may differ on another machine")
+    }
     let kept = best.planner.method != kind.rawValue ? best.planner.method : nil
-    let report = PlanningReport(
+    var report = PlanningReport(
       planner: kind, path: path, termination: termination, objectiveBytes: incumbent.bytes,
-      boundBytes: termination == .optimal ? incumbent.bytes : incumbent.bound, seconds: clock.seconds,
+      boundBytes: termination == .optimal ? incumbent.bytes : incumbent.bound, seconds: elapsed,
       stages: stages, keptMethod: kept, modelVariables: lastModelSize?.variables, modelRows: lastModelSize?.rows,
       solves: solves, notes: notes, modelFile: modelWritten ? options.lpPath : nil)
+    report.deterministic = clock.stayedDeterministic
     var plan = best
     plan.planner = report.plannerInfo
     return PlannerOutput(plan: plan, report: report)

@@ -76,7 +76,10 @@ public func plan(
   graph: Graph, accelerator: Accelerator, planner kind: PlannerKind, options: PlannerOptions = PlannerOptions(),
   tiling mode: TilingMode = .auto
 ) throws -> TiledPlanningResult {
-  let clock = Stopwatch()
+  var options = options
+  let clock = options.clock ?? RunClock(deterministic: options.deterministic)
+  options.clock = clock
+  let start = clock.seconds
   let whole: PlanningProblem
   do {
     whole = try PlanningProblem(graph: graph, accelerator: accelerator)
@@ -88,7 +91,7 @@ public func plan(
   var untiled = TiledPlanningResult(result: result, problem: whole, tiled: nil, candidates: [])
   // At or above M_R, tiles may still move less: split operators hand rows to each other, so
   // fewer whole tensors compete for the scratchpad. Tried in what time is left.
-  let left = options.timeLimit - clock.seconds
+  let left = options.timeLimit - (clock.seconds - start)
   guard mode == .always, !kind.isBaseline, result.plan.traffic.nonCompulsoryBytes > 0, left >= 1 else { return untiled }
   var rest = options
   rest.timeLimit = left
@@ -103,8 +106,10 @@ public func plan(
     return untiled
   }
   var chosen = tiled
-  chosen.result.report.seconds = clock.seconds
-  chosen.result.plan.planner.seconds = clock.seconds
+  chosen.result.report.seconds = clock.seconds - start
+  chosen.result.plan.planner.seconds = clock.seconds - start
+  chosen.result.report.deterministic = clock.stayedDeterministic
+  chosen.result.plan.planner.deterministic = clock.stayedDeterministic
   return chosen
 }
 
@@ -115,7 +120,10 @@ private func planTiled(
   graph: Graph, accelerator: Accelerator, capacity: ByteCount, planner kind: PlannerKind, options: PlannerOptions,
   divisors: [Int] = [1, 2, 4, 8, 16]
 ) throws -> TiledPlanningResult {
-  let clock = Stopwatch()
+  var options = options
+  let clock = options.clock ?? RunClock(deterministic: options.deterministic)
+  options.clock = clock
+  let start = clock.seconds
   let (weights, alignment) = (accelerator.weights, accelerator.alignment)
   let mt = graph.smallestTiledScratchpad(weights: weights, alignment: alignment)
   if capacity < mt.bytes {
@@ -132,7 +140,7 @@ private func planTiled(
     // Finer targets make larger graphs; past these sizes the planners (the baselines have no
     // time limit) take longer than the limit allows.
     if let last = tilings.last?.tiled.graph, last.operators.count > maximumTiledOperators / 2 { break }
-    if divisor > divisors[0], clock.seconds > options.timeLimit / 4 { break }
+    if divisor > divisors[0], clock.seconds - start > options.timeLimit / 4 { break }
     let tiled = try graph.tilingToFit(
       capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment, inPlace: accelerator.inPlace)
     if divisor > divisors[0], let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
@@ -168,7 +176,7 @@ private func planTiled(
     // free-order model had 8,600 integers: both are kept away from tiled graphs.
     share.solver = WithoutPreprocessing(options.solver)
     share.maxIntegerVariables = min(options.maxIntegerVariables, 4_000)
-    share.timeLimit = max(0.5, (options.timeLimit - clock.seconds) / Double(tilings.count - i))
+    share.timeLimit = max(0.5, (options.timeLimit - (clock.seconds - start)) / Double(tilings.count - i))
     // The rewrite is checked like a plan: by the verifier, against the original graph.
     let wrong = Verifier(graph: tiled.graph).decompositionViolations(original: graph)
     guard wrong.isEmpty else { throw InvalidPlanError(planner: "tiling", violations: wrong) }
@@ -192,8 +200,10 @@ private func planTiled(
   let split = chosen.tiled?.tiling.splitOperators ?? 0
   chosen.result.plan.planner.method = "tiles (\(split) operators split, \(chosen.tiled?.tiling.channels.count ?? 0) by channels); " + chosen.result.plan.planner.method
   // The time of the whole search, every tiling tried, not only the chosen one's.
-  chosen.result.report.seconds = clock.seconds
-  chosen.result.plan.planner.seconds = clock.seconds
+  chosen.result.report.seconds = clock.seconds - start
+  chosen.result.plan.planner.seconds = clock.seconds - start
+  chosen.result.report.deterministic = clock.stayedDeterministic
+  chosen.result.plan.planner.deterministic = clock.stayedDeterministic
   chosen.result.report.notes.insert(
     "tiles: \(split) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
   return chosen

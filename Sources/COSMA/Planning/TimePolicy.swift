@@ -82,6 +82,11 @@ public struct TimePolicy: Sendable, Equatable {
   /// Divide and conquer's window widths cycle through these multiples of its first width.
   public var windowGrowth = [1.0, 1.5, 2.0]
 
+  // MARK: Work
+
+  /// How work converts to seconds in deterministic mode.
+  public var work = WorkRates()
+
   public init() {}
 
   /// The exact allocator's limit when `remaining` seconds are left.

@@ -46,12 +46,16 @@ public struct PlannerInfo: Sendable, Equatable {
   public var modelRows: Int?
   /// How many ILPs were solved.
   public var solves: Int?
+  /// Whether the planner ran in deterministic mode and every decision was taken on work alone:
+  /// then ``seconds`` are work seconds, and the same input and options give this plan again.
+  public var deterministic = false
 
   public init(
     method: String, status: PlanStatus, objectiveBytes: ByteCount? = nil,
     boundBytes: ByteCount? = nil, seconds: Double = 0, modelVariables: Int? = nil,
-    modelRows: Int? = nil, solves: Int? = nil
+    modelRows: Int? = nil, solves: Int? = nil, deterministic: Bool = false
   ) {
+    self.deterministic = deterministic
     self.modelVariables = modelVariables
     self.modelRows = modelRows
     self.solves = solves
@@ -170,6 +174,7 @@ extension Plan {
     if let v = planner.modelVariables { info.append(("variables", .int(v))) }
     if let r = planner.modelRows { info.append(("rows", .int(r))) }
     if let k = planner.solves { info.append(("solves", .int(k))) }
+    if planner.deterministic { info.append(("deterministic", .bool(true))) }
     return .object([
       ("format", .string("cosma-plan")), ("version", .int(1)), ("graph", .string(graphName)),
       ("accelerator", accelerator.jsonValue()),
@@ -284,7 +289,7 @@ extension Plan {
         method: file.planner?.method ?? "unknown", status: status,
         objectiveBytes: file.planner?.objectiveBytes, boundBytes: file.planner?.boundBytes,
         seconds: file.planner?.seconds ?? 0, modelVariables: file.planner?.variables,
-        modelRows: file.planner?.rows, solves: file.planner?.solves),
+        modelRows: file.planner?.rows, solves: file.planner?.solves, deterministic: file.planner?.deterministic ?? false),
       traffic: Traffic(
         totalBytes: file.traffic?.totalBytes ?? -1,
         compulsoryBytes: file.traffic?.compulsoryBytes ?? -1,
@@ -312,6 +317,7 @@ private struct PlanFile: Decodable {
     var variables: Int?
     var rows: Int?
     var solves: Int?
+    var deterministic: Bool?
   }
   struct TrafficEntry: Decodable {
     var totalBytes: Int?

@@ -54,7 +54,8 @@ extension PlanningRun {
     guard shouldContinue, remaining > policy.minimumForBound else { return }
     var search = OrderSearch(problem: problem)
     let before = search.spillCost(best.schedule)
-    let found = search.improve(best.schedule, until: clock.seconds + seconds(share), clock: clock)
+    let found = search.improve(
+      best.schedule, until: clock.seconds + seconds(share), clock: clock, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
     searchedOrder = found.schedule
     searchedStart = problem.makePlan(
       events: search.residencyEvents(found.schedule), info: PlannerInfo(method: "order search", status: .heuristic))

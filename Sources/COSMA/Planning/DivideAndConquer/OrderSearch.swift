@@ -114,9 +114,10 @@ struct OrderSearch {
   }
 
   /// Improves `start` until `deadline` (seconds on `clock`) or until the traffic is 0; returns
-  /// the best order found with its events and traffic.
+  /// the best order found with its events and traffic. Each evaluated order costs `n /
+  /// operatorsPerSecond` work seconds on a deterministic clock.
   mutating func improve(
-    _ start: [OperatorID], until deadline: Double, clock: Stopwatch
+    _ start: [OperatorID], until deadline: Double, clock: RunClock, operatorsPerSecond: Double = WorkRates().orderOperatorsPerSecond
   ) -> (schedule: [OperatorID], traffic: ByteCount) {
     let g = problem.graph
     let n = start.count
@@ -152,6 +153,7 @@ struct OrderSearch {
       rest.insert(contentsOf: block, at: at)
       if rest == order { continue }
       let traffic = spillCost(rest)
+      clock.charge(Double(n) / operatorsPerSecond)
       // Simulated annealing: a worse order is kept with probability exp(−Δ / T), the temperature
       // falling from 2% of the start's traffic to nothing at the deadline.
       let left = max(0, (deadline - clock.seconds) / max(1e-9, deadline - begin))

@@ -43,7 +43,7 @@ extension PlanningRun {
         let limit = policy.windowSolve.seconds(total: options.timeLimit, remaining: remaining * policy.windowFractionOfRemaining)
         // No MIP start here: with one, CBC 2.10's cut generators crashed (a null dereference in
         // libCgl) on a pnasnet5large window; the incumbent outside the window is kept anyway.
-        let result = options.solver.solve(reduced, options: SolveOptions(timeLimit: limit))
+        let result = solver.solve(reduced, options: SolveOptions(timeLimit: limit))
         solves += 1
         windowsSolved += 1
         // Only a window solution that moves fewer bytes is worth placing.
@@ -54,7 +54,7 @@ extension PlanningRun {
         let beforeWindow = incumbent.bytes
         if let events = problem.realize(residency, keepingOffsetsOf: best) { offer(events) }
         if incumbent.bytes == beforeWindow {
-          if let events = problem.realize(residency, timeLimit: allocatorLimit) { offer(events) } else { failures += 1 }
+          if let events = realize(residency) { offer(events) } else { failures += 1 }
         }
       }
       say(.windows(width: width, objectiveBytes: incumbent.bytes, solved: windowsSolved, notPlaced: failures))

@@ -52,6 +52,7 @@ public struct CbcSolver: MILPSolver {
 
     ccbc_quiet_elapsed(cbc)
     if let t = options.timeLimit { Cbc_setMaximumSeconds(cbc, max(0.01, t)) }
+    if let n = options.nodeLimit { Cbc_setMaximumNodes(cbc, Int32(clamping: max(0, n))) }
     if let g = options.relativeGap { Cbc_setAllowableFractionGap(cbc, g) }
     Cbc_setParameter(cbc, "integerTolerance", String(options.integerTolerance))
     if !options.preprocess { Cbc_setParameter(cbc, "preprocess", "off") }
@@ -88,6 +89,6 @@ public struct CbcSolver: MILPSolver {
     if let b = bound, let o = objective, b > o { bound = o }
     return SolveResult(
       termination: termination, objective: objective, bound: bound, values: values,
-      seconds: seconds, nodes: Int(Cbc_getNodeCount(cbc)))
+      seconds: seconds, nodes: Int(Cbc_getNodeCount(cbc)), iterations: Int(Cbc_getIterationCount(cbc)))
   }
 }

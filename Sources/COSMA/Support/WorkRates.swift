@@ -1,0 +1,20 @@
+/// How work converts to seconds in deterministic mode (``PlannerOptions/deterministic``): the
+/// rates at which a 2-core machine did each kind of work on the bundled models, so that a limit
+/// of `T` work seconds takes roughly `T` wall-clock seconds there.
+public struct WorkRates: Sendable, Equatable {
+  /// Branch-and-bound nodes of the MILP solver per second.
+  public var solverNodesPerSecond: Double = 500
+  /// Simplex iterations of the MILP solver per second.
+  public var simplexIterationsPerSecond: Double = 10_000
+  /// Search nodes of the exact offset allocator per second.
+  public var allocatorNodesPerSecond: Double = 2_000_000
+  /// Operators evaluated per second by the order search (one move evaluates the whole order).
+  public var orderOperatorsPerSecond: Double = 3_000_000
+  /// A solve stopped on its node limit may still overrun in its root; a wall-clock limit of
+  /// this many times its share plus ``solverSafetySeconds`` stops it, and the run then records
+  /// that it is no longer deterministic.
+  public var solverSafetyFactor: Double = 5
+  public var solverSafetySeconds: Double = 10
+
+  public init() {}
+}

@@ -1,0 +1,128 @@
+@testable import COSMA
+import COSMATestSupport
+import Foundation
+import Testing
+
+/// Deterministic mode (``PlannerOptions/deterministic``): limits counted in work, so that the same
+/// input gives the same plan whatever the machine's load.
+@Suite struct DeterminismTests {
+  /// Divide and conquer on DenseNet-121 (weights external, M_R) stops on a limit of 0.5 work
+  /// seconds with its gap open, after ILP solves, the order search and the allocator: run once
+  /// alone and once with both cores kept busy by other threads, it writes the same plan file.
+  @Test func theSamePlanFileUnderLoad() throws {
+    let problem = try PlanningProblem(
+      graph: Fixtures.model("densenet121"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    var options = PlannerOptions(timeLimit: 0.5)
+    options.deterministic = true
+    let planner = DivideAndConquerPlanner(options: options)
+    let alone = try plan(problem, with: planner)
+    let busy = CPULoad(threads: 2)
+    let loaded = try plan(problem, with: planner)
+    busy.stop()
+    #expect(alone.report.termination == .timeLimit)
+    #expect(alone.report.solves > 0)
+    #expect(alone.plan.planner.deterministic)
+    #expect(alone.plan.events == loaded.plan.events)
+    #expect(alone.plan.jsonValue(graph: problem.graph) == loaded.plan.jsonValue(graph: problem.graph))
+    #expect(alone.report.stages == loaded.report.stages)
+  }
+
+  /// Work, not time: a limit becomes a node limit for the solver, and what the solve spent is
+  /// charged to the clock at the rates given.
+  @Test func aSolveIsLimitedAndChargedInWork() {
+    let script = ScriptedSolver { _ in
+      SolveResult(
+        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 9, nodes: 100,
+        iterations: 5_000)
+    }
+    var rates = WorkRates()
+    rates.solverNodesPerSecond = 100
+    rates.simplexIterationsPerSecond = 10_000
+    let clock = RunClock(deterministic: true)
+    let solver = WorkLimitedSolver(base: script, rates: rates, clock: clock)
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2))
+    // Before any history: 60 iterations a node, 0.01 + 0.006 s a node, 2 s → 125 nodes.
+    #expect(script.calls[0].options.nodeLimit == 125)
+    #expect(script.calls[0].options.timeLimit == 2 * rates.solverSafetyFactor + rates.solverSafetySeconds)
+    #expect(abs(clock.seconds - 1.5) < 1e-9)  // 100 nodes / 100 + 5,000 iterations / 10,000
+    // After it: 50 iterations a node, 0.015 s a node.
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 3))
+    #expect(script.calls[1].options.nodeLimit == 200)
+    #expect(clock.stayedDeterministic)
+  }
+
+  /// A solve stopped by the wall-clock safety net makes the run say it is no longer deterministic.
+  @Test func aWallClockStopIsRecorded() {
+    let clock = RunClock(deterministic: true)
+    let solver = WorkLimitedSolver(
+      base: ScriptedSolver(always: .noSolution(limit: .time)), rates: WorkRates(), clock: clock)
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 1))
+    #expect(!clock.stayedDeterministic)
+  }
+
+  /// The exact allocator's answer and node count do not depend on how many threads search: the
+  /// planners charge the count as work. Random instances of 12 to 16 buffers at their peak of
+  /// live bytes, exact search only (some fit, some are proven not to).
+  @Test func allocatorNodesDoNotDependOnThreads() {
+    var searched = 0
+    for seed in 0..<30 {
+      var rng = SplitMix64(seed: UInt64(7700 + seed))
+      var buffers: [Buffer] = []
+      for id in 0..<(12 + Int(rng.next() % 5)) {
+        let lower = Int(rng.next() % 10)
+        buffers.append(Buffer(id: id, lower: lower, upper: lower + 1 + Int(rng.next() % 6), size: 1 + Int(rng.next() % 7)))
+      }
+      var events = buffers.flatMap { [($0.lower, $0.size), ($0.upper, -$0.size)] }
+      events.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+      var live = 0
+      var peak = 0
+      for (_, d) in events {
+        live += d
+        peak = max(peak, live)
+      }
+      var results: [(AllocationOutcome, Int)] = []
+      for threads in [1, 2, 4] {
+        let spent = Tally()
+        var allocator = OffsetAllocator(capacity: peak)
+        allocator.greedyFirst = false
+        allocator.threads = threads
+        allocator.spentNodes = { spent.add($0) }
+        results.append((allocator.allocate(buffers), spent.total))
+      }
+      if results[0].1 > 0 { searched += 1 }
+      #expect(results.allSatisfy { $0.0 == results[0].0 && $0.1 == results[0].1 }, "seed \(seed): \(results.map(\.1))")
+    }
+    #expect(searched > 20)
+  }
+}
+
+/// Sums integers from several threads.
+private final class Tally: @unchecked Sendable {
+  private let lock = NSLock()
+  private var sum = 0
+  func add(_ n: Int) { lock.withLock { sum += n } }
+  var total: Int { lock.withLock { sum } }
+}
+
+/// Threads that spin until stopped, to load the machine.
+private final class CPULoad: @unchecked Sendable {
+  private let lock = NSLock()
+  private var running = true
+  private var threads: [Thread] = []
+
+  init(threads n: Int) {
+    for _ in 0..<n {
+      let t = Thread { [self] in
+        var x: UInt64 = 1
+        while lock.withLock({ running }) {
+          for _ in 0..<10_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
+        }
+        if x == 0 { print(x) }
+      }
+      t.start()
+      threads.append(t)
+    }
+  }
+
+  func stop() { lock.withLock { running = false } }
+}
