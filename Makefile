@@ -3,6 +3,7 @@
 #   make run    installs CBC if missing, builds, and optimizes a bundled model
 #   make test   installs CBC if missing, and runs the test suite
 #   make lint   checks the layering of Sources/COSMA (README "Layout")
+#   make fuzz   runs every file reader under libFuzzer (FUZZ_SECONDS each)
 #   make bench  runs the full evaluation (README "Results"); make bench-quick a subset;
 #               make bench-alloc the MiniMalloc suite alone
 #
@@ -13,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test lint bench bench-tiles bench-alloc bench-quick clean
+.PHONY: all deps build release run test lint fuzz bench bench-tiles bench-alloc bench-quick clean
 
 all: build
 
@@ -39,6 +40,16 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) run embed-cosma
+	@if [ -n "$$COSMA_LONG_TESTS" ]; then $(MAKE) fuzz; fi
+
+# Every reader under libFuzzer (Swift's -sanitize=fuzzer), FUZZ_SECONDS each, from Fuzz/corpus;
+# crashing inputs go to Fuzz/crashes/. COSMA_LONG_TESTS=1 make test runs it too. (The toolchain's
+# lld links it: gold fails on the instrumented objects.)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --build-path .build/fuzz --product cosma-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING \
+	  -Xswiftc -enable-experimental-feature -Xswiftc Extern -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The layering lint alone: a file of a low layer that uses a name of a higher one fails it.
 lint:

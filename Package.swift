@@ -31,6 +31,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzz targets for every reader (`make fuzz` builds them with libFuzzer; plain builds replay
+    // inputs: `cosma-fuzz graph Fuzz/corpus/graph`).
+    .executableTarget(name: "cosma-fuzz", dependencies: ["COSMA"]),
     // The library embedded as a compiler would: `swift run embed-cosma` (run by `make test`).
     .executableTarget(name: "embed-cosma", dependencies: ["COSMA"], path: "Examples/EmbedCOSMA"),
     .testTarget(name: "AcceleratorSimTests", dependencies: ["AcceleratorSim"]),

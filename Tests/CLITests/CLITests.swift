@@ -110,6 +110,26 @@ import Testing
     #expect(small.stdout.contains("[space]"))
   }
 
+  /// The fuzz targets' corpus (Fuzz/corpus) replays through `cosma-fuzz` without a crash: the
+  /// seeds stay valid inputs, and the targets run in every build (`make fuzz` runs libFuzzer).
+  @Test func fuzzCorpusReplays() throws {
+    let fuzz = Self.binary.deletingLastPathComponent().appendingPathComponent("cosma-fuzz")
+    for target in ["graph", "onnx", "accelerator", "plan", "csv"] {
+      let p = Process()
+      p.executableURL = fuzz
+      p.arguments = [target, "Fuzz/corpus/\(target)"]
+      p.currentDirectoryURL = Self.root
+      let out = Pipe()
+      p.standardOutput = out
+      p.standardError = out
+      try p.run()
+      let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      #expect(p.terminationStatus == 0, "\(target): \(text)")
+      #expect(text.contains("no crash"), "\(target): \(text)")
+    }
+  }
+
   /// `--deterministic`: two runs of divide and conquer on DenseNet-121 that stop on the limit
   /// write the same plan file, which says how it was made; the summary gives work and wall time.
   @Test func deterministicRunsWriteTheSameFile() throws {

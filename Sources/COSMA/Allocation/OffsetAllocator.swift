@@ -154,10 +154,12 @@ public struct OffsetAllocator: Sendable {
 
   static func greedyOrders(_ b: [Buffer]) -> [[Int]] {
     let idx = Array(b.indices)
+    func area(_ x: Buffer) -> Double { Double(x.size) * Double(x.upper - x.lower) }
     return [
       idx.sorted { (b[$0].size, b[$0].upper - b[$0].lower, -$0) > (b[$1].size, b[$1].upper - b[$1].lower, -$1) },
       idx.sorted { (b[$0].upper - b[$0].lower, b[$0].size, -$0) > (b[$1].upper - b[$1].lower, b[$1].size, -$1) },
-      idx.sorted { (b[$0].size * (b[$0].upper - b[$0].lower), -$0) > (b[$1].size * (b[$1].upper - b[$1].lower), -$1) },
+      // Size × lifetime reaches 2^100 on valid input (both up to 2^50): compared as doubles.
+      idx.sorted { (area(b[$0]), -$0) > (area(b[$1]), -$1) },
       idx.sorted { ($0 == $1) ? false : (b[$0].lower, -b[$0].size, $0) < (b[$1].lower, -b[$1].size, $1) },
     ]
   }
@@ -319,18 +321,23 @@ private struct CanonicalSearch {
       let width = buffers.map { $0.upper - $0.lower }
       let sw = buffers.indices.map { index[buffers[$0].upper]! - index[buffers[$0].lower]! }
       let size = self.size
+      // Size × width reaches 2^100 on valid input (both up to 2^50): saturated.
+      func area(_ i: Int, _ w: [Int]) -> Int {
+        let (p, overflow) = size[i].multipliedReportingOverflow(by: w[i])
+        return overflow ? .max : p
+      }
       let keys: [(Int) -> [Int]] = [
         { [crowd[$0], width[$0], size[$0]] },  // MiniMalloc's "TWA"
-        { [crowd[$0], size[$0] * width[$0]] },
-        { [size[$0] * width[$0], size[$0]] },
+        { [crowd[$0], area($0, width)] },
+        { [area($0, width), size[$0]] },
         { [width[$0], size[$0]] },
         { [crowd[$0], size[$0], width[$0]] },
         { [size[$0], width[$0]] },
-        { [width[$0], size[$0] * width[$0], crowd[$0]] },  // WAT
-        { [crowd[$0], size[$0] * width[$0], width[$0]] },  // TAW
+        { [width[$0], area($0, width), crowd[$0]] },  // WAT
+        { [crowd[$0], area($0, width), width[$0]] },  // TAW
         { [sw[$0], size[$0]] },
         { [crowd[$0], sw[$0], size[$0]] },
-        { [size[$0] * sw[$0], size[$0]] },
+        { [area($0, sw), size[$0]] },
       ]
       var orders = keys.map { key in
         buffers.indices.sorted { key($0) != key($1) ? key($0).lexicographicallyPrecedes(key($1)) == false : $0 < $1 }
@@ -509,8 +516,10 @@ private struct CanonicalSearch {
     return true
   }
 
-  func groupLoad(_ group: [Int]) -> ByteCount {
-    group.reduce(0) { $0 + size[$1] * (last[$1] - first[$1] + 1) }
+  /// Bytes × sections of a group, in doubles: it orders the groups, and exceeds 2^63 on large
+  /// valid instances.
+  func groupLoad(_ group: [Int]) -> Double {
+    group.reduce(0) { $0 + Double(size[$1]) * Double(last[$1] - first[$1] + 1) }
   }
 
   /// The unplaced buffers split into groups whose lifetimes chain together (unplaced is sorted
