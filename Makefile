@@ -3,6 +3,7 @@
 #   make run    installs CBC if missing, builds, and optimizes a bundled model
 #   make test   installs CBC if missing, and runs the test suite
 #   make lint   checks the layering of Sources/COSMA (README "Layout")
+#   make lib    builds the C library (include/cosma.h); pip install ./python the Python package
 #   make fuzz   runs every file reader under libFuzzer (FUZZ_SECONDS each)
 #   make bench  runs the full evaluation (README "Results"); make bench-quick a subset;
 #               make bench-alloc the MiniMalloc suite alone
@@ -14,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test lint fuzz bench bench-tiles bench-alloc bench-quick clean
+.PHONY: all deps build release run test lint lib c-example c-leak-check python-test fuzz bench bench-tiles bench-alloc bench-quick clean
 
 all: build
 
@@ -40,7 +41,44 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) run embed-cosma
-	@if [ -n "$$COSMA_LONG_TESTS" ]; then $(MAKE) fuzz; fi
+	$(MAKE) c-example python-test
+	@if [ -n "$$COSMA_LONG_TESTS" ]; then $(MAKE) c-leak-check fuzz; fi
+
+# The C library (include/cosma.h) in release: .build/release/libcosma-c.so.
+lib: deps
+	$(SWIFT) build -c release --product cosma-c
+
+# The C example (Examples/c/plan.c), compiled with the system C compiler against the library of
+# the test build, and run.
+C_EXAMPLE = .build/plan-c
+c-example: deps
+	$(SWIFT) build --product cosma-c
+	$(CC) -std=c11 -Wall -Wextra -Werror -o $(C_EXAMPLE) Examples/c/plan.c -Iinclude -L.build/debug -lcosma-c \
+	  -Wl,-rpath,$(CURDIR)/.build/debug
+	$(C_EXAMPLE) Models/resnet18.json '{"scratchpad": "MR", "timeLimit": 10}'
+
+# The C example under AddressSanitizer and LeakSanitizer: no leak (every string the library
+# returns is freed), no invalid access (long tests). Valgrind 3.19 cannot read the Swift
+# toolchain's debug information.
+c-leak-check: c-example
+	$(CC) -std=c11 -g -fsanitize=address -o $(C_EXAMPLE)-asan Examples/c/plan.c -Iinclude -L.build/debug -lcosma-c \
+	  -Wl,-rpath,$(CURDIR)/.build/debug
+	ASAN_OPTIONS=detect_leaks=1 $(C_EXAMPLE)-asan Models/squeezenet1_1.json '{"scratchpad": "MR", "timeLimit": 10}' > /dev/null
+	ASAN_OPTIONS=detect_leaks=1 $(C_EXAMPLE)-asan Models/mobilenet_v2.json '{"scratchpad": "256KiB", "weights": "external", "timeLimit": 10}' > /dev/null
+	@echo "c-leak-check: no leak, no invalid access"
+
+# The Python package (python/), installed into a virtual environment from the checkout with the
+# test build's library, its pytest suite, and the ONNX example (pip installs onnx if missing).
+VENV = .build/venv
+python-test: deps
+	$(SWIFT) build --product cosma-c
+	$(SWIFT) build --product cosma
+	test -x $(VENV)/bin/python || python3 -m venv --system-site-packages $(VENV)
+	$(VENV)/bin/python -c "import pytest, wheel, setuptools" 2>/dev/null || $(VENV)/bin/pip install -q pytest wheel setuptools
+	COSMA_LIBRARY=$(CURDIR)/.build/debug/libcosma-c.so $(VENV)/bin/pip install -q --no-build-isolation ./python
+	cd python && ../$(VENV)/bin/python -m pytest -q tests
+	$(VENV)/bin/python -c "import onnx" 2>/dev/null || $(VENV)/bin/pip install -q onnx
+	$(VENV)/bin/python python/examples/onnx_model.py
 
 # Every reader under libFuzzer (Swift's -sanitize=fuzzer), FUZZ_SECONDS each, from Fuzz/corpus;
 # crashing inputs go to Fuzz/crashes/. COSMA_LONG_TESTS=1 make test runs it too. (The toolchain's

@@ -7,6 +7,8 @@ let package = Package(
     .library(name: "COSMA", targets: ["COSMA"]),
     .library(name: "AcceleratorSim", targets: ["AcceleratorSim"]),
     .executable(name: "cosma", targets: ["cosma-cli"]),
+    // The C library (include/cosma.h): libcosma-c.so.
+    .library(name: "cosma-c", type: .dynamic, targets: ["CosmaC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +33,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The C interface: functions exported with C names, declared in include/cosma.h.
+    .target(name: "CosmaC", dependencies: ["COSMA", "AcceleratorSim"]),
     // Fuzz targets for every reader (`make fuzz` builds them with libFuzzer; plain builds replay
     // inputs: `cosma-fuzz graph Fuzz/corpus/graph`).
     .executableTarget(name: "cosma-fuzz", dependencies: ["COSMA"]),

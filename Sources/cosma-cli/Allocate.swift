@@ -57,7 +57,7 @@ struct Allocate: ParsableCommand {
     try reportingErrors {
       let instance = try AllocationInstance(contentsOf: instancePath)
       let started = Date()
-      let live = peakLiveBytes(instance.buffers, alignment: alignment)
+      let live = peakLiveBufferBytes(instance.buffers, alignment: alignment)
       note("instance         \(instancePath): \(instance.buffers.count) buffers, peak live \(groupThousands(live)) B")
       let greedy = OffsetAllocator(capacity: live, alignment: alignment).bestFitExtent(instance.buffers)
       let verdict = capacity.flatMap(parseByteSize).map { greedy > $0 ? " (over the capacity)" : " (fits)" } ?? ""
@@ -65,7 +65,10 @@ struct Allocate: ParsableCommand {
       var found: (capacity: Int, offsets: [ByteCount])?
       var atLeast = 0
       if minimizeCapacity {
-        (found, atLeast) = minimize(instance.buffers, lowerBound: live)
+        if let m = allocator(0).minimumCapacity(instance.buffers) {
+          found = (m.capacity, m.offsets)
+          atLeast = m.provenAtLeast
+        }
       } else {
         let c = parseByteSize(capacity!)!
         switch allocator(c).allocate(instance.buffers) {
@@ -110,50 +113,4 @@ struct Allocate: ParsableCommand {
     if let threads { a.threads = threads }
     return a
   }
-
-  /// Binary search between the peak live bytes and a best-fit placement with room to spare.
-  /// Returns the smallest capacity placed and a lower bound: every capacity below it is proven
-  /// too small (the two are equal when the minimum is proven). Only multiples of the sizes'
-  /// common divisor are tried: a placement pushed down as far as it goes has every offset a sum
-  /// of sizes, so the least capacity is such a multiple.
-  func minimize(_ buffers: [Buffer], lowerBound: Int) -> ((Int, [ByteCount])?, Int) {
-    let roomy = buffers.reduce(0) { $0 + roundUp($1.size, to: alignment) }
-    guard case .placed(let first) = allocator(roomy).allocate(buffers) else { return (nil, 0) }
-    let unit = buffers.reduce(0) { commonDivisor($0, roundUp($1.size, to: alignment)) }
-    let step = max(unit, alignment)
-    var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
-    var low = roundUp(lowerBound, to: step)  // every capacity below `low` is ruled out
-    var proven = low  // every capacity below `proven` is infeasible
-    while low < best.0 {
-      let mid = low + (best.0 - low) / step / 2 * step
-      switch allocator(mid).allocate(buffers) {
-      case .placed(let offsets): best = (mid, offsets)
-      case .infeasible:
-        low = mid + step
-        proven = max(proven, low)  // nothing fits in `mid`, so nothing in less
-      case .unknown: low = mid + step
-      }
-    }
-    return (best, proven)
-  }
-}
-
-/// The greatest common divisor (0 with 0 gives 0).
-func commonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? a : commonDivisor(b, a % b) }
-
-/// The most bytes live at one time, sizes rounded up to the alignment.
-func peakLiveBytes(_ buffers: [Buffer], alignment: Int) -> Int {
-  var changes: [(Int, Int)] = []
-  for b in buffers {
-    changes.append((b.lower, roundUp(b.size, to: alignment)))
-    changes.append((b.upper, -roundUp(b.size, to: alignment)))
-  }
-  changes.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-  var live = 0
-  var peak = 0
-  for (_, d) in changes {
-    live += d
-    peak = max(peak, live)
-  }
-  return peak
 }

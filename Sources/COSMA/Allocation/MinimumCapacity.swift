@@ -1,0 +1,66 @@
+/// The smallest capacity the allocator places a set of buffers in, and what is proven about it.
+public struct MinimumCapacity: Sendable, Equatable {
+  /// The smallest capacity placed.
+  public var capacity: ByteCount
+  /// The offsets at that capacity, one per buffer in input order.
+  public var offsets: [ByteCount]
+  /// Every capacity below this is proven too small: the minimum is proven when it equals
+  /// ``capacity``.
+  public var provenAtLeast: ByteCount
+
+  public var isProven: Bool { provenAtLeast >= capacity }
+}
+
+extension OffsetAllocator {
+  /// Binary search between the peak of live bytes and a best-fit placement with room to spare,
+  /// each capacity tried with this allocator's limits (its ``capacity`` is ignored). Only
+  /// multiples of the sizes' common divisor are tried: a placement pushed down as far as it goes
+  /// has every offset a sum of sizes, so the least capacity is such a multiple. nil when not even
+  /// the sum of all sizes is placed (the limits stopped the search).
+  public func minimumCapacity(_ buffers: [Buffer]) -> MinimumCapacity? {
+    if buffers.isEmpty { return MinimumCapacity(capacity: 0, offsets: [], provenAtLeast: 0) }
+    func at(_ c: ByteCount) -> AllocationOutcome {
+      var a = self
+      a.capacity = c
+      return a.allocate(buffers)
+    }
+    let roomy = buffers.reduce(0) { $0 + roundUp($1.size, to: alignment) }
+    guard case .placed(let first) = at(roomy) else { return nil }
+    let unit = buffers.reduce(0) { greatestCommonDivisor($0, roundUp($1.size, to: alignment)) }
+    let step = max(unit, alignment)
+    var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
+    var low = roundUp(peakLiveBufferBytes(buffers, alignment: alignment), to: step)  // below `low` is ruled out
+    var proven = low  // every capacity below `proven` is infeasible
+    while low < best.0 {
+      let mid = low + (best.0 - low) / step / 2 * step
+      switch at(mid) {
+      case .placed(let offsets): best = (mid, offsets)
+      case .infeasible:
+        low = mid + step
+        proven = max(proven, low)  // nothing fits in `mid`, so nothing in less
+      case .unknown: low = mid + step
+      }
+    }
+    return MinimumCapacity(capacity: best.0, offsets: best.1, provenAtLeast: proven)
+  }
+}
+
+/// The most bytes live at one time, sizes rounded up to the alignment.
+public func peakLiveBufferBytes(_ buffers: [Buffer], alignment: Int = 1) -> ByteCount {
+  var changes: [(Int, Int)] = []
+  for b in buffers {
+    changes.append((b.lower, roundUp(b.size, to: alignment)))
+    changes.append((b.upper, -roundUp(b.size, to: alignment)))
+  }
+  changes.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+  var live = 0
+  var peak = 0
+  for (_, d) in changes {
+    live += d
+    peak = max(peak, live)
+  }
+  return peak
+}
+
+/// The greatest common divisor (0 with 0 gives 0).
+func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int { b == 0 ? a : greatestCommonDivisor(b, a % b) }
