@@ -94,6 +94,28 @@ import Testing
     }
   }
 
+  /// The smallest capacity is proven where the peak of live bytes is reachable: MiniMalloc's C
+  /// (peak 1,039,360 B) and, with `COSMA_LONG_TESTS=1`, the eight instances whose peak is
+  /// 1,048,576 B. The placement passes the overlap check at that capacity.
+  @Test func minimumCapacityIsProvenAtThePeak() throws {
+    let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../benchmarks/minimalloc").standardized
+    let names = TestScale.long ? ["A", "B", "C", "E", "F", "G", "H", "I", "K"] : ["C"]
+    for name in names {
+      let instance = try AllocationInstance(contentsOf: directory.appendingPathComponent("\(name).1048576.csv").path)
+      var allocator = OffsetAllocator(capacity: 0)
+      allocator.timeLimit = .seconds(60)
+      guard let m = allocator.minimumCapacity(instance.buffers) else {
+        Issue.record("\(name): nothing placed")
+        continue
+      }
+      #expect(m.isProven, "\(name): \(m.capacity) B, at least \(m.provenAtLeast) B")
+      #expect(m.capacity == peakLiveBufferBytes(instance.buffers), "\(name)")
+      #expect(m.capacity == (name == "C" ? 1_039_360 : 1_048_576), "\(name)")
+      #expect(allocationViolations(instance.buffers, offsets: m.offsets, capacity: m.capacity) == [], "\(name)")
+    }
+  }
+
   /// The MiniMalloc challenging suite: best-fit overflows on each instance, the exact search
   /// places it, and the overlap check passes. By default F with one thread and two (the offsets
   /// must not depend on it) and I, the hardest, with two; with `COSMA_LONG_TESTS=1` all 11 with

@@ -72,14 +72,7 @@ import Testing
         let lower = Int(rng.next() % 10)
         buffers.append(Buffer(id: id, lower: lower, upper: lower + 1 + Int(rng.next() % 6), size: 1 + Int(rng.next() % 7)))
       }
-      var events = buffers.flatMap { [($0.lower, $0.size), ($0.upper, -$0.size)] }
-      events.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-      var live = 0
-      var peak = 0
-      for (_, d) in events {
-        live += d
-        peak = max(peak, live)
-      }
+      let peak = peakLiveBufferBytes(buffers)
       var results: [(AllocationOutcome, Int)] = []
       for threads in [1, 2, 4] {
         let spent = Tally()

@@ -31,6 +31,18 @@ extension OffsetAllocator {
     var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
     var low = roundUp(peakLiveBufferBytes(buffers, alignment: alignment), to: step)  // below `low` is ruled out
     var proven = low  // every capacity below `proven` is infeasible
+    // The lower bound first: on real instances the peak of live bytes is usually reachable, and
+    // a placement there is proven minimal at once (a bisection would first spend its time on
+    // capacities between).
+    if low < best.0 {
+      switch at(low) {
+      case .placed(let offsets): return MinimumCapacity(capacity: low, offsets: offsets, provenAtLeast: low)
+      case .infeasible:
+        low += step
+        proven = low
+      case .unknown: low += step
+      }
+    }
     while low < best.0 {
       let mid = low + (best.0 - low) / step / 2 * step
       switch at(mid) {
