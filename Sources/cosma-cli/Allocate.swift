@@ -31,7 +31,7 @@ struct Allocate: ParsableCommand {
   @Option(help: ArgumentHelp("Offset alignment in bytes.", valueName: "bytes"))
   var alignment: Int = 1
 
-  @Option(help: ArgumentHelp("Seconds the exact search may take (per capacity tried).", valueName: "seconds"))
+  @Option(help: ArgumentHelp("Seconds the exact search may take (with --minimize-capacity, the whole search).", valueName: "seconds"))
   var timeLimit: Double = 60
 
   @Option(help: ArgumentHelp("Threads for the exact search (default: every core). The offsets do not depend on it.", valueName: "n"))
@@ -59,13 +59,19 @@ struct Allocate: ParsableCommand {
       let started = Date()
       let live = peakLiveBufferBytes(instance.buffers, alignment: alignment)
       note("instance         \(instancePath): \(instance.buffers.count) buffers, peak live \(groupThousands(live)) B")
-      let greedy = OffsetAllocator(capacity: live, alignment: alignment).bestFitExtent(instance.buffers)
-      let verdict = capacity.flatMap(parseByteSize).map { greedy > $0 ? " (over the capacity)" : " (fits)" } ?? ""
-      note("best-fit         needs \(groupThousands(greedy)) B\(verdict)")
+      if !minimizeCapacity {
+        let greedy = OffsetAllocator(capacity: live, alignment: alignment).bestFitExtent(instance.buffers)
+        let verdict = capacity.flatMap(parseByteSize).map { greedy > $0 ? " (over the capacity)" : " (fits)" } ?? ""
+        note("best-fit         needs \(groupThousands(greedy)) B\(verdict)")
+      }
       var found: (capacity: Int, offsets: [ByteCount])?
       var atLeast = 0
       if minimizeCapacity {
-        if let m = allocator(0).minimumCapacity(instance.buffers) {
+        // The limit covers the whole search (its greedy orders give the best-fit line).
+        var a = allocator(0)
+        a.timeLimit = .milliseconds(max(0, Int((timeLimit - Date().timeIntervalSince(started)) * 1000)))
+        if let m = a.minimumCapacity(instance.buffers) {
+          note("best-fit         needs \(groupThousands(m.greedyCapacity)) B")
           found = (m.capacity, m.offsets)
           atLeast = m.provenAtLeast
         }

@@ -7,43 +7,65 @@ public struct MinimumCapacity: Sendable, Equatable {
   /// Every capacity below this is proven too small: the minimum is proven when it equals
   /// ``capacity``.
   public var provenAtLeast: ByteCount
+  /// What the best of the greedy best-fit orders needs (TFLite's answer).
+  public var greedyCapacity: ByteCount
 
   public var isProven: Bool { provenAtLeast >= capacity }
 }
 
 extension OffsetAllocator {
-  /// Binary search between the peak of live bytes and a best-fit placement with room to spare,
-  /// each capacity tried with this allocator's limits (its ``capacity`` is ignored). Only
+  /// Binary search between the peak of live bytes and the best greedy best-fit placement, each
+  /// capacity tried with this allocator's limits (its ``capacity`` is ignored). Only
   /// multiples of the sizes' common divisor are tried: a placement pushed down as far as it goes
-  /// has every offset a sum of sizes, so the least capacity is such a multiple. nil when not even
-  /// the sum of all sizes is placed (the limits stopped the search).
+  /// has every offset a sum of sizes, so the least capacity is such a multiple. nil only for
+  /// buffers that cannot be placed at all (none: a greedy placement always exists).
+  ///
+  /// ``timeLimit`` bounds the whole search: each capacity tried gets what is left of it.
   public func minimumCapacity(_ buffers: [Buffer]) -> MinimumCapacity? {
-    if buffers.isEmpty { return MinimumCapacity(capacity: 0, offsets: [], provenAtLeast: 0) }
+    if buffers.isEmpty { return MinimumCapacity(capacity: 0, offsets: [], provenAtLeast: 0, greedyCapacity: 0) }
+    let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
     func at(_ c: ByteCount) -> AllocationOutcome {
       var a = self
       a.capacity = c
+      if let deadline {
+        // Four fifths of what is left: a search stops only between nodes, and one node of an
+        // instance of 100,000 buffers takes a second.
+        a.timeLimit = max((deadline - ContinuousClock.now) * 0.8, .zero)
+      }
       return a.allocate(buffers)
     }
-    let roomy = buffers.reduce(0) { $0 + roundUp($1.size, to: alignment) }
-    guard case .placed(let first) = at(roomy) else { return nil }
+    // The best of the greedy orders, unbounded: the first answer, in O(n log n) per order.
+    let sized = buffers.map { b -> Buffer in
+      var c = b
+      c.size = roundUp(b.size, to: alignment)
+      return c
+    }
+    var greedy: (ByteCount, [ByteCount])?
+    for order in Self.greedyOrders(sized) {
+      guard let offsets = bestFit(sized, order: order, end: .max) else { continue }
+      let extent = roundUp(zip(sized, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
+      if greedy.map({ extent < $0.0 }) ?? true { greedy = (extent, offsets) }
+    }
+    guard let greedy else { return nil }
     let unit = buffers.reduce(0) { greatestCommonDivisor($0, roundUp($1.size, to: alignment)) }
     let step = max(unit, alignment)
-    var best = (zip(buffers, first).map { roundUp($1 + $0.size, to: alignment) }.max() ?? 0, first)
+    var best = greedy
     var low = roundUp(peakLiveBufferBytes(buffers, alignment: alignment), to: step)  // below `low` is ruled out
     var proven = low  // every capacity below `proven` is infeasible
     // The lower bound first: on real instances the peak of live bytes is usually reachable, and
     // a placement there is proven minimal at once (a bisection would first spend its time on
     // capacities between).
-    if low < best.0 {
+    if low < best.0, deadline.map({ ContinuousClock.now < $0 }) ?? true {
       switch at(low) {
-      case .placed(let offsets): return MinimumCapacity(capacity: low, offsets: offsets, provenAtLeast: low)
+      case .placed(let offsets):
+        return MinimumCapacity(capacity: low, offsets: offsets, provenAtLeast: low, greedyCapacity: greedy.0)
       case .infeasible:
         low += step
         proven = low
       case .unknown: low += step
       }
     }
-    while low < best.0 {
+    while low < best.0, deadline.map({ ContinuousClock.now < $0 }) ?? true {
       let mid = low + (best.0 - low) / step / 2 * step
       switch at(mid) {
       case .placed(let offsets): best = (mid, offsets)
@@ -53,7 +75,7 @@ extension OffsetAllocator {
       case .unknown: low = mid + step
       }
     }
-    return MinimumCapacity(capacity: best.0, offsets: best.1, provenAtLeast: proven)
+    return MinimumCapacity(capacity: best.0, offsets: best.1, provenAtLeast: proven, greedyCapacity: greedy.0)
   }
 }
 
