@@ -106,11 +106,14 @@ bench-tiles: release
 	.build/release/cosma bench Models --tiers 2MiB,1MiB,512KiB,256KiB --weights external \
 	  --planners auto --time-limit 30 --jobs 2 -o bench/tiles || test $$? -eq 4
 
-# The MiniMalloc challenging suite (offset allocation), each placement checked independently.
+# The MiniMalloc challenging suite (offset allocation), each placement checked independently,
+# then generated instances of 10k, 100k and 1M buffers in the smallest arena (10 s each).
 bench-alloc: release
 	mkdir -p bench
 	scripts/minimalloc-table.sh > bench/minimalloc.md
 	cat bench/minimalloc.md
+	scripts/allocation-scale.sh > bench/allocation-scale.md
+	cat bench/allocation-scale.md
 
 # A few minutes: four small models at MR and MH.
 bench-quick: release

@@ -41,7 +41,12 @@ extension OffsetAllocator {
       return c
     }
     var greedy: (ByteCount, [ByteCount])?
+    var perOrder: Duration = .zero
     for order in Self.greedyOrders(sized) {
+      // The next order only if it would end before the deadline (a million buffers: 3 s each).
+      if greedy != nil, let deadline, ContinuousClock.now + perOrder > deadline { break }
+      let started = ContinuousClock.now
+      defer { perOrder = max(perOrder, ContinuousClock.now - started) }
       guard let offsets = bestFit(sized, order: order, end: .max) else { continue }
       let extent = roundUp(zip(sized, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
       if greedy.map({ extent < $0.0 }) ?? true { greedy = (extent, offsets) }

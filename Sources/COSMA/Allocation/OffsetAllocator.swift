@@ -55,19 +55,24 @@ public struct OffsetAllocator: Sendable {
     }
     let end = roundDown(capacity, to: alignment)
     if let reason = Self.sectionOverflow(sized, capacity: end) { return .infeasible(reason) }
-    for order in Self.greedyOrders(sized) where greedyFirst {
-      if let offsets = bestFit(sized, order: order, end: end) { return .placed(offsets) }
+    // One deadline for the greedy orders and the search (an order takes seconds on a million
+    // buffers).
+    let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
+    if greedyFirst {
+      for order in Self.greedyOrders(sized) {
+        if let offsets = bestFit(sized, order: order, end: end) { return .placed(offsets) }
+        if let deadline, ContinuousClock.now >= deadline { return .unknown }
+      }
     }
     if nodeLimit <= 0 || timeLimit.map({ $0 <= .zero }) == true { return .unknown }
-    return exactSearch(sized, end: end)
+    return exactSearch(sized, end: end, deadline: deadline)
   }
 
   /// The exact search, restarted with several tie-break orders and a node budget that doubles
   /// each round: which order finds a placement fast varies from instance to instance, and a
   /// wrong early choice can cost the search far more than a restart. A run that ends within its
   /// budget is complete, so it alone proves infeasibility.
-  func exactSearch(_ buffers: [Buffer], end: ByteCount) -> AllocationOutcome {
-    let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
+  func exactSearch(_ buffers: [Buffer], end: ByteCount, deadline: ContinuousClock.Instant?) -> AllocationOutcome {
     let prepared = CanonicalSearch.Prepared(buffers)
     let variants = CanonicalSearch.Prepared.variants
     let workers = max(1, min(threads, variants))
@@ -155,16 +160,20 @@ public struct OffsetAllocator: Sendable {
     return nil
   }
 
-  static func greedyOrders(_ b: [Buffer]) -> [[Int]] {
+  /// The greedy best-fit orders, each sorted only when it is tried (a million buffers take a
+  /// second per sort): by size, by lifetime, by size × lifetime, by start.
+  static func greedyOrders(_ b: [Buffer]) -> LazyMapSequence<Range<Int>, [Int]> {
     let idx = Array(b.indices)
     func area(_ x: Buffer) -> Double { Double(x.size) * Double(x.upper - x.lower) }
-    return [
-      idx.sorted { (b[$0].size, b[$0].upper - b[$0].lower, -$0) > (b[$1].size, b[$1].upper - b[$1].lower, -$1) },
-      idx.sorted { (b[$0].upper - b[$0].lower, b[$0].size, -$0) > (b[$1].upper - b[$1].lower, b[$1].size, -$1) },
+    return (0..<4).lazy.map { k -> [Int] in
+      switch k {
+      case 0: return idx.sorted { (b[$0].size, b[$0].upper - b[$0].lower, -$0) > (b[$1].size, b[$1].upper - b[$1].lower, -$1) }
+      case 1: return idx.sorted { (b[$0].upper - b[$0].lower, b[$0].size, -$0) > (b[$1].upper - b[$1].lower, b[$1].size, -$1) }
       // Size × lifetime reaches 2^100 on valid input (both up to 2^50): compared as doubles.
-      idx.sorted { (area(b[$0]), -$0) > (area(b[$1]), -$1) },
-      idx.sorted { ($0 == $1) ? false : (b[$0].lower, -b[$0].size, $0) < (b[$1].lower, -b[$1].size, $1) },
-    ]
+      case 2: return idx.sorted { (area(b[$0]), -$0) > (area(b[$1]), -$1) }
+      default: return idx.sorted { ($0 == $1) ? false : (b[$0].lower, -b[$0].size, $0) < (b[$1].lower, -b[$1].size, $1) }
+      }
+    }
   }
 
   /// The least capacity the greedy best-fit needs over its orders, sizes rounded up to the
