@@ -107,13 +107,20 @@ bench-tiles: release
 	  --planners auto --time-limit 30 --jobs 2 -o bench/tiles || test $$? -eq 4
 
 # The MiniMalloc challenging suite (offset allocation), each placement checked independently,
-# then generated instances of 10k, 100k and 1M buffers in the smallest arena (10 s each).
+# then generated instances of 10k, 100k and 1M buffers in the smallest arena (10 s each), then,
+# when omnimalloc imports, its SuperMalloc and greedy by size on the same instances.
+OMNIMALLOC_PYTHON ?= python3
 bench-alloc: release
 	mkdir -p bench
 	scripts/minimalloc-table.sh > bench/minimalloc.md
 	cat bench/minimalloc.md
-	scripts/allocation-scale.sh > bench/allocation-scale.md
+	scripts/allocation-scale.sh bench/allocation-instances > bench/allocation-scale.md
 	cat bench/allocation-scale.md
+	@if $(OMNIMALLOC_PYTHON) -c "import omnimalloc" 2>/dev/null; then \
+	  $(OMNIMALLOC_PYTHON) scripts/peer-allocators.py 10 benchmarks/minimalloc/*.csv \
+	    bench/allocation-instances/scale-10000-*[0-9].csv bench/allocation-instances/scale-100000-*[0-9].csv \
+	    > bench/allocation-peers.md && cat bench/allocation-peers.md; \
+	else echo "omnimalloc is not installed for $(OMNIMALLOC_PYTHON): no peer table (pip install omnimalloc, or set OMNIMALLOC_PYTHON)"; fi
 
 # A few minutes: four small models at MR and MH.
 bench-quick: release

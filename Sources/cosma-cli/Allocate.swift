@@ -71,7 +71,7 @@ struct Allocate: ParsableCommand {
         var a = allocator(0)
         a.timeLimit = .milliseconds(max(0, Int((timeLimit - Date().timeIntervalSince(started)) * 1000)))
         if let m = a.minimumCapacity(instance.buffers) {
-          note("best-fit         needs \(groupThousands(m.greedyCapacity)) B")
+          note("greedy           needs \(groupThousands(m.greedyCapacity)) B (best and first fit, four orders)")
           found = (m.capacity, m.offsets)
           atLeast = m.provenAtLeast
         }

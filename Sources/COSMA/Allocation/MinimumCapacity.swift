@@ -7,14 +7,15 @@ public struct MinimumCapacity: Sendable, Equatable {
   /// Every capacity below this is proven too small: the minimum is proven when it equals
   /// ``capacity``.
   public var provenAtLeast: ByteCount
-  /// What the best of the greedy best-fit orders needs (TFLite's answer).
+  /// What the best greedy placement needs: best fit (TFLite's rule) and first fit, over four
+  /// orders.
   public var greedyCapacity: ByteCount
 
   public var isProven: Bool { provenAtLeast >= capacity }
 }
 
 extension OffsetAllocator {
-  /// Binary search between the peak of live bytes and the best greedy best-fit placement, each
+  /// Binary search between the peak of live bytes and the best greedy placement, each
   /// capacity tried with this allocator's limits (its ``capacity`` is ignored). Only
   /// multiples of the sizes' common divisor are tried: a placement pushed down as far as it goes
   /// has every offset a sum of sizes, so the least capacity is such a multiple. nil only for
@@ -42,14 +43,17 @@ extension OffsetAllocator {
     }
     var greedy: (ByteCount, [ByteCount])?
     var perOrder: Duration = .zero
+    // Each order with best fit (the smallest gap) and first fit (the lowest gap).
     for order in Self.greedyOrders(sized) {
-      // The next order only if it would end before the deadline (a million buffers: 3 s each).
-      if greedy != nil, let deadline, ContinuousClock.now + perOrder > deadline { break }
-      let started = ContinuousClock.now
-      defer { perOrder = max(perOrder, ContinuousClock.now - started) }
-      guard let offsets = bestFit(sized, order: order, end: .max) else { continue }
-      let extent = roundUp(zip(sized, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
-      if greedy.map({ extent < $0.0 }) ?? true { greedy = (extent, offsets) }
+      for lowest in [false, true] {
+        // The next pass only if it would end before the deadline (a million buffers: 3 s each).
+        if greedy != nil, let deadline, ContinuousClock.now + perOrder > deadline { break }
+        let started = ContinuousClock.now
+        defer { perOrder = max(perOrder, ContinuousClock.now - started) }
+        guard let offsets = bestFit(sized, order: order, end: .max, lowest: lowest) else { continue }
+        let extent = roundUp(zip(sized, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
+        if greedy.map({ extent < $0.0 }) ?? true { greedy = (extent, offsets) }
+      }
     }
     guard let greedy else { return nil }
     let unit = buffers.reduce(0) { greatestCommonDivisor($0, roundUp($1.size, to: alignment)) }

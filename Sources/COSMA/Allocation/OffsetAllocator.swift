@@ -176,6 +176,17 @@ public struct OffsetAllocator: Sendable {
     }
   }
 
+  /// The start of the lowest free gap of at least `size` bytes below `end`, among occupied
+  /// ranges sorted by `lo`: first fit.
+  func lowestGap(of size: ByteCount, among occupied: [(lo: ByteCount, hi: ByteCount)], below end: ByteCount) -> ByteCount? {
+    var cursor = 0
+    for r in occupied {
+      if r.lo - cursor >= size { return cursor }
+      cursor = max(cursor, r.hi)
+    }
+    return end - cursor >= size ? cursor : nil
+  }
+
   /// The least capacity the greedy best-fit needs over its orders, sizes rounded up to the
   /// alignment: what a TFLite-style allocator would ask for.
   public func bestFitExtent(_ buffers: [Buffer]) -> ByteCount {
@@ -198,7 +209,10 @@ public struct OffsetAllocator: Sendable {
   /// that start during its life; both are indexed by start time, so a query costs what it
   /// returns plus the starts within the buffer's life, not the number of buffers (100,000
   /// buffers: under a second each order, where a scan of all placed buffers took a minute).
-  func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount) -> [ByteCount]? {
+  ///
+  /// `lowest` places each buffer in the lowest gap that fits instead (first fit), which packs
+  /// some large instances tighter.
+  func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount, lowest: Bool = false) -> [ByteCount]? {
     var offsets = [ByteCount](repeating: -1, count: buffers.count)
     // The distinct start times, and for each: the placed buffers alive then, and those starting then.
     let starts = Array(Set(buffers.map(\.lower))).sorted()
@@ -226,7 +240,8 @@ public struct OffsetAllocator: Sendable {
         }
       }
       neighbours.sort { $0.lo < $1.lo }
-      guard let offset = smallestGap(of: b.size, among: neighbours, below: end) else { return nil }
+      guard let offset = lowest ? lowestGap(of: b.size, among: neighbours, below: end) : smallestGap(of: b.size, among: neighbours, below: end)
+      else { return nil }
       offsets[i] = offset
       startingAt[first].append(i)
       for k in first..<last { aliveAt[k].append(i) }
