@@ -198,7 +198,7 @@ public func cosma_allocate(
     // The rows of a MiniMalloc CSV, checked by the same reader (sizes and lifetimes up to 2^50).
     var csv = "id,lower,upper,size\n"
     for i in 0..<count { csv += "\(i),\(starts![i]),\(ends![i]),\(sizes![i])\n" }
-    let instance = try AllocationInstance(csv: csv, origin: "buffers")
+    let instance = try AllocationInstance(csv: csv, origin: "buffers (as CSV rows: line 2 is buffer 0)")
     var allocator = OffsetAllocator(capacity: Int(max(0, capacity)), alignment: Int(alignment))
     allocator.nodeLimit = .max
     allocator.timeLimit = .milliseconds(Int(timeLimit * 1000))
