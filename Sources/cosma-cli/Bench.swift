@@ -75,14 +75,14 @@ struct Bench: ParsableCommand {
     try reportingErrors {
       let files = try modelFiles()
       var tasks: [[String]] = []
+      // One process per model and weights mode runs every tier in the order given, so that each
+      // tier starts from the plans of the earlier ones (see compare --help).
       for f in files {
-        for t in tiers.values {
-          for w in weights.values {
-            tasks.append([
-              "compare", f, "--tiers", t.description, "--weights", w.rawValue, "--planners",
-              planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
-            ] + (deterministic ? ["--deterministic"] : []))
-          }
+        for w in weights.values {
+          tasks.append([
+            "compare", f, "--tiers", tiers.defaultValueDescription, "--weights", w.rawValue, "--planners",
+            planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
+          ] + (deterministic ? ["--deterministic"] : []))
         }
       }
       // The folder first: an evaluation whose results cannot be written is not started.
@@ -92,7 +92,19 @@ struct Bench: ParsableCommand {
         throw InputError(file: output, element: "-o", rule: "the folder cannot be created (a file is in the way, or no permission)")
       }
       let started = Date()
-      let rows = try runAll(tasks, started: started)
+      // Rows by model, tier, weights mode, as the tables read (the processes ran by model and mode).
+      let unordered = try runAll(tasks, started: started)
+      let tierOrder = tiers.values.map(\.description)
+      let weightsOrder = weights.values.map(\.rawValue)
+      var modelOrder: [String: Int] = [:]
+      for r in unordered where modelOrder[r.model] == nil { modelOrder[r.model] = modelOrder.count }
+      let rows = unordered.enumerated().sorted { a, b in
+        func key(_ e: (offset: Int, element: EvaluationRow)) -> [Int] {
+          [modelOrder[e.element.model] ?? 0, tierOrder.firstIndex(of: e.element.tier) ?? 0,
+           weightsOrder.firstIndex(of: e.element.weights) ?? 0, e.offset]
+        }
+        return key(a).lexicographicallyPrecedes(key(b))
+      }.map(\.element)
       try writeTextFile(try render(rows, as: .json), to: "\(output)/bench.json")
       try writeTextFile(try render(rows, as: .csv), to: "\(output)/bench.csv")
       let seconds = Date().timeIntervalSince(started)
@@ -116,7 +128,7 @@ struct Bench: ParsableCommand {
     // that takes three times as long (plus two minutes for loading and simulating) is stopped.
     let optimizing = planners.values.filter(\.isOptimizing).count
     // A work second may take longer than a wall-clock second (README "Deterministic mode").
-    let watchdog = (deterministic ? 6 : 3) * timeLimit * Double(max(1, optimizing)) + 120
+    let watchdog = (deterministic ? 6 : 3) * timeLimit * Double(max(1, optimizing) * tiers.values.count) + 120
     var next = 0
     var done = 0
     func progress() {
@@ -167,8 +179,10 @@ struct Bench: ParsableCommand {
             : "exit \(p.terminationStatus): \(message.split(separator: "\n").first { $0.hasPrefix("error") } ?? message.split(separator: "\n").last ?? "")"
           let task = tasks[k]
           let model = URL(fileURLWithPath: task[1]).deletingPathExtension().lastPathComponent
-          results[k] = (PlannerKind.baselines + planners.values.filter { !$0.isBaseline }).map {
-            .failed(model: model, tier: task[3], weights: task[5], planner: $0.rawValue, error: why)
+          results[k] = task[3].split(separator: ",").flatMap { tier in
+            (PlannerKind.baselines + planners.values.filter { !$0.isBaseline }).map {
+              .failed(model: model, tier: String(tier), weights: task[5], planner: $0.rawValue, error: why)
+            }
           }
         }
         done += 1

@@ -49,7 +49,7 @@ struct EvaluationRow: Codable {
 /// simulated.
 func evaluate(
   graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double,
-  inPlace: Bool = false, deterministic: Bool = false
+  inPlace: Bool = false, deterministic: Bool = false, startPlans: inout [Plan]
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
   accelerator.inPlace = inPlace
@@ -61,7 +61,11 @@ func evaluate(
     let started = Date()
     var options = PlannerOptions(timeLimit: timeLimit)
     options.deterministic = deterministic
+    // The optimizing planners' plans at the tiers already run (a plan that fits a smaller
+    // scratchpad fits a larger one): a larger tier never gets a worse plan.
+    options.startPlans = startPlans
     let tiled = try plan(graph: graph, accelerator: accelerator, planner: kind, options: options, tiling: .auto)
+    if kind.isOptimizing, tiled.tiled == nil { startPlans.append(tiled.result.plan) }
     let seconds = Date().timeIntervalSince(started)
     let result = tiled.result
     let p = result.plan
@@ -168,7 +172,10 @@ struct Compare: ParsableCommand {
     discussion: """
       For each budget tier and weights mode, runs every planner, verifies and simulates each \
       plan, and prints one table: non-compulsory bytes, reduction versus the best of the four \
-      baselines, the proven bound and gap, seconds and simulated cycles.
+      baselines, the proven bound and gap, seconds and simulated cycles. Tiers run in the order \
+      given, and each optimizing planner starts from the plans made at the earlier tiers of the \
+      same weights mode (a plan that fits a smaller scratchpad fits a larger one): listed from \
+      small to large (MR,MH,MP), the traffic never grows with the scratchpad.
 
       Examples:
         cosma compare Models/resnet50.json
@@ -224,12 +231,13 @@ struct Compare: ParsableCommand {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
       var rows: [EvaluationRow] = []
+      var startPlans: [WeightsPlacement: [Plan]] = [:]
       for t in tiers.values {
         for w in weights.values {
           do {
             rows += try evaluate(
               graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit,
-              inPlace: inPlace == .on, deterministic: deterministic)
+              inPlace: inPlace == .on, deterministic: deterministic, startPlans: &startPlans[w, default: []])
           } catch {
             // One instance that fails (a budget below M_R, a planner bug) loses only itself.
             rows += plannerList.map {

@@ -47,6 +47,33 @@ import Testing
     #expect(!solver.calls.isEmpty)
   }
 
+  /// A larger scratchpad never gets a worse plan than a start plan made for a smaller one: the
+  /// ILP's plan for ResNet-50 at M_R (602,112 B, proven), given to planners whose every solve
+  /// fails at M_R + 64 KiB, where the best baseline moves about 10 MB. A plan of another weights
+  /// mode or graph is not used.
+  @Test(arguments: [PlannerKind.ilp, .auto, .divideAndConquer])
+  func aStartPlanFromASmallerScratchpadIsKept(kind: PlannerKind) throws {
+    let graph = try Fixtures.model("resnet50")
+    let small = try PlanningProblem(graph: graph, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .scratchpad))
+    let start = try plan(small, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan
+    #expect(start.traffic.nonCompulsoryBytes == 602_112)
+    let larger = try PlanningProblem(
+      graph: graph, accelerator: Accelerator(scratchpad: .bytes(small.capacity + 65_536), weights: .scratchpad))
+    var options = PlannerOptions(timeLimit: 2)
+    options.solver = ScriptedSolver(always: .noSolution(limit: .time))
+    let without = try plan(larger, with: kind.planner(options: options)).plan.traffic.nonCompulsoryBytes
+    #expect(without > 602_112)
+    options.startPlans = [start]
+    let with = try plan(larger, with: kind.planner(options: options)).plan
+    #expect(with.traffic.nonCompulsoryBytes <= 602_112)
+    // The plan is re-made for the larger scratchpad, and verified there.
+    #expect(with.accelerator.scratchpad == .bytes(small.capacity + 65_536))
+    let external = try PlanningProblem(graph: graph, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let externalStart = try plan(external, with: BestBaselinePlanner()).plan
+    options.startPlans = [externalStart]
+    #expect(try plan(larger, with: kind.planner(options: options)).plan.traffic.nonCompulsoryBytes == without)
+  }
+
   /// Only the free-order model bounds every plan: a huge bound from a fixed-order solve is not
   /// taken, and the free-order solve's bound is.
   @Test func onlyTheFreeOrderBoundCounts() throws {

@@ -29,6 +29,11 @@ public struct PlannerOptions: Sendable {
   /// any machine and under any load; the wall-clock time it takes varies with the machine. The
   /// plan records it (``PlannerInfo/deterministic``) and its `seconds` are work seconds.
   public var deterministic = false
+  /// Plans of the same graph to start from, such as plans made for a smaller scratchpad (every
+  /// plan that fits a scratchpad fits a larger one): each is checked by the verifier against
+  /// this problem and kept as the incumbent when it moves less than the best baseline, so a
+  /// larger scratchpad never gets a worse plan than these. Plans of another graph are ignored.
+  public var startPlans: [Plan] = []
   /// The clock of a run that continues another's (the tilings of one planning share one).
   var clock: RunClock?
 

@@ -49,7 +49,29 @@ struct PlanningRun {
     let baseline = try BestBaselinePlanner().makePlan(for: problem).plan
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
+    for start in options.startPlans where Self.canStart(problem, from: start) {
+      incumbent.offer(problem.makePlan(events: start.events, info: PlannerInfo(method: "start plan", status: .feasible)))
+    }
     record(.baselines, since: stageClock, solvesBefore: 0)
+  }
+
+  /// Whether `plan` was made for this problem's graph and accelerator but for its scratchpad: the
+  /// graph's name, the weights mode, the alignment and in-place rule, and every tensor and
+  /// operator it names exists (the verifier then judges the rest, the scratchpad included).
+  static func canStart(_ problem: PlanningProblem, from plan: Plan) -> Bool {
+    let graph = problem.graph
+    guard plan.graphName == graph.name, plan.accelerator.weights == problem.weights,
+      plan.accelerator.alignment == problem.alignment, plan.accelerator.inPlace == problem.accelerator.inPlace
+    else { return false }
+    let (t, o) = (graph.tensors.count, graph.operators.count)
+    return plan.events.allSatisfy { e in
+      switch e {
+      case .load(let x, _), .alloc(let x, _), .store(let x), .free(let x): return x.rawValue >= 0 && x.rawValue < t
+      case .allocInPlace(let x, _, let y), .allocWithin(let x, _, let y):
+        return x.rawValue >= 0 && x.rawValue < t && y.rawValue >= 0 && y.rawValue < t
+      case .run(let op): return op.rawValue >= 0 && op.rawValue < o
+      }
+    }
   }
 
   var best: Plan { incumbent.plan }
