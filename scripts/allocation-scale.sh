@@ -3,17 +3,14 @@
 # (scripts/allocation-instance.py, seeds 1 and 2), each placed in the smallest arena found by
 # `cosma allocate --minimize-capacity --time-limit 10`, checked by scripts/check-allocation.py.
 # Prints a Markdown table: peak live bytes (the lower bound), the best greedy placement (best and
-# first fit over four orders),
-# COSMA's arena, its efficiency (peak live / arena), time and memory. Exits 1 when a placement
+# first fit over four orders), COSMA's arena, its efficiency (peak live / arena), time and memory. Exits 1 when a placement
 # fails the check.
 #   usage: scripts/allocation-scale.sh [work-directory]   (run `make release` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/allocation-common.sh
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
-cosma=.build/release/cosma
-field() { grep -E "^$1 " | head -1 | sed -E "s/^$1 +//"; }
-status=0
 echo "| buffers | seed | peak live B | greedy B | COSMA B | efficiency | seconds | memory | independent check |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 for n in 10000 100000 1000000; do

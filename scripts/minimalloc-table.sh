@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # The MiniMalloc challenging suite: every instance placed by `cosma allocate` within 1 MiB on
 # every core and on one, each placement checked again by scripts/check-allocation.py (which
-# shares no code with COSMA), then the smallest arena (`--minimize-capacity --time-limit 10`). Prints a Markdown table on stdout; exits 1 if an instance is not
-# placed, fails the check, or gets other offsets on one thread.
+# shares no code with COSMA), then the smallest arena (`--minimize-capacity --time-limit 10`).
+# Prints a Markdown table on stdout; exits 1 if an instance is not placed, fails the check, or
+# gets other offsets on one thread.
 #   usage: scripts/minimalloc-table.sh [output-directory]   (run `make release` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/allocation-common.sh
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-cosma=.build/release/cosma
-field() { grep -E "^$1 " | head -1 | sed -E "s/^$1 +//"; }
-status=0
 echo "| instance | buffers | best-fit needs | all cores | 1 thread | independent check | same offsets on 1 thread | smallest arena | time |"
 echo "| --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |"
 for f in benchmarks/minimalloc/*.1048576.csv; do
