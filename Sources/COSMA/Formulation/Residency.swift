@@ -7,8 +7,8 @@ struct ResidencyInterval: Sendable, Equatable {
 
 /// A schedule with the residency intervals of every planned tensor: a plan without offsets.
 ///
-/// The ILP and the two-phase heuristics produce residencies; ``PlanningProblem/realize(_:)``
-/// places them with the ``OffsetAllocator`` and emits the events.
+/// The ILP and the two-phase heuristics produce residencies; ``PlanningProblem/allocate(_:nodeLimit:timeLimit:spentNodes:)``
+/// places them with the ``OffsetAllocator`` and ``PlanningProblem/emitEvents(_:offsets:)`` writes the events.
 struct Residency: Sendable {
   var schedule: [OperatorID]
   var intervals: [ResidencyInterval]
@@ -140,18 +140,6 @@ struct Residency: Sendable {
 }
 
 extension PlanningProblem {
-  /// Places a residency's intervals with the ``OffsetAllocator`` and emits the plan's events;
-  /// nil when the allocator finds no placement (or gives up).
-  func realize(
-    _ residency: Residency, nodeLimit: Int = 50_000_000, timeLimit: Duration? = .seconds(2),
-    spentNodes: (@Sendable (Int) -> Void)? = nil
-  ) -> [PlanEvent]? {
-    guard
-      case .placed(let offsets) = allocate(residency, nodeLimit: nodeLimit, timeLimit: timeLimit, spentNodes: spentNodes)
-    else { return nil }
-    return emitEvents(residency, offsets: offsets)
-  }
-
   /// Places a residency's intervals next to an incumbent plan's: every interval the incumbent
   /// held at one offset over all of its steps keeps that offset (those never overlap each
   /// other), and the others go first-fit, largest first, into the gaps. nil when one does not

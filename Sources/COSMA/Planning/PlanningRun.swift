@@ -90,10 +90,9 @@ struct PlanningRun {
   /// The exact allocator's limits for one residency, from what is left: seconds, or search
   /// nodes in deterministic mode (charged to the clock as they are spent).
   private var allocatorLimits: (nodes: Int, time: Duration?, spent: (@Sendable (Int) -> Void)?) {
-    let limit = policy.allocatorLimit(remaining: remaining)
-    guard clock.deterministic else { return (50_000_000, limit, nil) }
+    let seconds = policy.allocatorSeconds(remaining: remaining)
+    guard clock.deterministic else { return (50_000_000, .milliseconds(Int(seconds * 1000)), nil) }
     let rate = policy.work.allocatorNodesPerSecond
-    let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
     let clock = clock
     return (max(1, Int(seconds * rate)), nil, { clock.charge(Double($0) / rate) })
   }
@@ -101,8 +100,8 @@ struct PlanningRun {
   /// Places a residency's intervals with the exact allocator and emits the events (nil when it
   /// finds no placement within its limit).
   func realize(_ residency: Residency) -> [PlanEvent]? {
-    let l = allocatorLimits
-    return problem.realize(residency, nodeLimit: l.nodes, timeLimit: l.time, spentNodes: l.spent)
+    guard case .placed(let offsets) = allocate(residency) else { return nil }
+    return problem.emitEvents(residency, offsets: offsets)
   }
 
   /// Runs the exact allocator on a residency's intervals within its limit.

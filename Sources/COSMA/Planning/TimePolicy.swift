@@ -89,9 +89,8 @@ public struct TimePolicy: Sendable, Equatable {
 
   public init() {}
 
-  /// The exact allocator's limit when `remaining` seconds are left.
-  public func allocatorLimit(remaining: Double) -> Duration {
-    let seconds = min(allocatorMaximumSeconds, max(allocatorMinimumSeconds, remaining * allocatorFractionOfRemaining))
-    return .milliseconds(Int(seconds * 1000))
+  /// The exact allocator's seconds when `remaining` seconds are left.
+  public func allocatorSeconds(remaining: Double) -> Double {
+    min(allocatorMaximumSeconds, max(allocatorMinimumSeconds, remaining * allocatorFractionOfRemaining))
   }
 }
