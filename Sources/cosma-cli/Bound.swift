@@ -17,7 +17,8 @@ struct Bound: ParsableCommand {
       readers, and the readers' successors that leave no room for the activation) with windows \
       of at most --region-size consecutive operators of the minimum-peak schedule over the rest, \
       and windows alone. A region on which CBC proves nothing in its share of the time is split \
-      in two (a region it bounds without solving keeps that bound). \
+      in two (a region it bounds without solving keeps that bound). Regions identical but for \
+      their names (a transformer's repeated layers) are solved once. \
       --region replaces the automatic regions with your own. Prints the larger bound in bytes on \
       stdout.
 

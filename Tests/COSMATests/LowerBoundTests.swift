@@ -181,6 +181,30 @@ import Testing
     #expect(best.traffic.nonCompulsoryBytes == r.bytes)
   }
 
+  /// Repeated layers are solved once: five identical blocks, each of which must spill the
+  /// residual stream around its two wide operators, give the same bound as the five blocks
+  /// bounded one by one, with three CBC solves instead of five (the first block reads the
+  /// graph's input and the last writes its output, which move differently; the three between
+  /// are one sub-problem).
+  @Test func identicalRegionsAreSolvedOnce() throws {
+    var tensors = ["x0:input:256"]
+    var operators: [String] = []
+    for i in 0..<5 {
+      tensors += ["a\(i):activation:384", "b\(i):activation:384", "x\(i + 1):\(i == 4 ? "output" : "activation"):256"]
+      operators += ["up\(i): x\(i) -> a\(i)", "mid\(i): a\(i) -> b\(i)", "down\(i): x\(i),b\(i) -> x\(i + 1)"]
+    }
+    let g = try Fixtures.graph("blocks", tensors: tensors, operators: operators)
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let blocks = (0..<5).map { i in ["up\(i)", "mid\(i)", "down\(i)"].map { g.operator(named: $0)! } }
+    let counting = ScriptedSolver { CbcSolver().solve($0.model, options: $0.options) }
+    let together = problem.regionLowerBound(regions: blocks, timeLimit: 30, solver: counting)
+    let alone = blocks.map { problem.regionLowerBound(regions: [$0], timeLimit: 30, solver: CbcSolver()).bytes }
+    #expect(together.isComplete && together.regions.allSatisfy(\.isExact))
+    #expect(alone.allSatisfy { $0 > 0 })
+    #expect(together.bytes == alone.reduce(0, +))
+    #expect(counting.calls.count == 3)
+  }
+
   /// NASNet-A at M_R: the stem's first activation (2.6 MB) is read by five ReLUs, and the
   /// operator after each ReLU leaves no room for it, so it is stored once and reloaded four
   /// times whatever the order: 5 × 2,613,600 bytes, proven on the fan region alone.

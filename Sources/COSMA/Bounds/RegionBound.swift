@@ -39,14 +39,18 @@ public struct RegionBound: Sendable, Equatable {
     /// A split of the graph into regions is about to be solved.
     case split(String)
     /// A region's bound: its optimum when `exact`, CBC's bound on it otherwise.
-    case region(name: String, integers: Int, bytes: ByteCount, exact: Bool)
+    /// `repeated`: the region is identical to one solved before (names aside), whose result it
+    /// takes.
+    case region(name: String, integers: Int, bytes: ByteCount, exact: Bool, repeated: Bool = false)
     /// A region that proved nothing is split in two.
     case halved(name: String, first: Int, second: Int)
 
     public var description: String {
       switch self {
       case .split(let what): return "\(what):"
-      case .region(let name, let integers, let bytes, let exact):
+      case .region(let name, _, let bytes, let exact, true):
+        return "region (\(name)), as an identical one before: \(groupThousands(bytes)) B\(exact ? "" : " (bound, not solved)")"
+      case .region(let name, let integers, let bytes, let exact, false):
         return "region (\(name), \(integers) integers): \(groupThousands(bytes)) B\(exact ? "" : " (bound, not solved)")"
       case .halved(let name, let a, let b): return "region (\(name)) split into \(a) + \(b)"
       }
@@ -79,8 +83,9 @@ extension PlanningProblem {
   /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
   func regionLowerBound(
     regionSize: Int = 32, timeLimit: Double, maxIntegers: Int = .max, solver: any MILPSolver, clock: RunClock,
-    progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
+    memo: RegionBoundMemo? = nil, progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
+    let memo = memo ?? RegionBoundMemo()
     let start = clock.seconds
     func windows(_ schedule: [OperatorID]) -> [[OperatorID]] {
       schedule.isEmpty ? [] : regionCuts(schedule: schedule, size: max(2, regionSize)).map { Array(schedule[$0]) }
@@ -93,12 +98,12 @@ extension PlanningProblem {
       progress?(.split("fans of shared activations and windows over the rest"))
       fanned = regionLowerBound(
         regions: fans + rest, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, solver: solver, clock: clock,
-        progress: progress)
+        memo: memo, progress: progress)
     }
     progress?(.split("windows of the minimum-peak order"))
     let plain = regionLowerBound(
       regions: windows(budgets.mpSchedule), timeLimit: timeLimit - (clock.seconds - start), maxIntegers: maxIntegers,
-      solver: solver, clock: clock, progress: progress)
+      solver: solver, clock: clock, memo: memo, progress: progress)
     guard let fanned, fanned.bytes > plain.bytes else { return plain }
     return fanned
   }
@@ -157,7 +162,7 @@ extension PlanningProblem {
   /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
   func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double, maxOperators: Int = .max, maxIntegers: Int = .max,
-    solver: any MILPSolver, clock: RunClock,
+    solver: any MILPSolver, clock: RunClock, memo: RegionBoundMemo? = nil,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     // The order pairs need the ancestor sets, which do not fit in memory beyond this size.
@@ -181,7 +186,12 @@ extension PlanningProblem {
       var free: Set<TensorID>
       var arriving: Set<TensorID>
       var before: [(OperatorID, OperatorID)]
+      var signature: RegionSignature
     }
+    // Identical regions (repeated layers) are solved once: settled ones in any pass, the
+    // others once in this pass.
+    let memo = memo ?? RegionBoundMemo()
+    var keptThisPass: [RegionSignature: ByteCount] = [:]
     var result = [(bound: ByteCount, exact: Bool)?](repeating: nil, count: sets.count)
     // For each region split in two: the region it came from, CBC's bound on it, its operators.
     var parent = [Int](repeating: -1, count: sets.count)
@@ -192,25 +202,44 @@ extension PlanningProblem {
       guard let (sub, free, arriving, before) = region(sets[k], index: k, home: home, reach: reach),
         !fitsWithoutTraffic(sub, sets[k], before)
       else { return nil }
-      return Pending(index: k, sub: sub, free: free, arriving: arriving, before: before)
+      return Pending(
+        index: k, sub: sub, free: free, arriving: arriving, before: before,
+        signature: RegionSignature(sub, free: free, arriving: arriving, before: before))
     }
     var queue: [Pending] = []
     for k in sets.indices {
       if let p = prepare(k) { queue.append(p) } else { result[k] = (0, true) }
     }
+    // The regions waiting for a solve of their own: one per signature not yet solved.
+    func unsolved(_ queue: [Pending]) -> Int {
+      Set(queue.lazy.map(\.signature).filter { memo.settled[$0] == nil && keptThisPass[$0] == nil }).count
+    }
     var complete = true
     while !queue.isEmpty {
       let p = queue.removeFirst()
       let k = p.index
+      let name = "\(sets[k].count) operators from '\(graph[sets[k][0]].name)'"
+      let known = memo.settled[p.signature]
+      if case .solved(let bound) = known {
+        result[k] = (bound, true)
+        progress?(.region(name: name, integers: 0, bytes: bound, exact: true, repeated: true))
+        continue
+      }
+      if let bound = keptThisPass[p.signature] {
+        result[k] = (bound, false)
+        progress?(.region(name: name, integers: 0, bytes: bound, exact: false, repeated: true))
+        continue
+      }
       let left = timeLimit - (clock.seconds - start)
       if left <= 0.05 {
         complete = false
         result[k] = (0, false)
         continue
       }
-      let name = "\(sets[k].count) operators from '\(graph[sets[k][0]].name)'"
       var partial = 0
-      if sets[k].count <= max(2, maxOperators) {
+      if case .split(let bound) = known {
+        partial = bound
+      } else if sets[k].count <= max(2, maxOperators) {
         var f = ResidencyFormulation(problem: p.sub, before: p.before)
         f.free = p.free
         f.arriving = p.arriving
@@ -219,21 +248,27 @@ extension PlanningProblem {
         let solved =
           f.model.integerCount > maxIntegers
           ? SolveResult(termination: .noSolution(limit: .time), objective: nil, bound: nil, values: nil, seconds: 0, nodes: 0)
-          : solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(queue.count + 1))))
+          : solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(unsolved(queue) + 1))))
         if case .optimal = solved.termination, let o = solved.objective {
           result[k] = (Int((o - 1e-6).rounded(.up)), true)
+          memo.settled[p.signature] = .solved(result[k]!.bound)
           progress?(.region(name: name, integers: f.model.integerCount, bytes: result[k]!.bound, exact: true))
           continue
         }
-        partial = max(0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
+        partial = max(memo.partial[p.signature] ?? 0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
         // CBC's bound on the whole region is kept when positive (a fan's forced reloads need
         // the whole fan); a region that proved nothing is split.
         guard sets[k].count >= 6, partial == 0 else {
           result[k] = (partial, false)
+          if f.model.integerCount <= maxIntegers {
+            keptThisPass[p.signature] = partial
+            memo.partial[p.signature] = partial
+          }
           progress?(.region(name: name, integers: f.model.integerCount, bytes: partial, exact: false))
           continue
         }
       }
+      memo.settled[p.signature] = .split(partial)
       // Split in two where the fewest bytes cross; the tensors this region charged are charged
       // by one of its halves.
       let ordered = sets[k].sorted { position[$0.rawValue] < position[$1.rawValue] }

@@ -15,6 +15,9 @@
 ///    excludes that residency (and every one containing it) and the ILP is solved again; after a
 ///    few cuts, a solve with a slightly smaller capacity looks for a residency that packs.
 ///
+/// 6. Time the free-order ILP leaves (it stopped early without a proof) goes to the region bound
+///    over fans and windows.
+///
 /// On a time limit the best verified plan is returned with the best bound and its gap.
 public struct IlpPlanner: Planner {
   public var options: PlannerOptions
@@ -34,5 +37,6 @@ extension PlanningRun {
     if shouldContinue { stage(.regionBound) { $0.proveRegionBound(share: $0.policy.regionBound) } }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
     if shouldContinue { stage(.freeOrder) { $0.solveFreeOrder() } }
+    if shouldContinue { stage(.boundWithTimeLeft) { $0.proveWithTheTimeLeft() } }
   }
 }

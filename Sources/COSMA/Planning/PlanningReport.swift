@@ -14,6 +14,8 @@ public enum PlanningStage: String, Sendable, CaseIterable, Codable {
   case freeOrder = "free-order ILP"
   /// Divide and conquer's windows of the order, each re-planned exactly.
   case windows
+  /// The region bound again, over fans and windows, with the time the other stages left.
+  case boundWithTimeLeft = "bound with the time left"
 }
 
 /// Which way a planner went.

@@ -11,7 +11,8 @@
 ///    whole plan, accepted only when the verifier passes it and it moves less (``WindowSweep``).
 ///
 /// While time is left after the windows stall, the order search starts again from the best
-/// plan, then the fixed-order ILP on its order and the windows. The shares are in
+/// plan, then the fixed-order ILP on its order and the windows. When a round improves nothing,
+/// the time left goes to the region bound over fans and windows. The shares are in
 /// ``TimePolicy``.
 public struct DivideAndConquerPlanner: Planner {
   public var options: PlannerOptions
@@ -45,6 +46,7 @@ extension PlanningRun {
       if shouldContinue { stage(.windows) { $0.improveWithWindows(width: width) } }
       if incumbent.bytes >= before { break }
     }
+    if shouldContinue { stage(.boundWithTimeLeft) { $0.proveWithTheTimeLeft() } }
   }
 
   /// Simulated annealing over the incumbent's order for `share` of the time limit (see
