@@ -58,13 +58,23 @@ public struct OffsetAllocator: Sendable {
     // One deadline for the greedy orders and the search (an order takes seconds on a million
     // buffers).
     let deadline = timeLimit.map { ContinuousClock.now.advanced(by: $0) }
+    // The longest greedy pass so far: what the next one, or the search's preparation, may take.
+    var greedyPass: Duration = .zero
     if greedyFirst {
+      // Another order only if it would end before the deadline (a million buffers: seconds each).
       for order in Self.greedyOrders(sized) {
-        if let offsets = bestFit(sized, order: order, end: end) { return .placed(offsets) }
-        if let deadline, ContinuousClock.now >= deadline { return .unknown }
+        if let deadline, ContinuousClock.now + greedyPass >= deadline { return .unknown }
+        let started = ContinuousClock.now
+        var placed = 0
+        if let offsets = bestFit(sized, order: order, end: end, placed: &placed) { return .placed(offsets) }
+        // A failed pass stopped part of the way: a whole one takes longer in proportion.
+        greedyPass = max(greedyPass, (ContinuousClock.now - started) * (Double(sized.count) / Double(max(1, placed))))
       }
     }
     if nodeLimit <= 0 || timeLimit.map({ $0 <= .zero }) == true { return .unknown }
+    // The search's preparation alone costs about a greedy pass: none starts that would end past
+    // the deadline.
+    if let deadline, ContinuousClock.now + greedyPass >= deadline { return .unknown }
     return exactSearch(sized, end: end, deadline: deadline)
   }
 
@@ -213,6 +223,13 @@ public struct OffsetAllocator: Sendable {
   /// `lowest` places each buffer in the lowest gap that fits instead (first fit), which packs
   /// some large instances tighter.
   func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount, lowest: Bool = false) -> [ByteCount]? {
+    var placed = 0
+    return bestFit(buffers, order: order, end: end, lowest: lowest, placed: &placed)
+  }
+
+  /// The same, counting in `placed` the buffers placed before it stopped (all of them when it
+  /// returns offsets): how much of a whole pass a failed one took.
+  func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount, lowest: Bool = false, placed: inout Int) -> [ByteCount]? {
     var offsets = [ByteCount](repeating: -1, count: buffers.count)
     // The distinct start times, and for each: the placed buffers alive then, and those starting then.
     let starts = Array(Set(buffers.map(\.lower))).sorted()
@@ -242,6 +259,7 @@ public struct OffsetAllocator: Sendable {
       neighbours.sort { $0.lo < $1.lo }
       guard let offset = lowest ? lowestGap(of: b.size, among: neighbours, below: end) : smallestGap(of: b.size, among: neighbours, below: end)
       else { return nil }
+      placed += 1
       offsets[i] = offset
       startingAt[first].append(i)
       for k in first..<last { aliveAt[k].append(i) }
