@@ -59,7 +59,7 @@ extension OffsetAllocator {
         let started = ContinuousClock.now
         defer { perOrder = max(perOrder, ContinuousClock.now - started) }
         guard let offsets = bestFit(sized, order: order, end: .max, lowest: lowest) else { continue }
-        let extent = roundUp(zip(sized, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
+        let extent = self.extent(sized, offsets)
         if greedy.map({ extent < $0.0 }) ?? true {
           greedy = (extent, offsets)
           greedyOrder = (order, lowest)
@@ -76,7 +76,7 @@ extension OffsetAllocator {
     let improved =
       buffers.count < Self.exactSearchScale
       ? (extent: greedy.0, offsets: greedy.1)
-      : SqueakyWheel(buffers: sized, alignment: alignment, floor: low).improve(
+      : SqueakyWheel(buffers: sized, floor: low).improve(
         start: greedy, order: greedyOrder.order, lowest: greedyOrder.lowest, allocator: self, passTime: perOrder,
         deadline: deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) * 0.6) })
     var best = (improved.extent, improved.offsets)

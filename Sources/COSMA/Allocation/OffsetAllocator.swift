@@ -197,6 +197,11 @@ public struct OffsetAllocator: Sendable {
     return end - cursor >= size ? cursor : nil
   }
 
+  /// The highest end of a placement, rounded up to the alignment: the capacity it needs.
+  func extent(_ buffers: [Buffer], _ offsets: [ByteCount]) -> ByteCount {
+    roundUp(zip(buffers, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
+  }
+
   /// The least capacity the greedy best-fit needs over its orders, sizes rounded up to the
   /// alignment: what a TFLite-style allocator would ask for.
   public func bestFitExtent(_ buffers: [Buffer]) -> ByteCount {

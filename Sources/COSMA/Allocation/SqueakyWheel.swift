@@ -8,8 +8,8 @@
 /// would try. Each pass is one greedy placement, O(n log n), so it scales to instances far beyond
 /// the exact search (a pass over 100,000 buffers takes about half a second).
 struct SqueakyWheel {
+  /// Sizes already rounded up to the allocator's alignment.
   let buffers: [Buffer]
-  let alignment: Int
   /// No placement is lower: passes stop when one reaches it.
   let floor: ByteCount
 
@@ -49,7 +49,7 @@ struct SqueakyWheel {
         return pa != pb ? pa < pb : a < b
       }
       guard let offsets = allocator.bestFit(buffers, order: next, end: .max, lowest: lowest) else { break }
-      let extent = roundUp(zip(buffers, offsets).map { $0.size + $1 }.max() ?? 0, to: alignment)
+      let extent = allocator.extent(buffers, offsets)
       current = (extent, offsets)
       slowest = max(slowest, ContinuousClock.now - started)
       if extent < best.extent {
