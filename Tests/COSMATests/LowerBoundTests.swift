@@ -138,10 +138,10 @@ import Testing
 
   /// Regions split in halves (as when CBC does not solve one within its share) still add up to
   /// a bound: the tensors a region charged are charged by exactly one of its halves.
-  /// 20 graphs by default, 60 in the long tests.
+  /// 10 graphs by default, 60 in the long tests.
   @Test func splitRegionsStayBelowTheOptimum() throws {
     var positive = 0
-    let graphs = TestScale.count(20, full: 60)
+    let graphs = TestScale.count(10, full: 60)
     for seed in 0..<graphs {
       let (g, problem, optimum) = try randomInstance(seed: 5000 + seed, operators: 6 + seed % 2, external: seed % 3 == 0)
       for limit in [2, 3, 4] {

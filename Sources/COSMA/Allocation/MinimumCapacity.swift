@@ -51,14 +51,16 @@ extension OffsetAllocator {
     var greedy: (ByteCount, [ByteCount])?
     var greedyOrder: (order: [Int], lowest: Bool)?
     var perOrder: Duration = .zero
-    // Each order with best fit (the smallest gap) and first fit (the lowest gap).
-    for order in Self.greedyOrders(sized) {
+    let lifetimes = LifetimeIndex(sized)
+    // Each order with best fit (the smallest gap) and first fit (the lowest gap); the next pass
+    // only if it would end before the deadline (a million buffers: two seconds each), and an
+    // order is sorted only if a pass follows.
+    passes: for order in Self.greedyOrders(sized, while: { greedy == nil || deadline.map { ContinuousClock.now + perOrder <= $0 } ?? true }) {
       for lowest in [false, true] {
-        // The next pass only if it would end before the deadline (a million buffers: 3 s each).
-        if greedy != nil, let deadline, ContinuousClock.now + perOrder > deadline { break }
+        if greedy != nil, let deadline, ContinuousClock.now + perOrder > deadline { break passes }
         let started = ContinuousClock.now
         defer { perOrder = max(perOrder, ContinuousClock.now - started) }
-        guard let offsets = bestFit(sized, order: order, end: .max, lowest: lowest) else { continue }
+        guard let offsets = bestFit(sized, order: order, end: .max, lowest: lowest, index: lifetimes) else { continue }
         let extent = self.extent(sized, offsets)
         if greedy.map({ extent < $0.0 }) ?? true {
           greedy = (extent, offsets)
@@ -77,7 +79,7 @@ extension OffsetAllocator {
       buffers.count < Self.exactSearchScale
       ? (extent: greedy.0, offsets: greedy.1)
       : SqueakyWheel(buffers: sized, floor: low).improve(
-        start: greedy, order: greedyOrder.order, lowest: greedyOrder.lowest, allocator: self, passTime: perOrder,
+        start: greedy, order: greedyOrder.order, lowest: greedyOrder.lowest, allocator: self, lifetimes: lifetimes, passTime: perOrder,
         deadline: deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) * 0.6) })
     var best = (improved.extent, improved.offsets)
     if best.0 <= low {

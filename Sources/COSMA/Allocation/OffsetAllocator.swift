@@ -61,12 +61,13 @@ public struct OffsetAllocator: Sendable {
     // The longest greedy pass so far: what the next one, or the search's preparation, may take.
     var greedyPass: Duration = .zero
     if greedyFirst {
+      let lifetimes = LifetimeIndex(sized)
       // Another order only if it would end before the deadline (a million buffers: seconds each).
-      for order in Self.greedyOrders(sized) {
-        if let deadline, ContinuousClock.now + greedyPass >= deadline { return .unknown }
+      func timeLeft() -> Bool { deadline.map { ContinuousClock.now + greedyPass < $0 } ?? true }
+      for order in Self.greedyOrders(sized, while: timeLeft) {
         let started = ContinuousClock.now
         var placed = 0
-        if let offsets = bestFit(sized, order: order, end: end, placed: &placed) { return .placed(offsets) }
+        if let offsets = bestFit(sized, order: order, end: end, index: lifetimes, placed: &placed) { return .placed(offsets) }
         // A failed pass stopped part of the way: a whole one takes longer in proportion.
         greedyPass = max(greedyPass, (ContinuousClock.now - started) * (Double(sized.count) / Double(max(1, placed))))
       }
@@ -170,12 +171,15 @@ public struct OffsetAllocator: Sendable {
     return nil
   }
 
-  /// The greedy best-fit orders, each sorted only when it is tried (a million buffers take a
-  /// second per sort): by size, by lifetime, by size × lifetime, by start.
-  static func greedyOrders(_ b: [Buffer]) -> LazyMapSequence<Range<Int>, [Int]> {
+  /// The greedy best-fit orders, each sorted only when it is tried and only while `more()` says
+  /// so (a million buffers take half a second per sort): by size, by lifetime, by size ×
+  /// lifetime, by start.
+  static func greedyOrders(_ b: [Buffer], while more: @escaping () -> Bool = { true }) -> UnfoldSequence<[Int], Int> {
     let idx = Array(b.indices)
     func area(_ x: Buffer) -> Double { Double(x.size) * Double(x.upper - x.lower) }
-    return (0..<4).lazy.map { k -> [Int] in
+    return sequence(state: 0) { k -> [Int]? in
+      guard k < 4, more() else { return nil }
+      defer { k += 1 }
       switch k {
       case 0: return idx.sorted { (b[$0].size, b[$0].upper - b[$0].lower, -$0) > (b[$1].size, b[$1].upper - b[$1].lower, -$1) }
       case 1: return idx.sorted { (b[$0].upper - b[$0].lower, b[$0].size, -$0) > (b[$1].upper - b[$1].lower, b[$1].size, -$1) }
@@ -184,17 +188,6 @@ public struct OffsetAllocator: Sendable {
       default: return idx.sorted { ($0 == $1) ? false : (b[$0].lower, -b[$0].size, $0) < (b[$1].lower, -b[$1].size, $1) }
       }
     }
-  }
-
-  /// The start of the lowest free gap of at least `size` bytes below `end`, among occupied
-  /// ranges sorted by `lo`: first fit.
-  func lowestGap(of size: ByteCount, among occupied: [(lo: ByteCount, hi: ByteCount)], below end: ByteCount) -> ByteCount? {
-    var cursor = 0
-    for r in occupied {
-      if r.lo - cursor >= size { return cursor }
-      cursor = max(cursor, r.hi)
-    }
-    return end - cursor >= size ? cursor : nil
   }
 
   /// The highest end of a placement, rounded up to the alignment: the capacity it needs.
@@ -210,66 +203,12 @@ public struct OffsetAllocator: Sendable {
       c.size = roundUp(b.size, to: alignment)
       return c
     }
+    let lifetimes = LifetimeIndex(sized)
     return Self.greedyOrders(sized).compactMap { order in
-      bestFit(sized, order: order, end: .max).map { offsets in
+      bestFit(sized, order: order, end: .max, index: lifetimes).map { offsets in
         zip(sized, offsets).map { $0.size + $1 }.max() ?? 0
       }
     }.min() ?? 0
-  }
-
-  /// TFLite's greedy by size: each buffer in the smallest gap among the placed buffers that
-  /// overlap it in time.
-  ///
-  /// The placed buffers that overlap a buffer in time are those alive when it starts and those
-  /// that start during its life; both are indexed by start time, so a query costs what it
-  /// returns plus the starts within the buffer's life, not the number of buffers (100,000
-  /// buffers: under a second each order, where a scan of all placed buffers took a minute).
-  ///
-  /// `lowest` places each buffer in the lowest gap that fits instead (first fit), which packs
-  /// some large instances tighter.
-  func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount, lowest: Bool = false) -> [ByteCount]? {
-    var placed = 0
-    return bestFit(buffers, order: order, end: end, lowest: lowest, placed: &placed)
-  }
-
-  /// The same, counting in `placed` the buffers placed before it stopped (all of them when it
-  /// returns offsets): how much of a whole pass a failed one took.
-  func bestFit(_ buffers: [Buffer], order: [Int], end: ByteCount, lowest: Bool = false, placed: inout Int) -> [ByteCount]? {
-    var offsets = [ByteCount](repeating: -1, count: buffers.count)
-    // The distinct start times, and for each: the placed buffers alive then, and those starting then.
-    let starts = Array(Set(buffers.map(\.lower))).sorted()
-    func index(_ t: Int) -> Int {  // the first start time >= t
-      var lo = 0
-      var hi = starts.count
-      while lo < hi {
-        let mid = (lo + hi) / 2
-        if starts[mid] < t { lo = mid + 1 } else { hi = mid }
-      }
-      return lo
-    }
-    var aliveAt = [[Int]](repeating: [], count: starts.count)
-    var startingAt = [[Int]](repeating: [], count: starts.count)
-    var neighbours: [(lo: ByteCount, hi: ByteCount)] = []
-    for i in order {
-      let b = buffers[i]
-      let first = index(b.lower)
-      let last = index(b.upper)  // start times in [b.lower, b.upper) are first..<last
-      neighbours.removeAll(keepingCapacity: true)
-      for j in aliveAt[first] { neighbours.append((offsets[j], offsets[j] + buffers[j].size)) }
-      if first + 1 < last {
-        for k in (first + 1)..<last {
-          for j in startingAt[k] { neighbours.append((offsets[j], offsets[j] + buffers[j].size)) }
-        }
-      }
-      neighbours.sort { $0.lo < $1.lo }
-      guard let offset = lowest ? lowestGap(of: b.size, among: neighbours, below: end) : smallestGap(of: b.size, among: neighbours, below: end)
-      else { return nil }
-      placed += 1
-      offsets[i] = offset
-      startingAt[first].append(i)
-      for k in first..<last { aliveAt[k].append(i) }
-    }
-    return offsets
   }
 }
 

@@ -23,35 +23,90 @@ public struct AllocationInstance: Sendable, Equatable {
 
   /// Parses MiniMalloc CSV text.
   public init(csv text: String, origin: String = "instance") throws {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-      .filter { !$0.isEmpty }
+    var text = text
+    let parsed = try text.withUTF8 { try Self.parse($0, origin: origin) }
+    self.buffers = parsed.buffers
+    self.offsets = parsed.offsets
+  }
+
+  /// The parse itself, on the text's bytes: a million rows take half a second, where splitting
+  /// and trimming `String`s took five.
+  static func parse(_ text: UnsafeBufferPointer<UInt8>, origin: String) throws -> (buffers: [Buffer], offsets: [ByteCount]?) {
+    func isNewline(_ c: UInt8) -> Bool { c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C }
+    func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+    // The non-empty lines, trimmed, as byte ranges.
+    var lines: [Range<Int>] = []
+    var start = 0
+    for i in 0...text.count where i == text.count || isNewline(text[i]) {
+      var lo = start
+      var hi = i
+      while lo < hi && isSpace(text[lo]) { lo += 1 }
+      while hi > lo && isSpace(text[hi - 1]) { hi -= 1 }
+      if lo < hi { lines.append(lo..<hi) }
+      start = i + 1
+    }
+    func cells(_ line: Range<Int>) -> [Range<Int>] {
+      var out: [Range<Int>] = []
+      var from = line.lowerBound
+      for i in line.lowerBound...line.upperBound where i == line.upperBound || text[i] == 0x2C {
+        var lo = from
+        var hi = i
+        while lo < hi && isSpace(text[lo]) { lo += 1 }
+        while hi > lo && isSpace(text[hi - 1]) { hi -= 1 }
+        out.append(lo..<hi)
+        from = i + 1
+      }
+      return out
+    }
+    func integer(_ r: Range<Int>) -> Int? {
+      var i = r.lowerBound
+      var negative = false
+      if i < r.upperBound && (text[i] == 0x2B || text[i] == 0x2D) {
+        negative = text[i] == 0x2D
+        i += 1
+      }
+      guard i < r.upperBound else { return nil }
+      var v = 0
+      while i < r.upperBound {
+        let d = Int(text[i]) - 0x30
+        guard d >= 0 && d <= 9 else { return nil }
+        let (m, o1) = v.multipliedReportingOverflow(by: 10)
+        let (a, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+        guard !o1 && !o2 else { return nil }
+        v = a
+        i += 1
+      }
+      return v
+    }
     guard let header = lines.first else {
       throw InputError(file: origin, element: "", rule: "the file is empty; expected a header id,lower,upper,size[,offset]")
     }
-    let columns = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let columns = cells(header).map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self).lowercased() }
     let required = ["id", "lower", "upper", "size"]
     var index: [String: Int] = [:]
     for name in required + ["offset"] { index[name] = columns.firstIndex(of: name) }
     for name in required where index[name] == nil {
       throw InputError(file: origin, element: "header", rule: "missing column '\(name)' (expected id,lower,upper,size[,offset])")
     }
+    let (idColumn, lowerColumn, upperColumn, sizeColumn) = (index["id"]!, index["lower"]!, index["upper"]!, index["size"]!)
+    let offsetColumn = index["offset"]
     var buffers: [Buffer] = []
     var offsets: [ByteCount] = []
-    var ids = Set<Int>()
+    buffers.reserveCapacity(lines.count - 1)
+    var ids = Set<Int>(minimumCapacity: lines.count - 1)
     for (n, line) in lines.dropFirst().enumerated() {
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      let row = cells(line)
       let element = "line \(n + 2)"
-      func value(_ name: String) throws -> Int {
-        let i = index[name]!
-        guard i < cells.count, let v = Int(cells[i]) else {
+      func value(_ name: String, _ column: Int) throws -> Int {
+        guard column < row.count, let v = integer(row[column]) else {
           throw InputError(file: origin, element: element, rule: "'\(name)' must be an integer")
         }
         return v
       }
-      let id = try value("id")
-      let lower = try value("lower")
-      let upper = try value("upper")
-      let size = try value("size")
+      let id = try value("id", idColumn)
+      let lower = try value("lower", lowerColumn)
+      let upper = try value("upper", upperColumn)
+      let size = try value("size", sizeColumn)
       guard ids.insert(id).inserted else {
         throw InputError(file: origin, element: element, rule: "duplicate id \(id)")
       }
@@ -62,10 +117,9 @@ public struct AllocationInstance: Sendable, Equatable {
         throw InputError(file: origin, element: element, rule: "size must be a positive integer, not \(size)")
       }
       buffers.append(Buffer(id: id, lower: lower, upper: upper, size: size))
-      if index["offset"] != nil, let o = try? value("offset") { offsets.append(o) }
+      if let offsetColumn, offsetColumn < row.count, let o = integer(row[offsetColumn]) { offsets.append(o) }
     }
-    self.buffers = buffers
-    self.offsets = offsets.count == buffers.count && !buffers.isEmpty ? offsets : nil
+    return (buffers, offsets.count == buffers.count && !buffers.isEmpty ? offsets : nil)
   }
 
   /// The instance as CSV, with an `offset` column when offsets are given.
