@@ -64,7 +64,7 @@ def build(arch, seq, layers, attention):
     head = d // heads
     kv = kv_heads * head
     g = Graph()
-    x = g.tensor("hidden", "input", [seq, d])
+    x = g.tensor("hidden", "input", [1, seq, d])
     llama = arch == "llama-block"
     causal = arch != "bert-base"
 
@@ -73,34 +73,34 @@ def build(arch, seq, layers, attention):
         inputs = [src, w]
         if not llama:
             inputs.append(g.weight(f"{name}.bias", [n_out]))
-        y = g.tensor(act or name, out_kind, [seq, n_out])
+        y = g.tensor(act or name, out_kind, [1, seq, n_out])
         g.op(name, "linear", inputs, [y], macs=seq * n_in * n_out)
         return y
 
     def norm(name, src):
         if llama:
-            y = g.tensor(name, "activation", [seq, d])
+            y = g.tensor(name, "activation", [1, seq, d])
             g.op(name, "rms_norm", [src, g.weight(f"{name}.weight", [d])], [y])
         else:
-            y = g.tensor(name, "activation", [seq, d])
+            y = g.tensor(name, "activation", [1, seq, d])
             g.op(name, "layer_norm", [src, g.weight(f"{name}.weight", [d]), g.weight(f"{name}.bias", [d])], [y])
         return y
 
     def add(name, p, q, kind="activation"):
-        y = g.tensor(name, kind, [seq, d])
+        y = g.tensor(name, kind, [1, seq, d])
         g.op(name, "add", [p, q], [y])
         return y
 
     def attend(p, q, k, v):
         if attention == "fused":
-            y = g.tensor(f"{p}.attention", "activation", [seq, d])
+            y = g.tensor(f"{p}.attention", "activation", [1, seq, d])
             g.op(f"{p}.attention", "scaled_dot_product_attention", [q, k, v], [y], macs=2 * heads * seq * seq * head)
             return y
         s = g.tensor(f"{p}.scores", "activation", [heads, seq, seq])
         g.op(f"{p}.scores", "matmul", [q, k], [s], macs=heads * seq * seq * head)
         pr = g.tensor(f"{p}.probs", "activation", [heads, seq, seq])
         g.op(f"{p}.softmax", "softmax", [s], [pr])
-        y = g.tensor(f"{p}.context", "activation", [seq, d])
+        y = g.tensor(f"{p}.context", "activation", [1, seq, d])
         g.op(f"{p}.context", "matmul", [pr, v], [y], macs=heads * seq * seq * head)
         return y
 
@@ -109,10 +109,10 @@ def build(arch, seq, layers, attention):
         last = i == layers - 1
         h = norm(f"{p}.norm1", x) if a["norm"] == "pre" else x
         if arch == "gpt2-small":
-            qkv = g.tensor(f"{p}.qkv", "activation", [seq, 3 * d])
+            qkv = g.tensor(f"{p}.qkv", "activation", [1, seq, 3 * d])
             g.op(f"{p}.qkv", "linear", [h, g.weight(f"{p}.qkv.weight", [3 * d, d]), g.weight(f"{p}.qkv.bias", [3 * d])],
                  [qkv], macs=seq * d * 3 * d)
-            q, k, v = (g.tensor(f"{p}.{n}", "activation", [seq, d]) for n in "qkv")
+            q, k, v = (g.tensor(f"{p}.{n}", "activation", [1, seq, d]) for n in "qkv")
             g.op(f"{p}.split", "split", [qkv], [q, k, v])
         else:
             q = linear(f"{p}.q", h, d, d)
@@ -120,9 +120,9 @@ def build(arch, seq, layers, attention):
             v = linear(f"{p}.v", h, d, kv)
         if llama:
             rope = g.weight(f"{p}.rope", [seq, head])
-            qr = g.tensor(f"{p}.q_rotary", "activation", [seq, d])
+            qr = g.tensor(f"{p}.q_rotary", "activation", [1, seq, d])
             g.op(f"{p}.q_rotary", "rotary", [q, rope], [qr])
-            kr = g.tensor(f"{p}.k_rotary", "activation", [seq, kv])
+            kr = g.tensor(f"{p}.k_rotary", "activation", [1, seq, kv])
             g.op(f"{p}.k_rotary", "rotary", [k, rope], [kr])
             q, k = qr, kr
         ctx = attend(p, q, k, v)
@@ -140,7 +140,7 @@ def build(arch, seq, layers, attention):
             if llama:
                 gate = linear(f"{p}.gate", h2, d, ff, act=f"{p}.silu")
                 up = linear(f"{p}.up", h2, d, ff)
-                m = g.tensor(f"{p}.swiglu", "activation", [seq, ff])
+                m = g.tensor(f"{p}.swiglu", "activation", [1, seq, ff])
                 g.op(f"{p}.swiglu", "mul", [gate, up], [m])
                 f2 = linear(f"{p}.down", m, ff, d)
             else:
@@ -149,7 +149,7 @@ def build(arch, seq, layers, attention):
             # The last hidden state is the graph's output (GPT-2 normalizes it once more).
             x = add(f"{p}.residual2", x1, f2, kind="output" if last and llama else "activation")
     if arch == "gpt2-small":
-        y = g.tensor("final_norm", "output", [seq, d])
+        y = g.tensor("final_norm", "output", [1, seq, d])
         g.op("final_norm", "layer_norm", [x, g.weight("final_norm.weight", [d]), g.weight("final_norm.bias", [d])], [y])
     return g
 

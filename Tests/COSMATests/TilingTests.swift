@@ -236,6 +236,123 @@ import Testing
     #expect(result.tiled?.tiling.channels.isEmpty == false)
   }
 
+  /// A grid of rows and channels: a matrix product whose input rows and weights (in the
+  /// scratchpad) are both too large for one axis (row tiles read all the weights, channel tiles all the input) is split
+  /// into blocks of rows of blocks of features, each reading its rows and its weight slice. The
+  /// tiles partition the output and the MACs, the verifier accepts them and catches a tile given
+  /// the wrong rows, and the planner plans it below the single-axis `M_T`.
+  @Test func gridTilesSplitRowsAndChannels() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 64 * 32, shape: [1, 64, 32])
+    let w = Tensor(name: "w", kind: .weight, bytes: 48 * 32, shape: [48, 32])
+    let y = Tensor(name: "y", kind: .output, bytes: 64 * 48, shape: [1, 64, 48])
+    let g = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [Operator(name: "fc", type: "linear", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 64 * 48 * 32)])
+    let fc = OperatorID(0)
+    let rowsOnly = Graph.tileCounts(64).map { g.largestTile(of: fc, tiles: $0, along: .rows, weights: .scratchpad, alignment: 1) }.min()!
+    let channelsOnly = Graph.tileCounts(48).map { g.largestTile(of: fc, tiles: $0, along: .channels, weights: .scratchpad, alignment: 1) }.min()!
+    #expect(rowsOnly == 48 * 32 + 32 + 48)  // one row, all weights
+    #expect(channelsOnly == 64 * 32 + 32 + 64)  // one feature, the whole input
+    // 8 × 6 blocks: 8 rows of x, 8 weight rows, 8 × 8 outputs.
+    #expect(g.largestTile(of: fc, tiles: 8, columns: 6, weights: .scratchpad, alignment: 1) == 8 * 32 + 8 * 32 + 8 * 8)
+    let capacity = 1_024
+    #expect(g.fewestTiles(of: fc, capacity: capacity, weights: .scratchpad, alignment: 1) == nil)
+    let grid = try #require(g.fewestGridTiles(of: fc, capacity: capacity, weights: .scratchpad, alignment: 1))
+    #expect(g.largestTile(of: fc, tiles: grid.rows, columns: grid.columns, weights: .scratchpad, alignment: 1) <= capacity)
+    #expect(g.smallestTiledScratchpad(weights: .scratchpad, alignment: 1).bytes < min(rowsOnly, channelsOnly))
+    let tiled = try g.tiled(Tiling([fc: 4], columns: [fc: 3]))
+    #expect(tiled.operators[0].count == 12)
+    #expect(tiled.graph.operators.map(\.tile!.index) == Array(0..<12))
+    #expect(tiled.graph.operators.reduce(0) { $0 + $1.macs! } == 64 * 48 * 32)
+    #expect(tiled.graph.operators[4].name == "fc[2/4,c2/3]")
+    #expect(tiled.graph.operators[4].inputs.map { tiled.graph[$0].name } == ["x[16:32]", "w[c16:32]"])
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    var ops = tiled.graph.operators
+    ops[4].inputs[0] = tiled.graph.tensor(named: "x[0:16]")!
+    let wrong = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
+    #expect(Verifier(graph: wrong).decompositionViolations(original: g).contains { $0.message.contains("'x'") })
+    let result = try plan(
+      graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), alignment: 1, weights: .scratchpad), planner: .defaultBelady)
+    let chosen = try #require(result.tiled)
+    #expect(!chosen.tiling.columns.isEmpty)
+    #expect(Verifier(graph: chosen.graph).isValid(result.result.plan))
+    #expect(Verifier(graph: chosen.graph).decompositionViolations(original: g).isEmpty)
+  }
+
+  /// A split along features writes its rows of every output, a layer normalization of
+  /// `B, S, F` reads the same rows and its parameters whole, and a batched matrix product whose
+  /// batch axis broadcasts reads the rows of its first input: GPT-2's attention block, by rows.
+  @Test func splitsNormalizationsAndBroadcastProductsSplitByRows() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 8 * 6, shape: [1, 8, 6]),
+        Tensor(name: "gamma", kind: .weight, bytes: 6, shape: [6]),
+        Tensor(name: "n", kind: .activation, bytes: 8 * 6, shape: [1, 8, 6]),
+        Tensor(name: "q", kind: .activation, bytes: 8 * 2, shape: [1, 8, 2]),
+        Tensor(name: "k", kind: .activation, bytes: 8 * 2, shape: [1, 8, 2]),
+        Tensor(name: "v", kind: .activation, bytes: 8 * 2, shape: [1, 8, 2]),
+        Tensor(name: "s", kind: .output, bytes: 3 * 8 * 8, shape: [3, 8, 8]),
+        Tensor(name: "v2", kind: .output, bytes: 8 * 2, shape: [1, 8, 2]),
+      ],
+      operators: [
+        Operator(name: "norm", type: "layer_norm", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)]),
+        Operator(name: "split", type: "split", inputs: [TensorID(2)], outputs: [TensorID(3), TensorID(4), TensorID(5)]),
+        Operator(name: "scores", type: "matmul", inputs: [TensorID(3), TensorID(4)], outputs: [TensorID(6)]),
+        Operator(name: "twice", type: "add", inputs: [TensorID(5), TensorID(5)], outputs: [TensorID(7)]),
+      ])
+    for o in g.operatorIDs { #expect(g.rowMap(of: o) != nil, "\(g[o].name)") }
+    #expect(g.rowMap(of: OperatorID(0))?.inputs == [.same, .whole])
+    #expect(g.rowMap(of: OperatorID(2))?.inputs == [.same, .whole])
+    let tiled = try g.tiled(Tiling([OperatorID(0): 2, OperatorID(1): 4, OperatorID(2): 2]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    let second = try #require(tiled.graph.operators.first { $0.name == "split[2/4]" })
+    #expect(second.outputs.map { tiled.graph[$0].name } == ["q[2:4]", "k[2:4]", "v[2:4]"])
+    // A split tile reading the wrong rows, a normalization tile reading only some features.
+    var ops = tiled.graph.operators
+    let i = ops.firstIndex { $0.name == "split[2/4]" }!
+    ops[i].inputs = [tiled.graph.tensor(named: "n[0:2]")!]
+    #expect(
+      Verifier(graph: try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)).decompositionViolations(original: g)
+        .contains { $0.message.contains("'n'") })
+    // A normalization over something other than the last axis of B, S, F is not split.
+    let image = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 2 * 4 * 4, shape: [1, 2, 4, 4]),
+        Tensor(name: "y", kind: .output, bytes: 2 * 4 * 4, shape: [1, 2, 4, 4]),
+      ],
+      operators: [Operator(name: "norm", type: "layer_norm", inputs: [TensorID(0)], outputs: [TensorID(1)])])
+    #expect(image.rowMap(of: OperatorID(0)) == nil)
+  }
+
+  /// A convolution whose window its shapes do not decide (a 3×3 that keeps its size, no
+  /// attributes) is not split by rows but is by channels: each tile reads the whole input and
+  /// its slice of the weights, which the verifier accepts without a window.
+  @Test func aConvolutionWithoutAKnownWindowSplitsByChannels() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 4 * 8 * 8, shape: [1, 4, 8, 8])
+    let w = Tensor(name: "w", kind: .weight, bytes: 8 * 4 * 9, shape: [8, 4, 3, 3])
+    let y = Tensor(name: "y", kind: .output, bytes: 8 * 8 * 8, shape: [1, 8, 8, 8])
+    let g = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [Operator(name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 8 * 64 * 36)])
+    #expect(g.slidingWindow(of: OperatorID(0)) == nil)
+    #expect(g.rowMap(of: OperatorID(0)) == nil)
+    let map = try #require(g.channelMap(of: OperatorID(0)))
+    #expect(map.inputs == [.whole, .same] && map.extent == 8)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 4], channels: [OperatorID(0)]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    var ops = tiled.graph.operators
+    ops[0].inputs[1] = tiled.graph.tensor(named: "w[c2:4]")!
+    let wrong = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
+    #expect(Verifier(graph: wrong).decompositionViolations(original: g).contains { $0.message.contains("'w'") })
+    // Another type with the same shapes is not taken for a convolution.
+    let other = try Graph(
+      name: "g", tensors: [x, w, y],
+      operators: [Operator(name: "op", type: "custom", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+    #expect(other.channelMap(of: OperatorID(0)) == nil)
+  }
+
   /// The decomposition check finds each kind of unfaithful tiled graph.
   @Test func decompositionCheckFindsEachFault() throws {
     let x = Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 1, 8, 8])

@@ -197,14 +197,13 @@ private func planTiled(
   }
   guard var chosen = best else { throw firstError ?? DoesNotFitError(scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true) }
   chosen.candidates = candidates
-  let split = chosen.tiled?.tiling.splitOperators ?? 0
-  chosen.result.plan.planner.method = "tiles (\(split) operators split, \(chosen.tiled?.tiling.channels.count ?? 0) by channels); " + chosen.result.plan.planner.method
+  chosen.result.plan.planner.method = "tiles: \(chosen.tiled?.tiling.summary ?? "0 operators split"); " + chosen.result.plan.planner.method
   // The time of the whole search, every tiling tried, not only the chosen one's.
   chosen.result.report.seconds = clock.seconds - start
   chosen.result.plan.planner.seconds = clock.seconds - start
   chosen.result.report.deterministic = clock.stayedDeterministic
   chosen.result.plan.planner.deterministic = clock.stayedDeterministic
   chosen.result.report.notes.insert(
-    "tiles: \(split) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
+    "tiles: \(chosen.tiled?.tiling.splitOperators ?? 0) of \(graph.operators.count) operators split; the bound holds for this tiling only", at: 0)
   return chosen
 }

@@ -1,62 +1,89 @@
 extension Graph {
   /// The scratchpad bytes the largest tile of operator `o` needs when `o` alone is split into
-  /// `k` tiles along `axis` (its inputs cut where its tiles' needs start and end, its output
-  /// where its tiles start, each slice rounded up to `alignment`), or its whole working set for
-  /// `k == 1` or an operator that cannot be split so.
+  /// `k` tiles along `axis`, or into a grid of `k` row tiles of `columns` channel tiles each
+  /// (its inputs cut where its tiles' needs start and end, its output where its tiles start,
+  /// each slice rounded up to `alignment`), or its whole working set for `k == 1` or an
+  /// operator that cannot be split so.
   ///
   /// In a tiled graph where neighbours are split too, tensors may be cut further, and a tile
   /// may then need up to `alignment − 1` bytes more per extra slice.
   public func largestTile(
-    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, weights: WeightsPlacement, alignment: Int
+    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, columns: Int = 1, weights: WeightsPlacement, alignment: Int
   ) -> ByteCount {
     let whole = workingSet(of: o, weights: weights).reduce(0) { $0 + roundUp(self[$1].bytes, to: alignment) }
-    guard k > 1, let map = tileMap(of: o, along: axis), k <= map.extent else { return whole }
+    // The maps and their parts: one axis, or rows then channels for a grid of `k × columns`.
+    let axes = columns > 1 ? [(TileAxis.rows, k), (.channels, columns)] : [(axis, k)]
+    var maps: [(map: TileMap, parts: [Range<Int>])] = []
+    for (a, n) in axes where n > 1 {
+      guard let map = tileMap(of: o, along: a), n <= map.extent else { return whole }
+      maps.append((map, (0..<n).map { j in (j * map.extent / n)..<((j + 1) * map.extent / n) }))
+    }
+    guard !maps.isEmpty else { return whole }
     let op = self[o]
-    let outputParts = (0..<k).map { j in (j * map.extent / k)..<((j + 1) * map.extent / k) }
-    // Each distinct input once, with the part of each tile, or nil for the whole tensor.
+    // Each distinct input once, and the output: along each axis a map constrains, its extent,
+    // the bands each part of that map needs, and the cuts those bands make.
+    struct Constraint {
+      var map: Int
+      var extent: Int
+      var bands: [[Range<Int>]]
+      var cuts: [Int]
+    }
+    var parts: [(bytes: Int, constraints: [Constraint])] = []
+    func constraint(_ m: Int, extent n: Int, bands: [[Range<Int>]]) -> Constraint {
+      Constraint(
+        map: m, extent: n, bands: bands,
+        cuts: Set(bands.flatMap { $0.flatMap { [$0.lowerBound, $0.upperBound] } } + [0, n]).sorted())
+    }
     var seen = Set<TensorID>()
-    var parts: [(bytes: Int, extent: Int, needs: [Range<Int>]?, bands: [[Range<Int>]])] = []
-    for (m, x) in op.inputs.enumerated() where seen.insert(x).inserted && isPlanned(x, weights: weights) {
-      guard let a = map.inputAxes[m], let n = extent(of: x, along: a) else {
-        parts.append((self[x].bytes, 1, nil, []))
-        continue
+    for (i, x) in op.inputs.enumerated() where seen.insert(x).inserted && isPlanned(x, weights: weights) {
+      var constraints: [Constraint] = []
+      for (m, entry) in maps.enumerated() {
+        guard let a = entry.map.inputAxes[i], let n = extent(of: x, along: a) else { continue }
+        constraints.append(constraint(m, extent: n, bands: entry.parts.map { entry.map.inputRanges(i, outputs: $0, inputExtent: n) ?? [0..<n] }))
       }
-      // What each tile needs: its bands, and their hull for the scan.
-      let bands = outputParts.map { map.inputRanges(m, outputs: $0, inputExtent: n) ?? [0..<n] }
-      let hulls = bands.map { b in (b.first?.lowerBound ?? 0)..<(b.last?.upperBound ?? 0) }
-      parts.append((self[x].bytes, n, hulls, bands))
+      parts.append((self[x].bytes, constraints))
     }
-    let y = op.outputs[0]
-    parts.append((self[y].bytes, map.extent, outputParts, outputParts.map { [$0] }))
-    // The slices of each tensor: cut at every band's start and end.
-    let slices = parts.map { part in
-      part.needs.map { _ in
-        Set(part.bands.flatMap { $0.flatMap { [$0.lowerBound, $0.upperBound] } } + [0, part.extent]).sorted()
+    for y in op.outputs {
+      parts.append((self[y].bytes, maps.enumerated().map { m, e in constraint(m, extent: e.map.extent, bands: e.parts.map { [$0] }) }))
+    }
+    // Per tile (a part of each map), per tensor: the slices that overlap what it needs, as
+    // lengths along each constrained axis; bytes are each slice's share, rounded up.
+    func lengths(_ c: Constraint, _ j: Int) -> [Int] {
+      let bands = c.bands[j]
+      guard let first = bands.first?.lowerBound, let last = bands.last?.upperBound else { return [] }
+      // The first slice ending after the need starts (the cuts are sorted).
+      var lo = 0, hi = c.cuts.count - 1
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if c.cuts[mid + 1] <= first { lo = mid + 1 } else { hi = mid }
       }
+      var out: [Int] = []
+      var s = lo
+      while s + 1 < c.cuts.count, c.cuts[s] < last {
+        let slice = c.cuts[s]..<c.cuts[s + 1]
+        if bands.contains(where: { slice.overlaps($0) }) { out.append(slice.count) }
+        s += 1
+      }
+      return out
     }
+    var tiles: [[Int]] = [[]]
+    for entry in maps { tiles = tiles.flatMap { t in entry.parts.indices.map { t + [$0] } } }
     var largest = 0
-    for j in 0..<k {
+    for tile in tiles {
       var bytes = 0
-      for (p, part) in parts.enumerated() {
-        guard let needs = part.needs, let cuts = slices[p] else {
+      for part in parts {
+        guard !part.constraints.isEmpty else {
           bytes += roundUp(part.bytes, to: alignment)
           continue
         }
-        let partBytes = part.bytes / part.extent
-        // The first slice ending after the need starts (the cuts are sorted).
-        var lo = 0, hi = cuts.count - 1
-        while lo < hi {
-          let mid = (lo + hi) / 2
-          if cuts[mid + 1] <= needs[j].lowerBound { lo = mid + 1 } else { hi = mid }
+        // The bytes of one element of the constrained axes (all other axes whole).
+        let cell = part.bytes / part.constraints.reduce(1) { $0 * $1.extent }
+        var volumes = [1]
+        for c in part.constraints {
+          let l = lengths(c, tile[c.map])
+          volumes = volumes.flatMap { v in l.map { v * $0 } }
         }
-        var s = lo
-        while s + 1 < cuts.count, cuts[s] < needs[j].upperBound {
-          let slice = cuts[s]..<cuts[s + 1]
-          if part.bands[j].contains(where: { slice.overlaps($0) }) {
-            bytes += roundUp(partBytes * slice.count, to: alignment)
-          }
-          s += 1
-        }
+        bytes += volumes.reduce(0) { $0 + roundUp(cell * $1, to: alignment) }
       }
       largest = max(largest, bytes)
     }
@@ -91,9 +118,49 @@ extension Graph {
     return nil
   }
 
+  /// The most tiles a grid of rows and channels may have: finer grids make tiled graphs too
+  /// large to plan.
+  public static let maximumGridTiles = 1_024
+
+  /// The grids of rows × channels tried for operator `o`, at most ``maximumGridTiles`` tiles:
+  /// for each row count (``tileCounts(_:)``), the channel counts that keep within it. Empty
+  /// when `o` cannot be split along both.
+  func gridCounts(of o: OperatorID) -> [(rows: Int, columns: Int)] {
+    guard let rows = rowMap(of: o)?.extent, let channels = channelMap(of: o)?.extent else { return [] }
+    let columnCounts = Graph.tileCounts(channels)
+    return Graph.tileCounts(rows).flatMap { r in
+      columnCounts.filter { r * $0 <= Graph.maximumGridTiles }.map { (r, $0) }
+    }
+  }
+
+  /// The grid of fewest tiles of operator `o` whose largest fits in `capacity`, or nil (see
+  /// ``gridCounts(of:)``). For each row count, the fewest channel tiles that fit (found by
+  /// bisection: more channel tiles never need more), then the fewest tiles in all.
+  public func fewestGridTiles(
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int
+  ) -> (rows: Int, columns: Int)? {
+    var best: (rows: Int, columns: Int)?
+    var byRows: [Int: [Int]] = [:]
+    for (r, c) in gridCounts(of: o) { byRows[r, default: []].append(c) }
+    for (r, columns) in byRows.sorted(by: { $0.key < $1.key }) {
+      func fits(_ i: Int) -> Bool {
+        largestTile(of: o, tiles: r, columns: columns[i], weights: weights, alignment: alignment) <= capacity
+      }
+      guard let last = columns.indices.last, fits(last) else { continue }
+      var lo = 0, hi = last
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if fits(mid) { hi = mid } else { lo = mid + 1 }
+      }
+      if best.map({ r * columns[lo] < $0.rows * $0.columns }) ?? true { best = (r, columns[lo]) }
+    }
+    return best
+  }
+
   /// `M_T`: the smallest scratchpad in which every operator runs, split into row or channel
-  /// tiles where that helps (the largest over operators of the smallest largest tile any number
-  /// of tiles along either axis gives), and the operator that sets it.
+  /// tiles, or a grid of both, where that helps (the largest over operators of the smallest
+  /// largest tile any number of tiles along either axis, or any grid of at most
+  /// ``maximumGridTiles`` tiles, gives), and the operator that sets it.
   public func smallestTiledScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     var best = (bytes: 0, operator: OperatorID(0))
     for o in operatorIDs {
@@ -104,6 +171,15 @@ extension Graph {
           if smallest <= best.bytes { break }  // cannot raise the maximum
         }
         if smallest <= best.bytes { break }
+      }
+      if smallest > best.bytes {
+        // The finest grids: for each row count, the most channel tiles within the limit.
+        var finest: [Int: Int] = [:]
+        for (r, c) in gridCounts(of: o) { finest[r] = max(finest[r] ?? 0, c) }
+        for (r, c) in finest.sorted(by: { $0.key > $1.key }) {
+          smallest = min(smallest, largestTile(of: o, tiles: r, columns: c, weights: weights, alignment: alignment))
+          if smallest <= best.bytes { break }
+        }
       }
       if smallest > best.bytes { best = (smallest, o) }
     }

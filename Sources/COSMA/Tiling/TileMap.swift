@@ -19,15 +19,19 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 ///   rows its window covers, halo included, and the whole of its weights;
 /// - an elementwise operator (by type) reads the same rows of every input of the output's shape,
 ///   and the whole of a broadcast input;
-/// - a concatenation that does not join along the rows reads the same rows of every input;
+/// - a concatenation that does not join along the rows reads the same rows of every input, and
+///   a split (several outputs, each with the input's rows) the same rows of its input;
+/// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows;
 /// - a padding that adds `p` rows in all reads, for output rows `[a, b)`, input rows
 ///   `[a − p, b)` (however the `p` rows are shared between top and bottom);
 /// - a resize (upsampling) from `m` to `n` rows reads rows `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`, which
 ///   covers nearest and linear interpolation with either corner convention;
-/// - a matrix product `[..., M, K] × W` reads the same rows of its first input and the whole of
-///   the rest, and attention reads the same rows of its queries and the whole keys and values.
+/// - a matrix product `[..., M, K] × W` reads the same rows of its first input (its leading
+///   axes may broadcast) and the whole of the rest, and attention reads the same rows of its queries and the whole keys and values.
 /// Channels are split (``Graph/channelMap(of:)``) for a convolution with groups 1 (the whole
-/// input, the weights' and bias's slices along their first axis), a depthwise convolution and a
+/// input, the weights' and bias's slices along their first axis), a depthwise convolution (the
+/// same channels; for both the window need not be known: an operator whose type names a
+/// convolution, with weights `[C_out, C_in, k...]` or `[C, 1, k...]`) and a
 /// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
 /// per-channel parameters sliced) and `linear` (the whole input, the weight rows and bias of
 /// its features). Anything else is not split.
@@ -109,6 +113,10 @@ extension Graph {
     "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
   ]
   static let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
+  /// Operators that cut their input into several outputs along one axis.
+  static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
+  /// Normalizations over the last axis of `B, S, F`: each row on its own.
+  static let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
   static let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
   static let attentionTypes: Set<String> = ["scaled_dot_product_attention"]
   static let paddingTypes: Set<String> = ["pad", "constant_pad_nd"]
@@ -155,10 +163,15 @@ extension Graph {
   /// How operator `o` can be split into row tiles, or nil when it cannot (see ``TileMap``).
   public func rowMap(of o: OperatorID) -> TileMap? {
     let op = self[o]
-    guard op.outputs.count == 1, let y = self[op.outputs[0]].shape, let (axis, rows) = self.rows(of: op.outputs[0]),
-      rows >= 2
-    else { return nil }
     let type = op.type.lowercased()
+    guard let first = op.outputs.first, let y = self[first].shape, let (axis, rows) = self.rows(of: first), rows >= 2
+    else { return nil }
+    // Several outputs only for a split whose outputs all have the first's rank and rows.
+    guard
+      op.outputs.count == 1
+        || (Graph.splitTypes.contains(type)
+          && op.outputs.allSatisfy { self[$0].shape?.count == y.count && self.rows(of: $0).map { $0 == (axis, rows) } == true })
+    else { return nil }
     let shapes = op.inputs.map { self[$0].shape }
     var deps: [TileMap.Dependence] = []
     func map() -> TileMap {
@@ -176,7 +189,17 @@ extension Graph {
       guard let s = shapes[k], s.count == y.count, s[axis] == y[axis], self.rows(of: op.inputs[k]) != nil else { return false }
       return true
     }
-    if Graph.elementwiseTypes.contains(type) {
+    if Graph.splitTypes.contains(type) || Graph.rowNormalizationTypes.contains(type) {
+      // A split along another axis reads the same rows; a normalization over the last axis
+      // (its parameters of that axis's size) the same rows, its parameters whole.
+      guard let x = shapes.first ?? nil, x.count == y.count, sameRows(0) else { return nil }
+      if Graph.rowNormalizationTypes.contains(type) {
+        guard y.count == 3, x == y,
+          op.inputs.dropFirst().allSatisfy({ self[$0].kind == .weight && self[$0].shape == [y[2]] })
+        else { return nil }
+      }
+      deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
+    } else if Graph.elementwiseTypes.contains(type) {
       for (k, s) in shapes.enumerated() {
         guard let s else { return nil }
         if s == y, sameRows(k) {
@@ -205,9 +228,8 @@ extension Graph {
       deps += Array(repeating: .whole, count: op.inputs.count - 1)
     } else if Graph.matrixProductTypes.contains(type) || Graph.attentionTypes.contains(type) {
       // Rows are the second-to-last axis of the output: M of [..., M, N].
-      guard axis == y.count - 2, let x = shapes.first ?? nil, x.count == y.count, x.dropLast() == y.dropLast(),
-        sameRows(0)
-      else { return nil }
+      // Leading (batch) axes may broadcast: `[1, M, K] × [H, K, N]` gives `[H, M, N]`.
+      guard axis == y.count - 2, let x = shapes.first ?? nil, x.count == y.count, sameRows(0) else { return nil }
       deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
     } else {
       return nil
@@ -261,6 +283,23 @@ extension Graph {
         guard same(0, along: 1) else { return nil }
       } else {
         return nil
+      }
+      for k in 1..<op.inputs.count {
+        if !parameter(k) { return nil }
+      }
+    } else if type.contains("conv"), axis == 1, let x = data, x.count == y.count, x.count >= 3, op.inputs.count >= 2,
+      self[op.inputs[1]].kind == .weight, let w = self[op.inputs[1]].shape, w.count == x.count, w[0] == channels,
+      w[1] == x[1] || (w[1] == 1 && x[1] == channels)
+    {
+      // A convolution whose window its shapes do not decide (a 3×3 that keeps its size, a
+      // strided one whose paddings could be split either way): with groups 1 (weights
+      // `[C_out, C_in, k...]`) each output channel reads the whole input, depthwise (weights
+      // `[C, 1, k...]`) its own channel, and its slice of the weights; channel tiles need no
+      // window.
+      if w[1] == x[1] && !(w[1] == 1 && x[1] == channels) {
+        whole()
+      } else {
+        guard same(0, along: 1) else { return nil }
       }
       for k in 1..<op.inputs.count {
         if !parameter(k) { return nil }

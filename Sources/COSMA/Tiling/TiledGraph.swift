@@ -1,14 +1,25 @@
 /// A choice of tiles: how many tiles each operator is split into (absent or 1: whole), and
-/// along which axis (rows unless said otherwise).
+/// along which axis (rows unless said otherwise), or a grid of rows and channels.
 public struct Tiling: Sendable, Equatable, Hashable {
   public var counts: [OperatorID: Int]
   /// The operators split along channels rather than rows.
   public var channels: Set<OperatorID>
+  /// The operators split along rows and channels both: their channel tiles per row tile
+  /// (``counts`` holds their row tiles). Each of their tiles computes a block of rows of a
+  /// block of channels.
+  public var columns: [OperatorID: Int]
 
-  public init(_ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = []) {
+  public init(_ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = [], columns: [OperatorID: Int] = [:]) {
     self.counts = counts.filter { $0.value > 1 }
     self.channels = channels.filter { (counts[$0] ?? 1) > 1 }
+    self.columns = columns.filter { $0.value > 1 && (counts[$0.key] ?? 1) > 1 && !channels.contains($0.key) }
   }
+
+  /// The channel tiles of each row tile of operator `o` (1 unless it is split into a grid).
+  public func columns(of o: OperatorID) -> Int { columns[o] ?? 1 }
+
+  /// The number of tiles operator `o` is split into: rows times channels for a grid.
+  public func tiles(of o: OperatorID) -> Int { self[o] * columns(of: o) }
 
   /// The axis operator `o` is split along.
   public func axis(of o: OperatorID) -> TileAxis { channels.contains(o) ? .channels : .rows }
@@ -23,6 +34,12 @@ public struct Tiling: Sendable, Equatable, Hashable {
   public var isEmpty: Bool { counts.isEmpty }
   /// The number of operators split.
   public var splitOperators: Int { counts.count }
+
+  /// "N operators split (a by channels, b into grids of rows and channels, the rest by rows)".
+  public var summary: String {
+    let grids = columns.isEmpty ? "" : ", \(columns.count) into grids of rows and channels"
+    return "\(splitOperators) operators split (\(channels.count) by channels\(grids), the rest by rows)"
+  }
 }
 
 /// A graph whose operators are split into tiles, as an ordinary graph (SPEC §2, `slice` and
@@ -67,35 +84,40 @@ extension Graph {
   /// - Throws: ``TilingError`` when an operator cannot be split along its axis (no
   ///   ``TileMap``) or is given more tiles than its output has parts.
   public func tiled(_ tiling: Tiling) throws -> TiledGraph {
-    var maps: [OperatorID: TileMap] = [:]
+    // Each split operator's maps, with its number of parts along each: one map, or rows and
+    // channels for a grid.
+    var maps: [OperatorID: [(map: TileMap, parts: Int)]] = [:]
     for (o, k) in tiling.counts.sorted(by: { $0.key < $1.key }) {
       guard operators.indices.contains(o.rawValue) else {
         throw TilingError(operatorName: "#\(o.rawValue)", reason: "no such operator")
       }
-      let axis = tiling.axis(of: o)
-      guard let map = tileMap(of: o, along: axis) else {
-        throw TilingError(operatorName: self[o].name, reason: "its \(axis.rawValue) do not follow from its inputs'")
+      let axes = tiling.columns(of: o) > 1 ? [(TileAxis.rows, k), (.channels, tiling.columns(of: o))] : [(tiling.axis(of: o), k)]
+      for (axis, parts) in axes {
+        guard let map = tileMap(of: o, along: axis) else {
+          throw TilingError(operatorName: self[o].name, reason: "its \(axis.rawValue) do not follow from its inputs'")
+        }
+        guard parts <= map.extent else {
+          throw TilingError(operatorName: self[o].name, reason: "\(parts) tiles for \(map.extent) \(axis.rawValue)")
+        }
+        maps[o, default: []].append((map, parts))
       }
-      guard k <= map.extent else {
-        throw TilingError(operatorName: self[o].name, reason: "\(k) tiles for \(map.extent) \(axis.rawValue)")
-      }
-      maps[o] = map
     }
-    func part(_ o: OperatorID, _ j: Int) -> Range<Int> {
-      let n = maps[o]!.extent, k = tiling[o]
-      return (j * n / k)..<((j + 1) * n / k)
+    func part(_ j: Int, of parts: Int, _ map: TileMap) -> Range<Int> {
+      (j * map.extent / parts)..<((j + 1) * map.extent / parts)
     }
     // Cut points of every tensor, per axis.
     var cuts = [[Int: Set<Int>]](repeating: [:], count: tensors.count)
-    for (o, map) in maps {
-      let k = tiling[o]
-      let y = self[o].outputs[0]
-      cuts[y.rawValue][map.outputAxis, default: []].formUnion((1..<k).map { part(o, $0).lowerBound })
-      for (i, x) in self[o].inputs.enumerated() {
-        guard let a = map.inputAxes[i], let n = extent(of: x, along: a) else { continue }
-        for j in 0..<k {
-          guard let rs = map.inputRanges(i, outputs: part(o, j), inputExtent: n) else { continue }
-          for r in rs { cuts[x.rawValue][a, default: []].formUnion([r.lowerBound, r.upperBound]) }
+    for (o, list) in maps {
+      for (map, k) in list {
+        for y in self[o].outputs {
+          cuts[y.rawValue][map.outputAxis, default: []].formUnion((1..<k).map { part($0, of: k, map).lowerBound })
+        }
+        for (i, x) in self[o].inputs.enumerated() {
+          guard let a = map.inputAxes[i], let n = extent(of: x, along: a) else { continue }
+          for j in 0..<k {
+            guard let rs = map.inputRanges(i, outputs: part(j, of: k, map), inputExtent: n) else { continue }
+            for r in rs { cuts[x.rawValue][a, default: []].formUnion([r.lowerBound, r.upperBound]) }
+          }
         }
       }
     }
@@ -148,7 +170,7 @@ extension Graph {
     var opsOf = [[OperatorID]](repeating: [], count: operators.count)
     for (i, op) in operators.enumerated() {
       let o = OperatorID(i)
-      guard let map = maps[o] else {
+      guard let list = maps[o] else {
         opsOf[i] = [OperatorID(newOperators.count)]
         var whole = op
         whole.inputs = op.inputs.flatMap { pieces[$0.rawValue] }
@@ -156,7 +178,6 @@ extension Graph {
         newOperators.append(whole)
         continue
       }
-      let k = tiling[o]
       // A derived window is written out, so that the tiles say what they compute.
       var attributes = op.attributes
       if let w = slidingWindow(of: o), attributes?.kernel == nil {
@@ -169,32 +190,45 @@ extension Graph {
         if w.ceilMode { a.ceilMode = true }
         attributes = a
       }
-      let y = op.outputs[0]
-      for j in 0..<k {
-        let out = part(o, j)
+      // Every combination of a part along each map (rows, then channels for a grid), in order.
+      var tiles: [[Int]] = [[]]
+      for (_, k) in list { tiles = tiles.flatMap { t in (0..<k).map { t + [$0] } } }
+      for (index, tile) in tiles.enumerated() {
+        let outs = zip(list, tile).map { entry, j in part(j, of: entry.parts, entry.map) }
         var inputs: [TensorID] = []
         for (m, x) in op.inputs.enumerated() {
-          guard let a = map.inputAxes[m], let n = extent(of: x, along: a),
-            let need = map.inputRanges(m, outputs: out, inputExtent: n)
-          else {
+          // What the tile needs of input m along each axis some map constrains.
+          var needs: [(axis: Int, extent: Int, ranges: [Range<Int>])] = []
+          for ((map, _), out) in zip(list, outs) {
+            guard let a = map.inputAxes[m], let n = extent(of: x, along: a),
+              let need = map.inputRanges(m, outputs: out, inputExtent: n)
+            else { continue }
+            needs.append((a, n, need))
+          }
+          guard !needs.isEmpty else {
             inputs += pieces[x.rawValue]
             continue
           }
           for (p, cell) in zip(pieces[x.rawValue], regions[x.rawValue])
-          where need.contains(where: { (cell[a] ?? 0..<n).overlaps($0) }) {
+          where needs.allSatisfy({ need in need.ranges.contains { (cell[need.axis] ?? 0..<need.extent).overlaps($0) } }) {
             inputs.append(p)
           }
         }
-        let outputs = zip(pieces[y.rawValue], regions[y.rawValue]).filter { _, cell in
-          out.contains((cell[map.outputAxis] ?? 0..<map.extent).lowerBound)
-        }.map(\.0)
-        let macs = op.macs.map { Graph.share(of: $0, rows: out, of: map.extent) }
+        let outputs = op.outputs.flatMap { y in
+          zip(pieces[y.rawValue], regions[y.rawValue]).filter { _, cell in
+            zip(list, outs).allSatisfy { entry, out in out.contains((cell[entry.map.outputAxis] ?? 0..<entry.map.extent).lowerBound) }
+          }.map(\.0)
+        }
+        // The share of the MACs: of the rows, then of their channels (each share exact).
+        let macs = op.macs.map { total in
+          zip(list, outs).reduce(total) { m, e in Graph.share(of: m, rows: e.1, of: e.0.map.extent) }
+        }
         opsOf[i].append(OperatorID(newOperators.count))
-        let mark = map.axis == .channels ? "c" : ""
+        let label = zip(list, tile).map { entry, j in "\(entry.map.axis == .channels ? "c" : "")\(j + 1)/\(entry.parts)" }
         newOperators.append(
           Operator(
-            name: unique("\(op.name)[\(mark)\(j + 1)/\(k)]"), type: op.type, inputs: inputs, outputs: outputs, macs: macs,
-            attributes: attributes, tile: OperatorTile(of: op.name, index: j, count: k)))
+            name: unique("\(op.name)[\(label.joined(separator: ","))]"), type: op.type, inputs: inputs, outputs: outputs,
+            macs: macs, attributes: attributes, tile: OperatorTile(of: op.name, index: index, count: tiles.count)))
       }
     }
     let graph = try Graph(

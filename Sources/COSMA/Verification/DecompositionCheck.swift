@@ -4,8 +4,11 @@ private let rowPreservingTypes: Set<String> = [
   "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
   "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
   "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
-  "cat", "concat", "concatenate",
+  "cat", "concat", "concatenate", "split", "split_with_sizes", "chunk", "tensor_split",
 ]
+/// Normalizations over the last axis of `B, S, F`: the output's rows (the second axis) follow
+/// from the same rows of the input; the features are needed whole.
+private let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
 /// Matrix products `[..., M, K] × W`: the output's rows (second-to-last axis) follow from the
 /// same rows of the first input; everything else of it is needed whole.
 private let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
@@ -219,7 +222,11 @@ extension Verifier {
       } else if g[x].kind == .weight {
         // A parameter's first axis indexes the output channels of a convolution, of `linear`
         // and of an elementwise operator's per-channel parameter.
-        let indexed = op.attributes?.kernel != nil || type == "linear" || rowPreservingTypes.contains(type)
+        // A convolution need not declare its window: its type names it, and its weights have
+        // the data's rank.
+        let dataRank = op.inputs.first.flatMap { wholes[whole($0).name]?.extents.count ?? g[$0].shape?.count }
+        let convolution = type.contains("conv") && xe.count == dataRank && xe.count >= 3
+        let indexed = op.attributes?.kernel != nil || convolution || type == "linear" || rowPreservingTypes.contains(type)
         if channelsSplit, indexed, !xe.isEmpty, xe[0] == yExtents[cAxis] { need[0] = out[cAxis] }
       } else if let a = op.attributes, let kernel = a.kernel, name == data, xe.count == yExtents.count {
         let n = kernel.count
@@ -244,6 +251,13 @@ extension Verifier {
         // A pooling, or a depthwise convolution, maps each channel to itself.
         let depthwise = (a.groups ?? 1) == xe[1] && xe[1] == yExtents[1]
         if channelsSplit, cAxis == 1, !hasWeights || depthwise { need[1] = out[1] }
+      } else if op.attributes?.kernel == nil, type.contains("conv"), name == data, xe.count == yExtents.count, xe.count >= 3,
+        let weight = op.inputs.dropFirst().first(where: { g[$0].kind == .weight }),
+        let we = wholes[whole(weight).name]?.extents ?? g[weight].shape, we.count == xe.count
+      {
+        // A convolution without a declared window reads its whole input, except that a
+        // depthwise one (weights `[C, 1, k...]`) maps each channel to itself.
+        if channelsSplit, cAxis == 1, we[1] == 1, we[0] == xe[1], xe[1] == yExtents[1] { need[1] = out[1] }
       } else if globalPoolingTypes.contains(type), name == data, xe.count == yExtents.count {
         if channelsSplit, cAxis == 1, xe[1] == yExtents[1] { need[1] = out[1] }
       } else if paddingTypes.contains(type) || resizeTypes.contains(type), name == data, xe.count == yExtents.count {
@@ -253,6 +267,8 @@ extension Verifier {
           let hi = paddingTypes.contains(type) ? out[d].upperBound : (out[d].upperBound * m + n - 1) / n + 1
           need[d] = min(max(0, lo), m)..<max(min(max(0, lo), m), min(m, hi))
         }
+      } else if rowNormalizationTypes.contains(type), name == data, xe.count == 3, xe == yExtents {
+        if out[1] != 0..<yExtents[1] { need[1] = out[1] }
       } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
       } else if matrixProductTypes.contains(type) || (queryRowTypes.contains(type) && name == data),
