@@ -6,7 +6,8 @@
 #   make lib    builds the C library (include/cosma.h); pip install ./python the Python package
 #   make fuzz   runs every file reader under libFuzzer (FUZZ_SECONDS each)
 #   make bench  runs the full evaluation (README "Results"); make bench-quick a subset;
-#               make bench-alloc the MiniMalloc suite alone
+#               make bench-tiles below M_R; make bench-alloc the allocation suites;
+#               make bench-vela COSMA beside Arm's Vela (needs tensorflow, ethos-u-vela)
 #
 # Long sweeps run with COSMA_LONG_TESTS=1 make test.
 
@@ -15,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL ?= Models/resnet50.json
 BUDGET ?= MR
 
-.PHONY: all deps build release run test lint lib c-example c-leak-check python-test fuzz bench bench-tiles bench-alloc bench-quick clean
+.PHONY: all deps build release run test lint lib c-example c-leak-check python-test fuzz bench bench-tiles bench-vela bench-alloc bench-quick clean
 
 all: build
 
@@ -100,12 +101,23 @@ bench: release bench-alloc
 	.build/release/cosma bench Models --tiers MR,MH,MP --weights scratchpad,external \
 	  --planners auto --time-limit 60 --jobs 2 -o bench
 
-# Below M_R: every model at NPU scratchpad sizes, weights external, operators split into tiles.
-# Four models cannot fit 512 KiB and 256 KiB even split (below M_T): bench records those as
-# failed rows and exits 4 after writing every result, which is this target's expected outcome.
+# Below M_R: every model at NPU scratchpad sizes, operators split into tiles, with weights
+# external and then in the scratchpad. Models that cannot fit a size even split (below M_T) are
+# recorded as failed rows and bench exits 4 after writing every result, which is this target's
+# expected outcome.
 bench-tiles: release
 	.build/release/cosma bench Models --tiers 2MiB,1MiB,512KiB,256KiB --weights external \
 	  --planners auto --time-limit 30 --jobs 2 -o bench/tiles || test $$? -eq 4
+	.build/release/cosma bench Models --tiers 2MiB,1MiB,512KiB,256KiB --weights scratchpad \
+	  --planners auto --time-limit 30 --jobs 2 -o bench/tiles-scratchpad || test $$? -eq 4
+
+# COSMA and Arm's Vela on the same int8 networks (Keras-built, converted to TFLite), in one run:
+# needs tensorflow and ethos-u-vela in VELA_PYTHON (pip install tensorflow-cpu ethos-u-vela).
+VELA_PYTHON ?= python3
+bench-vela: release
+	@if $(VELA_PYTHON) -c "import tensorflow, ethosu.vela" 2>/dev/null; then \
+	  $(VELA_PYTHON) scripts/vela-side-by-side.py --time-limit 60 --work bench/vela-models > bench/vela.md && cat bench/vela.md; \
+	else echo "tensorflow and ethos-u-vela are not installed for $(VELA_PYTHON): no Vela table (pip install tensorflow-cpu ethos-u-vela, or set VELA_PYTHON)"; fi
 
 # The MiniMalloc challenging suite (offset allocation), each placement checked independently,
 # then generated instances of 10k, 100k and 1M buffers in the smallest arena (10 s each), then,

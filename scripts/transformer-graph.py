@@ -51,10 +51,12 @@ class Graph:
     def weight(self, name, shape):
         return self.tensor(name, "weight", shape)
 
-    def op(self, name, type_, inputs, outputs, macs=None):
+    def op(self, name, type_, inputs, outputs, macs=None, attributes=None):
         o = {"name": name, "type": type_, "inputs": inputs, "outputs": outputs}
         if macs:
             o["macs"] = macs
+        if attributes:
+            o["attributes"] = attributes
         self.operators.append(o)
 
 
@@ -99,7 +101,7 @@ def build(arch, seq, layers, attention):
         s = g.tensor(f"{p}.scores", "activation", [heads, seq, seq])
         g.op(f"{p}.scores", "matmul", [q, k], [s], macs=heads * seq * seq * head)
         pr = g.tensor(f"{p}.probs", "activation", [heads, seq, seq])
-        g.op(f"{p}.softmax", "softmax", [s], [pr])
+        g.op(f"{p}.softmax", "softmax", [s], [pr], attributes={"axis": 2})
         y = g.tensor(f"{p}.context", "activation", [1, seq, d])
         g.op(f"{p}.context", "matmul", [pr, v], [y], macs=heads * seq * seq * head)
         return y

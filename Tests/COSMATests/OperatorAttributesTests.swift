@@ -107,6 +107,42 @@ import Testing
     #expect(wrong.slidingWindow(of: OperatorID(0)) == nil)
   }
 
+  /// A softmax's `axis` comes from ONNX as its meaning in the model's opset gives it: from opset
+  /// 13 one axis (negative counted from the end, the last by default); before, only when it is
+  /// the last, where both meanings agree. It survives a write and a read.
+  @Test func softmaxAxisFromONNX() throws {
+    func imported(opset: Int64, axis: Int64?) throws -> OperatorAttributes? {
+      var model = try Onnx_ModelProto(serializedBytes: Data(contentsOf: URL(fileURLWithPath: ONNXImportTests.path("resnet18"))))
+      for k in model.opsetImport.indices where model.opsetImport[k].domain.isEmpty { model.opsetImport[k].version = opset }
+      var output = model.graph.output[0]
+      var node = Onnx_NodeProto()
+      node.opType = "Softmax"
+      node.name = "softmax"
+      node.input = [output.name]
+      node.output = ["probabilities"]
+      if let axis {
+        var a = Onnx_AttributeProto()
+        a.name = "axis"
+        a.type = .int
+        a.i = axis
+        node.attribute = [a]
+      }
+      model.graph.node.append(node)
+      model.graph.valueInfo.append(output)
+      output.name = "probabilities"
+      model.graph.output = [output]
+      let g = try Graph(onnx: try model.serializedData(), options: ONNXImportOptions(elementBytes: 1))
+      let back = try Graph(jsonData: Data(g.jsonValue().serialized().utf8), origin: "back.json")
+      #expect(back.operators == g.operators)
+      return try #require(g.operators.last { $0.type == "Softmax" }).attributes
+    }
+    #expect(try imported(opset: 17, axis: nil)?.axis == 1)
+    #expect(try imported(opset: 17, axis: -1)?.axis == 1)
+    #expect(try imported(opset: 17, axis: 0)?.axis == 0)
+    #expect(try imported(opset: 11, axis: nil)?.axis == 1)
+    #expect(try imported(opset: 11, axis: 0) == nil)
+  }
+
   /// Attributes survive a write and a read; broken ones are rejected with one message naming
   /// the operator and the rule.
   @Test func fileRoundTripAndValidation() throws {
@@ -120,6 +156,8 @@ import Testing
       (#""attributes": {"kernel": [0, 3]}"#, "kernel must be between"),
       (#""attributes": {"groups": 0}"#, "groups must be between"),
       (#""attributes": {"contract": [4, 0]}"#, "contract[0] is axis 4"),
+      (#""attributes": {"axis": 4}"#, "axis 4 is beyond an input of rank 4"),
+      (#""attributes": {"axis": -1}"#, "axis must not be negative"),
     ]
     for (attributes, rule) in bad {
       let doc = """

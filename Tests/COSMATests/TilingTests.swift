@@ -315,6 +315,30 @@ import Testing
     #expect(
       Verifier(graph: try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)).decompositionViolations(original: g)
         .contains { $0.message.contains("'n'") })
+    // A softmax is split by rows only when its axis is known and is not the rows'.
+    func softmax(_ axis: Int?) throws -> Graph {
+      try Graph(
+        name: "g",
+        tensors: [
+          Tensor(name: "s", kind: .input, bytes: 3 * 8 * 8, shape: [3, 8, 8]),
+          Tensor(name: "p", kind: .output, bytes: 3 * 8 * 8, shape: [3, 8, 8]),
+        ],
+        operators: [
+          Operator(
+            name: "softmax", type: "softmax", inputs: [TensorID(0)], outputs: [TensorID(1)],
+            attributes: axis.map { OperatorAttributes(axis: $0) })
+        ])
+    }
+    #expect(try softmax(nil).rowMap(of: OperatorID(0)) == nil)
+    #expect(try softmax(1).rowMap(of: OperatorID(0)) == nil)
+    let last = try softmax(2)
+    let rows = try last.tiled(Tiling([OperatorID(0): 4]))
+    #expect(Verifier(graph: rows.graph).decompositionViolations(original: last).isEmpty)
+    // The verifier does not take rows for granted over the rows' axis.
+    let shifted = try Graph(
+      name: "g", tensors: rows.graph.tensors,
+      operators: rows.graph.operators.map { var o = $0; o.attributes = OperatorAttributes(axis: 1); return o })
+    #expect(!Verifier(graph: shifted).decompositionViolations(original: try softmax(1)).isEmpty)
     // A normalization over something other than the last axis of B, S, F is not split.
     let image = try Graph(
       name: "g",

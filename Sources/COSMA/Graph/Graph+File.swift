@@ -40,6 +40,7 @@ private struct GraphFile: Decodable {
     var groups: Int?
     var ceilMode: Bool?
     var contract: [Int]?
+    var axis: Int?
   }
   var name: String?
   var source: String?
@@ -135,7 +136,7 @@ extension Graph {
       let attributes = o.attributes.map {
         OperatorAttributes(
           kernel: $0.kernel, strides: $0.strides, pads: $0.pads, dilations: $0.dilations, groups: $0.groups,
-          ceilMode: $0.ceilMode, contract: $0.contract)
+          ceilMode: $0.ceilMode, contract: $0.contract, axis: $0.axis)
       }
       operators.append(
         Operator(
@@ -198,6 +199,7 @@ extension Graph {
               if let g = a.groups { fields.append(("groups", .int(g))) }
               if let c = a.ceilMode { fields.append(("ceilMode", .bool(c))) }
               ints("contract", a.contract)
+              if let x = a.axis { fields.append(("axis", .int(x))) }
               f.append(("attributes", .object(fields)))
             }
             if let t = o.tile {

@@ -21,10 +21,13 @@ public struct OperatorAttributes: Sendable, Equatable {
   /// The axis each of the first two inputs contracts, for a matrix product (`[1, 0]` for
   /// `A[M, K] × B[K, N]`).
   public var contract: [Int]?
+  /// The axis of its first input a softmax or log-softmax normalizes over (ONNX's `axis` from
+  /// opset 13, counted from 0).
+  public var axis: Int?
 
   public init(
     kernel: [Int]? = nil, strides: [Int]? = nil, pads: [Int]? = nil, dilations: [Int]? = nil, groups: Int? = nil,
-    ceilMode: Bool? = nil, contract: [Int]? = nil
+    ceilMode: Bool? = nil, contract: [Int]? = nil, axis: Int? = nil
   ) {
     self.kernel = kernel
     self.strides = strides
@@ -33,6 +36,7 @@ public struct OperatorAttributes: Sendable, Equatable {
     self.groups = groups
     self.ceilMode = ceilMode
     self.contract = contract
+    self.axis = axis
   }
 
   /// Whether no field is set.
@@ -64,6 +68,10 @@ public struct OperatorAttributes: Sendable, Equatable {
         if axis < 0 { return "contract[\(k)] must not be negative, got \(axis)" }
         if let rank = inputRanks[k], axis >= rank { return "contract[\(k)] is axis \(axis) of an input of rank \(rank)" }
       }
+    }
+    if let axis {
+      if axis < 0 { return "axis must not be negative, got \(axis)" }
+      if let rank = inputRanks.first ?? nil, axis >= rank { return "axis \(axis) is beyond an input of rank \(rank)" }
     }
     return nil
   }

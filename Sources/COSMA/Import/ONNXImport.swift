@@ -78,6 +78,8 @@ private struct ONNXImporter {
     var elementType: Int
   }
 
+  /// The default domain's opset version (what `Softmax`'s `axis` means depends on it).
+  var opset = 13
   // Names are compared by their exact scalars, as in the graph format.
   var infos = ExactDictionary<Info>()
   var tensors: [Tensor] = []
@@ -106,6 +108,9 @@ private struct ONNXImporter {
       throw fail("graph", "the model has no graph or its graph has no nodes")
     }
     let g = model.graph
+    if let version = model.opsetImport.first(where: { $0.domain.isEmpty || $0.domain == "ai.onnx" })?.version {
+      opset = Int(version)
+    }
     for v in g.input + g.output + g.valueInfo { record(v) }
     for t in g.initializer {
       infos[t.name] = Info(dims: t.dims.map { Int($0) }, elementType: Int(t.dataType))
@@ -292,6 +297,14 @@ private struct ONNXImporter {
       return OperatorAttributes(contract: [ra - 1, rb == 1 ? 0 : rb - 2])
     case "Gemm":
       return OperatorAttributes(contract: [int("transA") == 1 ? 0 : 1, int("transB") == 1 ? 1 : 0])
+    case "Softmax", "LogSoftmax":
+      // From opset 13 one axis (default the last); before, every axis from `axis` on, which is
+      // one axis only when it is the last.
+      guard let rank = x?.count, rank >= 1 else { return nil }
+      let given = int("axis")
+      let axis = given.map { $0 < 0 ? $0 + rank : $0 } ?? (opset >= 13 ? rank - 1 : min(1, rank - 1))
+      guard axis >= 0, axis < rank, opset >= 13 || axis == rank - 1 else { return nil }
+      return OperatorAttributes(axis: axis)
     default:
       return nil
     }

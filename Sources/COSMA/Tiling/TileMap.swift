@@ -21,7 +21,8 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 ///   and the whole of a broadcast input;
 /// - a concatenation that does not join along the rows reads the same rows of every input, and
 ///   a split (several outputs, each with the input's rows) the same rows of its input;
-/// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows;
+/// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows, and
+///   so does a softmax whose `axis` is not the rows';
 /// - a padding that adds `p` rows in all reads, for output rows `[a, b)`, input rows
 ///   `[a − p, b)` (however the `p` rows are shared between top and bottom);
 /// - a resize (upsampling) from `m` to `n` rows reads rows `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`, which
@@ -115,6 +116,8 @@ extension Graph {
   static let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
   /// Operators that cut their input into several outputs along one axis.
   static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
+  /// Softmaxes, split by rows when their `axis` attribute is not the rows'.
+  static let softmaxTypes: Set<String> = ["softmax", "log_softmax", "logsoftmax", "_softmax"]
   /// Normalizations over the last axis of `B, S, F`: each row on its own.
   static let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
   static let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
@@ -189,7 +192,11 @@ extension Graph {
       guard let s = shapes[k], s.count == y.count, s[axis] == y[axis], self.rows(of: op.inputs[k]) != nil else { return false }
       return true
     }
-    if Graph.splitTypes.contains(type) || Graph.rowNormalizationTypes.contains(type) {
+    if Graph.softmaxTypes.contains(type) {
+      // Each row on its own when the axis it normalizes over is not the rows'.
+      guard let x = shapes.first ?? nil, x == y, let a = op.attributes?.axis, a != axis, sameRows(0) else { return nil }
+      deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
+    } else if Graph.splitTypes.contains(type) || Graph.rowNormalizationTypes.contains(type) {
       // A split along another axis reads the same rows; a normalization over the last axis
       // (its parameters of that axis's size) the same rows, its parameters whole.
       guard let x = shapes.first ?? nil, x.count == y.count, sameRows(0) else { return nil }

@@ -6,6 +6,9 @@ private let rowPreservingTypes: Set<String> = [
   "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
   "cat", "concat", "concatenate", "split", "split_with_sizes", "chunk", "tensor_split",
 ]
+/// Softmaxes: with an `axis`, each output element follows from the input's elements at the same
+/// position along every other axis.
+private let softmaxTypes: Set<String> = ["softmax", "log_softmax", "logsoftmax", "_softmax"]
 /// Normalizations over the last axis of `B, S, F`: the output's rows (the second axis) follow
 /// from the same rows of the input; the features are needed whole.
 private let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
@@ -267,6 +270,8 @@ extension Verifier {
           let hi = paddingTypes.contains(type) ? out[d].upperBound : (out[d].upperBound * m + n - 1) / n + 1
           need[d] = min(max(0, lo), m)..<max(min(max(0, lo), m), min(m, hi))
         }
+      } else if softmaxTypes.contains(type), let axis = op.attributes?.axis, name == data, xe == yExtents {
+        for d in xe.indices where d != axis && out[d] != 0..<yExtents[d] { need[d] = out[d] }
       } else if rowNormalizationTypes.contains(type), name == data, xe.count == 3, xe == yExtents {
         if out[1] != 0..<yExtents[1] { need[1] = out[1] }
       } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
