@@ -280,8 +280,9 @@ import Testing
   }
 
   /// A split along features writes its rows of every output, a layer normalization of
-  /// `B, S, F` reads the same rows and its parameters whole, and a batched matrix product whose
-  /// batch axis broadcasts reads the rows of its first input: GPT-2's attention block, by rows.
+  /// `B, S, F` reads the same rows and its parameters whole (so do a softmax over features and a
+  /// rotary embedding), and a batched matrix product whose batch axis broadcasts reads the rows
+  /// of its first input: GPT-2's attention block, by rows.
   @Test func splitsNormalizationsAndBroadcastProductsSplitByRows() throws {
     let g = try Graph(
       name: "g",
@@ -339,6 +340,18 @@ import Testing
       name: "g", tensors: rows.graph.tensors,
       operators: rows.graph.operators.map { var o = $0; o.attributes = OperatorAttributes(axis: 1); return o })
     #expect(!Verifier(graph: shifted).decompositionViolations(original: try softmax(1)).isEmpty)
+    // A rotary embedding rotates each row by its position's angles, read whole.
+    let rotary = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "q", kind: .input, bytes: 8 * 4, shape: [1, 8, 4]),
+        Tensor(name: "angles", kind: .weight, bytes: 8 * 2, shape: [8, 2]),
+        Tensor(name: "r", kind: .output, bytes: 8 * 4, shape: [1, 8, 4]),
+      ],
+      operators: [Operator(name: "rope", type: "rotary", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+    #expect(rotary.rowMap(of: OperatorID(0))?.inputs == [.same, .whole])
+    let turned = try rotary.tiled(Tiling([OperatorID(0): 4]))
+    #expect(Verifier(graph: turned.graph).decompositionViolations(original: rotary).isEmpty)
     // A normalization over something other than the last axis of B, S, F is not split.
     let image = try Graph(
       name: "g",
@@ -348,6 +361,52 @@ import Testing
       ],
       operators: [Operator(name: "norm", type: "layer_norm", inputs: [TensorID(0)], outputs: [TensorID(1)])])
     #expect(image.rowMap(of: OperatorID(0)) == nil)
+  }
+
+  /// PyTorch's attention lays sequences out as `S, 1, F`: their rows are the first axis. A
+  /// projection and a `select` of its features split by rows there, and a split of a weight by
+  /// the features all its parts share (nn.Transformer's in-projection weight, split into the
+  /// query's and the key's and value's), and a projection by such a part, by its channels.
+  @Test func sequenceFirstTensorsAndWeightSplitsTile() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 8 * 6, shape: [8, 1, 6]),
+        Tensor(name: "w", kind: .weight, bytes: 12 * 6, shape: [12, 6]),
+        Tensor(name: "wq", kind: .activation, bytes: 4 * 6, shape: [4, 6]),
+        Tensor(name: "wkv", kind: .activation, bytes: 8 * 6, shape: [8, 6]),
+        Tensor(name: "qkv", kind: .activation, bytes: 8 * 12, shape: [8, 1, 12]),
+        Tensor(name: "q", kind: .output, bytes: 8 * 4, shape: [8, 1, 4]),
+        Tensor(name: "kv", kind: .output, bytes: 8 * 8, shape: [8, 1, 8]),
+      ],
+      operators: [
+        Operator(name: "split", type: "split_with_sizes", inputs: [TensorID(1)], outputs: [TensorID(2), TensorID(3)]),
+        Operator(name: "proj", type: "linear", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(4)]),
+        Operator(name: "select", type: "select", inputs: [TensorID(4)], outputs: [TensorID(5)]),
+        Operator(name: "projkv", type: "linear", inputs: [TensorID(0), TensorID(3)], outputs: [TensorID(6)]),
+      ])
+    // A linear whose weights are computed (a part of the split) splits by channels too.
+    #expect(g.channelMap(of: OperatorID(3))?.inputs == [.whole, .same])
+    #expect(g.rows(of: TensorID(0))?.axis == 0)
+    #expect(g.rowMap(of: OperatorID(0)) == nil)
+    #expect(g.channelMap(of: OperatorID(0))?.inputs == [.same])
+    #expect(g.rowMap(of: OperatorID(1))?.outputAxis == 0)
+    #expect(g.rowMap(of: OperatorID(2))?.inputs == [.same])
+    let tiled = try g.tiled(
+      Tiling([OperatorID(0): 3, OperatorID(1): 4, OperatorID(2): 2, OperatorID(3): 4], channels: [OperatorID(0), OperatorID(3)]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    // The key and value weights are cut by the split's tiles and by the projection's: a grid.
+    #expect(
+      tiled.graph.operators[0].outputs.map { tiled.graph[$0].name }
+        == ["wq[c0:2]", "wkv[c0:2,c0:2]", "wkv[c2:4,c0:2]", "wkv[c4:6,c0:2]", "wkv[c6:8,c0:2]"])
+    #expect(tiled.graph.operators[0].inputs.map { tiled.graph[$0].name } == ["w[c0:2]"])
+    // A select reading other rows than its output's is caught.
+    var ops = tiled.graph.operators
+    let i = ops.firstIndex { $0.name == "select[2/2]" }!
+    ops[i].inputs = [tiled.graph.tensor(named: "qkv[0:2]")!]
+    #expect(
+      Verifier(graph: try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)).decompositionViolations(original: g)
+        .contains { $0.message.contains("'qkv'") })
   }
 
   /// A convolution whose window its shapes do not decide (a 3×3 that keeps its size, no

@@ -11,9 +11,9 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 /// How an operator's output, cut along one axis, depends on each of its inputs: what splitting
 /// it into tiles needs to know.
 ///
-/// Rows are one axis of every tensor, chosen by its rank (``Graph/rowAxis(rank:)``): `H`, the
+/// Rows are one axis of every tensor, chosen by its shape (``Graph/rowAxis(shape:)``): `H`, the
 /// height (`N, C, H, W` and `N, C, D, H, W`), for rank 4 and 5, the sequence axis (`S` of
-/// `B, S, F`) for rank 3. An operator is split along its output's rows only where the
+/// `B, S, F`, and of `S, 1, F`) for rank 3. An operator is split along its output's rows only where the
 /// dependence is known for sure (``Graph/rowMap(of:)``):
 /// - a convolution or pooling with a known window (``Graph/slidingWindow(of:)``) reads the input
 ///   rows its window covers, halo included, and the whole of its weights;
@@ -22,20 +22,20 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 /// - a concatenation that does not join along the rows reads the same rows of every input, and
 ///   a split (several outputs, each with the input's rows) the same rows of its input;
 /// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows, and
-///   so does a softmax whose `axis` is not the rows';
+///   so do a softmax whose `axis` is not the rows' and a rotary embedding (its angles whole);
 /// - a padding that adds `p` rows in all reads, for output rows `[a, b)`, input rows
 ///   `[a − p, b)` (however the `p` rows are shared between top and bottom);
 /// - a resize (upsampling) from `m` to `n` rows reads rows `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`, which
 ///   covers nearest and linear interpolation with either corner convention;
-/// - a matrix product `[..., M, K] × W` reads the same rows of its first input (its leading
-///   axes may broadcast) and the whole of the rest, and attention reads the same rows of its queries and the whole keys and values.
+/// - a matrix product `[..., M, K] × W` reads the same rows (any axis but the last) of its
+///   first input (its leading axes may broadcast) and the whole of the rest, and attention reads the same rows of its queries and the whole keys and values.
 /// Channels are split (``Graph/channelMap(of:)``) for a convolution with groups 1 (the whole
 /// input, the weights' and bias's slices along their first axis), a depthwise convolution (the
 /// same channels; for both the window need not be known: an operator whose type names a
 /// convolution, with weights `[C_out, C_in, k...]` or `[C, 1, k...]`) and a
 /// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
 /// per-channel parameters sliced) and `linear` (the whole input, the weight rows and bias of
-/// its features). Anything else is not split.
+/// its features, whether weights or computed). Anything else is not split.
 public struct TileMap: Sendable, Equatable {
   /// What one input contributes to an output range.
   public enum Dependence: Sendable, Equatable {
@@ -115,9 +115,11 @@ extension Graph {
   ]
   static let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
   /// Operators that cut their input into several outputs along one axis.
-  static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
+  static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split", "select"]
   /// Softmaxes, split by rows when their `axis` attribute is not the rows'.
   static let softmaxTypes: Set<String> = ["softmax", "log_softmax", "logsoftmax", "_softmax"]
+  /// Rotary position embeddings of `B, S, F`: each row rotated by its position's angles.
+  static let rotaryTypes: Set<String> = ["rotary", "rotary_embedding", "rotaryembedding"]
   /// Normalizations over the last axis of `B, S, F`: each row on its own.
   static let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
   static let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
@@ -137,6 +139,13 @@ extension Graph {
     }
   }
 
+  /// The axis a tensor of this shape is split along into rows: ``rowAxis(rank:)``, except that
+  /// `S, 1, F` (a sequence first, as PyTorch's attention lays it out) has its rows first.
+  public static func rowAxis(shape: [Int]) -> Int? {
+    if shape.count == 3, shape[1] == 1, shape[0] > 1 { return 0 }
+    return rowAxis(rank: shape.count)
+  }
+
   /// The channel axis of a tensor of this rank: `C` of `N, C, ...` from rank 4, the last axis
   /// (features) of rank 2 and 3.
   public static func channelAxis(rank: Int) -> Int? { rank >= 4 ? 1 : rank >= 2 ? rank - 1 : nil }
@@ -144,7 +153,7 @@ extension Graph {
   /// The row axis of tensor `t` and its number of rows, when it can be cut into rows of whole
   /// bytes.
   public func rows(of t: TensorID) -> (axis: Int, count: Int)? {
-    guard let shape = self[t].shape, let axis = Graph.rowAxis(rank: shape.count) else { return nil }
+    guard let shape = self[t].shape, let axis = Graph.rowAxis(shape: shape) else { return nil }
     return extent(of: t, along: axis).map { (axis, $0) }
   }
 
@@ -196,14 +205,18 @@ extension Graph {
       // Each row on its own when the axis it normalizes over is not the rows'.
       guard let x = shapes.first ?? nil, x == y, let a = op.attributes?.axis, a != axis, sameRows(0) else { return nil }
       deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
-    } else if Graph.splitTypes.contains(type) || Graph.rowNormalizationTypes.contains(type) {
+    } else if Graph.splitTypes.contains(type) || Graph.rowNormalizationTypes.contains(type) || Graph.rotaryTypes.contains(type) {
       // A split along another axis reads the same rows; a normalization over the last axis
-      // (its parameters of that axis's size) the same rows, its parameters whole.
+      // (its parameters of that axis's size) the same rows, its parameters whole; a rotary
+      // embedding of `B, S, F` the same rows, its table of angles whole.
       guard let x = shapes.first ?? nil, x.count == y.count, sameRows(0) else { return nil }
       if Graph.rowNormalizationTypes.contains(type) {
         guard y.count == 3, x == y,
           op.inputs.dropFirst().allSatisfy({ self[$0].kind == .weight && self[$0].shape == [y[2]] })
         else { return nil }
+      }
+      if Graph.rotaryTypes.contains(type) {
+        guard y.count == 3, x == y, op.inputs.dropFirst().allSatisfy({ self[$0].kind == .weight }) else { return nil }
       }
       deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
     } else if Graph.elementwiseTypes.contains(type) {
@@ -234,9 +247,12 @@ extension Graph {
       }
       deps += Array(repeating: .whole, count: op.inputs.count - 1)
     } else if Graph.matrixProductTypes.contains(type) || Graph.attentionTypes.contains(type) {
-      // Rows are the second-to-last axis of the output: M of [..., M, N].
-      // Leading (batch) axes may broadcast: `[1, M, K] × [H, K, N]` gives `[H, M, N]`.
-      guard axis == y.count - 2, let x = shapes.first ?? nil, x.count == y.count, sameRows(0) else { return nil }
+      // Rows are any axis of the output but the last: M of [..., M, N], or a batch axis (the
+      // sequence of `S, 1, F`). Leading (batch) axes may broadcast: `[1, M, K] × [H, K, N]`
+      // gives `[H, M, N]`.
+      guard axis < y.count - 1, let x = shapes.first ?? nil, x.count == y.count, sameRows(0),
+        (op.attributes?.contract?.first).map({ $0 == x.count - 1 }) ?? true
+      else { return nil }
       deps = [.same] + Array(repeating: .whole, count: op.inputs.count - 1)
     } else {
       return nil
@@ -254,10 +270,16 @@ extension Graph {
   /// How operator `o` can be split into channel tiles, or nil when it cannot (see ``TileMap``).
   public func channelMap(of o: OperatorID) -> TileMap? {
     let op = self[o]
-    guard op.outputs.count == 1, let y = self[op.outputs[0]].shape, let axis = Graph.channelAxis(rank: y.count),
-      let channels = extent(of: op.outputs[0], along: axis), channels >= 2
-    else { return nil }
     let type = op.type.lowercased()
+    guard let first = op.outputs.first, let y = self[first].shape, let axis = Graph.channelAxis(rank: y.count),
+      let channels = extent(of: first, along: axis), channels >= 2
+    else { return nil }
+    // Several outputs only for a split whose outputs all have the first's rank and channels.
+    guard
+      op.outputs.count == 1
+        || (Graph.splitTypes.contains(type)
+          && op.outputs.allSatisfy { self[$0].shape?.count == y.count && extent(of: $0, along: axis) == channels })
+    else { return nil }
     var deps: [TileMap.Dependence] = []
     var axes: [Int?] = []
     func same(_ k: Int, along a: Int) -> Bool {
@@ -311,6 +333,10 @@ extension Graph {
       for k in 1..<op.inputs.count {
         if !parameter(k) { return nil }
       }
+    } else if Graph.splitTypes.contains(type), let x = data, x.count == y.count {
+      // A split along another axis: the same channels of its input.
+      guard same(0, along: axis) else { return nil }
+      for _ in 1..<max(1, op.inputs.count) { whole() }
     } else if Graph.globalPoolingTypes.contains(type), axis == 1, let x = data, x.count == y.count {
       guard same(0, along: 1) else { return nil }
       for _ in 1..<max(1, op.inputs.count) { whole() }
@@ -328,9 +354,11 @@ extension Graph {
         }
       }
     } else if type == "linear", axis == y.count - 1, op.inputs.count >= 2 {
+      // `linear(x, W, b)`: the rows of W and b are the output's features, whether they are
+      // weights or computed (a part of a split weight).
       whole()
       for k in 1..<op.inputs.count {
-        if !parameter(k) { return nil }
+        guard let s = self[op.inputs[k]].shape, !s.isEmpty, s[0] == channels, same(k, along: 0) else { return nil }
       }
     } else {
       return nil

@@ -155,7 +155,7 @@ extension Graph {
         let volume = region.reduce(1) { $0 * $1.count }
         // Rows as `[a:b]`, any other axis (channels, a weight's first) as `[c a:b]`.
         let label = cell.keys.sorted().map { a in
-          "\(Graph.rowAxis(rank: shape.count) == a ? "" : "c")\(cell[a]!.lowerBound):\(cell[a]!.upperBound)"
+          "\(Graph.rowAxis(shape: shape) == a ? "" : "c")\(cell[a]!.lowerBound):\(cell[a]!.upperBound)"
         }
         pieces[i].append(TensorID(newTensors.count))
         regions[i].append(cell)

@@ -4,15 +4,17 @@ private let rowPreservingTypes: Set<String> = [
   "add", "add_", "sub", "mul", "div", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "hardswish_",
   "hardsigmoid", "sigmoid", "silu", "silu_", "gelu", "tanh", "clamp", "clip", "batch_norm", "batchnormalization",
   "dropout", "identity", "leakyrelu", "leaky_relu", "elu", "neg", "abs", "sqrt", "exp", "erf", "pow",
-  "cat", "concat", "concatenate", "split", "split_with_sizes", "chunk", "tensor_split",
+  "cat", "concat", "concatenate", "split", "split_with_sizes", "chunk", "tensor_split", "select",
 ]
 /// Softmaxes: with an `axis`, each output element follows from the input's elements at the same
 /// position along every other axis.
 private let softmaxTypes: Set<String> = ["softmax", "log_softmax", "logsoftmax", "_softmax"]
+/// Rotary position embeddings of `B, S, F`: each row from the same row (the angles whole).
+private let rotaryTypes: Set<String> = ["rotary", "rotary_embedding", "rotaryembedding"]
 /// Normalizations over the last axis of `B, S, F`: the output's rows (the second axis) follow
 /// from the same rows of the input; the features are needed whole.
 private let rowNormalizationTypes: Set<String> = ["layer_norm", "rms_norm", "layernormalization", "rmsnormalization"]
-/// Matrix products `[..., M, K] × W`: the output's rows (second-to-last axis) follow from the
+/// Matrix products `[..., M, K] × W`: the output's rows (any axis but the last) follow from the
 /// same rows of the first input; everything else of it is needed whole.
 private let matrixProductTypes: Set<String> = ["linear", "matmul", "gemm", "addmm", "mm", "bmm"]
 /// Global poolings: each output channel from the same input channel.
@@ -231,6 +233,9 @@ extension Verifier {
         let convolution = type.contains("conv") && xe.count == dataRank && xe.count >= 3
         let indexed = op.attributes?.kernel != nil || convolution || type == "linear" || rowPreservingTypes.contains(type)
         if channelsSplit, indexed, !xe.isEmpty, xe[0] == yExtents[cAxis] { need[0] = out[cAxis] }
+      } else if type == "linear", name != data, !xe.isEmpty {
+        // `linear(x, W, b)` with W or b computed: their first axis is the output's features.
+        if channelsSplit, xe[0] == yExtents[cAxis] { need[0] = out[cAxis] }
       } else if let a = op.attributes, let kernel = a.kernel, name == data, xe.count == yExtents.count {
         let n = kernel.count
         for i in 0..<n where 2 + i < xe.count && out[2 + i] != 0..<yExtents[2 + i] {
@@ -272,15 +277,18 @@ extension Verifier {
         }
       } else if softmaxTypes.contains(type), let axis = op.attributes?.axis, name == data, xe == yExtents {
         for d in xe.indices where d != axis && out[d] != 0..<yExtents[d] { need[d] = out[d] }
-      } else if rowNormalizationTypes.contains(type), name == data, xe.count == 3, xe == yExtents {
+      } else if rowNormalizationTypes.contains(type) || rotaryTypes.contains(type), name == data, xe.count == 3, xe == yExtents {
         if out[1] != 0..<yExtents[1] { need[1] = out[1] }
       } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
       } else if matrixProductTypes.contains(type) || (queryRowTypes.contains(type) && name == data),
         name == data, xe.count == yExtents.count, xe.count >= 2
       {
-        let d = xe.count - 2
-        if xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+        // Any axis but the last (the contracted one, unless `contract` says otherwise): M of
+        // [..., M, K], or a batch axis.
+        if (op.attributes?.contract?.first).map({ $0 == xe.count - 1 }) ?? true {
+          for d in 0..<(xe.count - 1) where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+        }
       }
       // The needed boxes: the bands of each dimension crossed (one box without bands).
       var boxes: [[Range<Int>]] = [need]
