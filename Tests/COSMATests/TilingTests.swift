@@ -236,6 +236,19 @@ import Testing
     #expect(result.tiled?.tiling.channels.isEmpty == false)
   }
 
+  /// The decomposition violations after tile `name`'s input `k` is replaced by `tensor` (or its
+  /// inputs by `tensor` alone when `k` is nil).
+  static func violations(_ tiled: TiledGraph, _ original: Graph, tile name: String, input k: Int?, becomes tensor: String) throws
+    -> [String]
+  {
+    var ops = tiled.graph.operators
+    let i = try #require(ops.firstIndex { $0.name == name })
+    let t = try #require(tiled.graph.tensor(named: tensor))
+    if let k { ops[i].inputs[k] = t } else { ops[i].inputs = [t] }
+    let wrong = try Graph(name: original.name, tensors: tiled.graph.tensors, operators: ops)
+    return Verifier(graph: wrong).decompositionViolations(original: original).map(\.message)
+  }
+
   /// A grid of rows and channels: a matrix product whose input rows and weights (in the
   /// scratchpad) are both too large for one axis (row tiles read all the weights, channel tiles all the input) is split
   /// into blocks of rows of blocks of features, each reading its rows and its weight slice. The
@@ -267,10 +280,7 @@ import Testing
     #expect(tiled.graph.operators[4].name == "fc[2/4,c2/3]")
     #expect(tiled.graph.operators[4].inputs.map { tiled.graph[$0].name } == ["x[16:32]", "w[c16:32]"])
     #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
-    var ops = tiled.graph.operators
-    ops[4].inputs[0] = tiled.graph.tensor(named: "x[0:16]")!
-    let wrong = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
-    #expect(Verifier(graph: wrong).decompositionViolations(original: g).contains { $0.message.contains("'x'") })
+    #expect(try Self.violations(tiled, g, tile: "fc[2/4,c2/3]", input: 0, becomes: "x[0:16]").contains { $0.contains("'x'") })
     let result = try plan(
       graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), alignment: 1, weights: .scratchpad), planner: .defaultBelady)
     let chosen = try #require(result.tiled)
@@ -310,12 +320,7 @@ import Testing
     let second = try #require(tiled.graph.operators.first { $0.name == "split[2/4]" })
     #expect(second.outputs.map { tiled.graph[$0].name } == ["q[2:4]", "k[2:4]", "v[2:4]"])
     // A split tile reading the wrong rows, a normalization tile reading only some features.
-    var ops = tiled.graph.operators
-    let i = ops.firstIndex { $0.name == "split[2/4]" }!
-    ops[i].inputs = [tiled.graph.tensor(named: "n[0:2]")!]
-    #expect(
-      Verifier(graph: try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)).decompositionViolations(original: g)
-        .contains { $0.message.contains("'n'") })
+    #expect(try Self.violations(tiled, g, tile: "split[2/4]", input: nil, becomes: "n[0:2]").contains { $0.contains("'n'") })
     // A softmax is split by rows only when its axis is known and is not the rows'.
     func softmax(_ axis: Int?) throws -> Graph {
       try Graph(
@@ -401,12 +406,7 @@ import Testing
         == ["wq[c0:2]", "wkv[c0:2,c0:2]", "wkv[c2:4,c0:2]", "wkv[c4:6,c0:2]", "wkv[c6:8,c0:2]"])
     #expect(tiled.graph.operators[0].inputs.map { tiled.graph[$0].name } == ["w[c0:2]"])
     // A select reading other rows than its output's is caught.
-    var ops = tiled.graph.operators
-    let i = ops.firstIndex { $0.name == "select[2/2]" }!
-    ops[i].inputs = [tiled.graph.tensor(named: "qkv[0:2]")!]
-    #expect(
-      Verifier(graph: try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)).decompositionViolations(original: g)
-        .contains { $0.message.contains("'qkv'") })
+    #expect(try Self.violations(tiled, g, tile: "select[2/2]", input: nil, becomes: "qkv[0:2]").contains { $0.contains("'qkv'") })
   }
 
   /// A convolution whose window its shapes do not decide (a 3×3 that keeps its size, no
@@ -425,10 +425,7 @@ import Testing
     #expect(map.inputs == [.whole, .same] && map.extent == 8)
     let tiled = try g.tiled(Tiling([OperatorID(0): 4], channels: [OperatorID(0)]))
     #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
-    var ops = tiled.graph.operators
-    ops[0].inputs[1] = tiled.graph.tensor(named: "w[c2:4]")!
-    let wrong = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
-    #expect(Verifier(graph: wrong).decompositionViolations(original: g).contains { $0.message.contains("'w'") })
+    #expect(try Self.violations(tiled, g, tile: "conv[c1/4]", input: 1, becomes: "w[c2:4]").contains { $0.contains("'w'") })
     // Another type with the same shapes is not taken for a convolution.
     let other = try Graph(
       name: "g", tensors: [x, w, y],
