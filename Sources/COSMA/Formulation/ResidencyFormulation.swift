@@ -90,6 +90,27 @@ struct ResidencyFormulation {
 
   private func name(_ t: TensorID) -> String { problem.graph[t].name }
 
+  /// A lower bound on the integer variables ``build()`` makes, found without building: the
+  /// schedule's binaries and a residency binary per planned tensor per step between its first
+  /// and last users. A model of millions of variables takes seconds to build only to be refused
+  /// as too large to solve.
+  func integerLowerBound() -> Int {
+    let g = problem.graph
+    var count = g.operatorIDs.reduce(0) { $0 + windows.window($1).count }
+    var lo = [Int](repeating: .max, count: g.tensors.count)
+    var hi = [Int](repeating: .min, count: g.tensors.count)
+    for o in g.operatorIDs {
+      for t in g.workingSet(of: o, weights: problem.weights) {
+        lo[t.rawValue] = min(lo[t.rawValue], windows.earliest[o.rawValue])
+        hi[t.rawValue] = max(hi[t.rawValue], windows.latest[o.rawValue])
+      }
+    }
+    for t in g.tensorIDs where problem.isPlanned(t) && lo[t.rawValue] <= hi[t.rawValue] {
+      count += hi[t.rawValue] - lo[t.rawValue] + 1
+    }
+    return count
+  }
+
   mutating func build() {
     let g = problem.graph
     let n = g.operators.count

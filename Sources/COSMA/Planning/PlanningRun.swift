@@ -162,6 +162,11 @@ struct PlanningRun {
     _ f: inout ResidencyFormulation, limit: Double, label: String, start: Plan? = nil
   ) -> (SolveResult, Residency?)? {
     if limit <= policy.minimumForSolve { return nil }
+    let least = f.integerLowerBound()
+    if least > options.maxIntegerVariables {
+      note("\(label) skipped: at least \(groupThousands(least)) integer variables exceed the limit of \(groupThousands(options.maxIntegerVariables))")
+      return nil
+    }
     f.build()
     let model = f.model
     // CBC does not watch its time limit while it preprocesses a very large model (a 20,000-
