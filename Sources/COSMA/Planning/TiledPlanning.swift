@@ -60,7 +60,7 @@ func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
   return all
 }
 
-/// Plans `graph` on `accelerator`, splitting operators into row or channel tiles when the scratchpad is
+/// Plans `graph` on `accelerator`, splitting operators into row or channel tiles (or grids of both) when the scratchpad is
 /// below `M_R` and `tiling` allows it.
 ///
 /// At or above `M_R` this is ``plan(_:with:)`` on the graph itself. Below, it tries tilings from
