@@ -17,8 +17,9 @@ The graph starts at the embedded sequence (token embeddings are a gather, not a 
 and their tables dwarf the layers) and ends at the last hidden state (no pooler, no language-model
 head). Attention is one `scaled_dot_product_attention` operator by default (what torch.export
 writes, and what a fused attention kernel runs); --attention explicit writes the score matrix,
-its softmax and the second product as operators of their own, so that the heads x S x S scores
-are tensors the plan must hold.
+its softmax (with its `axis`) and the second product as operators of their own, so that the
+heads x S x S scores are tensors the plan must hold. Activations are `[1, S, F]` (batch, sequence,
+features), so that tiles can split them along the sequence.
 
 Usage: scripts/transformer-graph.py --arch bert-base --seq 128 [--layers N] [--attention fused|explicit] > graph.json
 """
