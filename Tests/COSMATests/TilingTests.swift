@@ -409,6 +409,28 @@ import Testing
     #expect(try Self.violations(tiled, g, tile: "select[2/2]", input: nil, becomes: "qkv[0:2]").contains { $0.contains("'qkv'") })
   }
 
+  /// Attention written as heads (ViT's: queries, keys and values `[S, 1, H·D]`, output
+  /// `[1, H, S, D]`) splits by heads, each reading its block of `D` features of all three.
+  @Test func attentionSplitsByHeads() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: ["q", "k", "v"].map { Tensor(name: $0, kind: .input, bytes: 8 * 6, shape: [8, 1, 6]) } + [
+        Tensor(name: "o", kind: .output, bytes: 3 * 8 * 2, shape: [1, 3, 8, 2])
+      ],
+      operators: [
+        Operator(
+          name: "attention", type: "scaled_dot_product_attention", inputs: [TensorID(0), TensorID(1), TensorID(2)],
+          outputs: [TensorID(3)])
+      ])
+    let map = try #require(g.channelMap(of: OperatorID(0)))
+    #expect(map.inputs == Array(repeating: .blocks(input: 6, output: 3), count: 3) && map.extent == 3)
+    #expect(map.inputRange(0, outputs: 1..<2, inputExtent: 6) == 2..<4)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 3], channels: [OperatorID(0)]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    #expect(tiled.graph.operators[1].inputs.map { tiled.graph[$0].name } == ["q[c2:4]", "k[c2:4]", "v[c2:4]"])
+    #expect(try Self.violations(tiled, g, tile: "attention[c2/3]", input: 1, becomes: "k[c0:2]").contains { $0.contains("'k'") })
+  }
+
   /// A convolution whose window its shapes do not decide (a 3×3 that keeps its size, no
   /// attributes) is not split by rows but is by channels: each tile reads the whole input and
   /// its slice of the weights, which the verifier accepts without a window.

@@ -34,8 +34,9 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 /// same channels; for both the window need not be known: an operator whose type names a
 /// convolution, with weights `[C_out, C_in, k...]` or `[C, 1, k...]`) and a
 /// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
-/// per-channel parameters sliced) and `linear` (the whole input, the weight rows and bias of
-/// its features, whether weights or computed). Anything else is not split.
+/// per-channel parameters sliced), `linear` (the whole input, the weight rows and bias of
+/// its features, whether weights or computed) and attention written as heads `[B, H, S, D]`
+/// (each head its block of `D` features of the queries, keys and values). Anything else is not split.
 public struct TileMap: Sendable, Equatable {
   /// What one input contributes to an output range.
   public enum Dependence: Sendable, Equatable {
@@ -47,6 +48,9 @@ public struct TileMap: Sendable, Equatable {
     case shifted(Int)
     /// A resize from `input` to `output` rows, with one row of margin either side.
     case scaled(input: Int, output: Int)
+    /// Blocks of `input / output` along the input for each part of the output: attention's
+    /// heads, each a block of the features of its queries, keys and values.
+    case blocks(input: Int, output: Int)
     /// The whole tensor, whatever the range.
     case whole
   }
@@ -74,6 +78,8 @@ public struct TileMap: Sendable, Equatable {
       return Self.clamped(range.lowerBound - p, range.upperBound, inputExtent)
     case .scaled(let m, let n):
       return Self.clamped(range.lowerBound * m / n - 1, (range.upperBound * m + n - 1) / n + 1, inputExtent)
+    case .blocks(let m, let n):
+      return Self.clamped(range.lowerBound * (m / n), range.upperBound * (m / n), inputExtent)
     }
   }
 
@@ -332,6 +338,20 @@ extension Graph {
       }
       for k in 1..<op.inputs.count {
         if !parameter(k) { return nil }
+      }
+    } else if Graph.attentionTypes.contains(type), axis == 1, y.count == 4, op.inputs.count >= 3 {
+      // Attention written as heads `[B, H, S, D]` from queries, keys and values whose features
+      // are the heads side by side (`H·D`): each head reads its block of their features.
+      let width = y[1] * y[3]
+      for (k, x) in op.inputs.enumerated() {
+        if k < 3 {
+          guard let s = self[x].shape, let last = s.indices.last, s[last] == width, extent(of: x, along: last) == width
+          else { return nil }
+          deps.append(.blocks(input: width, output: channels))
+          axes.append(last)
+        } else {
+          whole()
+        }
       }
     } else if Graph.splitTypes.contains(type), let x = data, x.count == y.count {
       // A split along another axis: the same channels of its input.

@@ -281,6 +281,12 @@ extension Verifier {
         if out[1] != 0..<yExtents[1] { need[1] = out[1] }
       } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+      } else if queryRowTypes.contains(type), yExtents.count == 4, channelsSplit, cAxis == 1, let last = xe.indices.last,
+        xe[last] == yExtents[1] * yExtents[3], attentionInputs(op, whole).contains(name)
+      {
+        // Attention written as heads `[B, H, S, D]`: heads `[a, b)` read features `[a·D, b·D)`
+        // of the queries, keys and values.
+        need[last] = out[1].lowerBound * yExtents[3]..<out[1].upperBound * yExtents[3]
       } else if matrixProductTypes.contains(type) || (queryRowTypes.contains(type) && name == data),
         name == data, xe.count == yExtents.count, xe.count >= 2
       {
@@ -303,6 +309,17 @@ extension Verifier {
         report("tile '\(op.name)' reads \(covered) of the \(volume) elements of '\(name)' its output needs ([\(wanted)])")
       }
     }
+  }
+
+  /// The queries', keys' and values' names: the first three distinct tensors a tile reads
+  /// (each may be read as several slices).
+  private func attentionInputs(_ op: Operator, _ whole: (TensorID) -> (name: String, region: [Range<Int>]?)) -> [String] {
+    var names: [String] = []
+    for x in op.inputs where names.count < 3 {
+      let n = whole(x).name
+      if !names.contains(n) { names.append(n) }
+    }
+    return names
   }
 
   /// The number of elements two regions share.
