@@ -357,6 +357,19 @@ import Testing
     #expect(rotary.rowMap(of: OperatorID(0))?.inputs == [.same, .whole])
     let turned = try rotary.tiled(Tiling([OperatorID(0): 4]))
     #expect(Verifier(graph: turned.graph).decompositionViolations(original: rotary).isEmpty)
+    // An elementwise input of another rank (ViT's residual [S, F] added to [1, S, F]) is read
+    // whole by every tile.
+    let residual = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "a", kind: .input, bytes: 8 * 4, shape: [8, 4]),
+        Tensor(name: "b", kind: .input, bytes: 8 * 4, shape: [1, 8, 4]),
+        Tensor(name: "c", kind: .output, bytes: 8 * 4, shape: [1, 8, 4]),
+      ],
+      operators: [Operator(name: "add", type: "add", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+    #expect(residual.rowMap(of: OperatorID(0))?.inputs == [.whole, .same])
+    let added = try residual.tiled(Tiling([OperatorID(0): 4]))
+    #expect(Verifier(graph: added.graph).decompositionViolations(original: residual).isEmpty)
     // A normalization over something other than the last axis of B, S, F is not split.
     let image = try Graph(
       name: "g",

@@ -18,7 +18,7 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 /// - a convolution or pooling with a known window (``Graph/slidingWindow(of:)``) reads the input
 ///   rows its window covers, halo included, and the whole of its weights;
 /// - an elementwise operator (by type) reads the same rows of every input of the output's shape,
-///   and the whole of a broadcast input;
+///   and the whole of any other input (broadcast, or of a lower rank);
 /// - a concatenation that does not join along the rows reads the same rows of every input, and
 ///   a split (several outputs, each with the input's rows) the same rows of its input;
 /// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows, and
@@ -231,9 +231,9 @@ extension Graph {
         if s == y, sameRows(k) {
           deps.append(.same)
         } else {
-          // Broadcast: aligned from the right, the input has no rows of its own.
-          let offset = y.count - s.count
-          guard offset >= 0, axis < offset || s[axis - offset] == 1 else { return nil }
+          // Broadcast, or the same elements under another rank (ViT's residual `[S, F]` added
+          // to `[1, S, F]`): read whole by every tile, which is always enough.
+          guard y.count >= s.count else { return nil }
           deps.append(.whole)
         }
       }
@@ -368,8 +368,7 @@ extension Graph {
         } else if s.count == 1, parameter(k) {
           continue  // a per-channel parameter, sliced
         } else {
-          let offset = y.count - s.count
-          guard offset >= 0, axis < offset || s[axis - offset] == 1 else { return nil }
+          guard y.count >= s.count else { return nil }
           whole()
         }
       }
