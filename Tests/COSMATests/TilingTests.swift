@@ -346,30 +346,23 @@ import Testing
       operators: rows.graph.operators.map { var o = $0; o.attributes = OperatorAttributes(axis: 1); return o })
     #expect(!Verifier(graph: shifted).decompositionViolations(original: try softmax(1)).isEmpty)
     // A rotary embedding rotates each row by its position's angles, read whole.
-    let rotary = try Graph(
-      name: "g",
-      tensors: [
-        Tensor(name: "q", kind: .input, bytes: 8 * 4, shape: [1, 8, 4]),
-        Tensor(name: "angles", kind: .weight, bytes: 8 * 2, shape: [8, 2]),
-        Tensor(name: "r", kind: .output, bytes: 8 * 4, shape: [1, 8, 4]),
-      ],
-      operators: [Operator(name: "rope", type: "rotary", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
-    #expect(rotary.rowMap(of: OperatorID(0))?.inputs == [.same, .whole])
-    let turned = try rotary.tiled(Tiling([OperatorID(0): 4]))
-    #expect(Verifier(graph: turned.graph).decompositionViolations(original: rotary).isEmpty)
+    /// One operator of `type` reading `a` and `b` (int8, `b` possibly a weight) into `[1, 8, 4]`,
+    /// split into 4 row tiles: how it reads its inputs, when the verifier accepts the tiles.
+    func rowSplit(_ type: String, a: [Int], b: [Int], bKind: TensorKind = .input) throws -> [TileMap.Dependence]? {
+      func tensor(_ name: String, _ kind: TensorKind, _ shape: [Int]) -> Tensor {
+        Tensor(name: name, kind: kind, bytes: shape.reduce(1, *), shape: shape)
+      }
+      let g = try Graph(
+        name: "g", tensors: [tensor("a", .input, a), tensor("b", bKind, b), tensor("c", .output, [1, 8, 4])],
+        operators: [Operator(name: "op", type: type, inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
+      let tiled = try g.tiled(Tiling([OperatorID(0): 4]))
+      #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty, "\(type)")
+      return g.rowMap(of: OperatorID(0))?.inputs
+    }
+    #expect(try rowSplit("rotary", a: [1, 8, 4], b: [8, 2], bKind: .weight) == [.same, .whole])
     // An elementwise input of another rank (ViT's residual [S, F] added to [1, S, F]) is read
     // whole by every tile.
-    let residual = try Graph(
-      name: "g",
-      tensors: [
-        Tensor(name: "a", kind: .input, bytes: 8 * 4, shape: [8, 4]),
-        Tensor(name: "b", kind: .input, bytes: 8 * 4, shape: [1, 8, 4]),
-        Tensor(name: "c", kind: .output, bytes: 8 * 4, shape: [1, 8, 4]),
-      ],
-      operators: [Operator(name: "add", type: "add", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)])])
-    #expect(residual.rowMap(of: OperatorID(0))?.inputs == [.whole, .same])
-    let added = try residual.tiled(Tiling([OperatorID(0): 4]))
-    #expect(Verifier(graph: added.graph).decompositionViolations(original: residual).isEmpty)
+    #expect(try rowSplit("add", a: [8, 4], b: [1, 8, 4]) == [.whole, .same])
     // A normalization over something other than the last axis of B, S, F is not split.
     let image = try Graph(
       name: "g",
