@@ -97,7 +97,9 @@ def build(arch, seq, layers, attention):
     def attend(p, q, k, v):
         if attention == "fused":
             y = g.tensor(f"{p}.attention", "activation", [1, seq, d])
-            g.op(f"{p}.attention", "scaled_dot_product_attention", [q, k, v], [y], macs=2 * heads * seq * seq * head)
+            heads_attr = {"heads": heads} if kv_heads == heads else {"heads": heads, "kvHeads": kv_heads}
+            g.op(f"{p}.attention", "scaled_dot_product_attention", [q, k, v], [y], macs=2 * heads * seq * seq * head,
+                 attributes=heads_attr)
             return y
         s = g.tensor(f"{p}.scores", "activation", [heads, seq, seq])
         g.op(f"{p}.scores", "matmul", [q, k], [s], macs=heads * seq * seq * head)

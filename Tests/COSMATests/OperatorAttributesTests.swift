@@ -150,6 +150,10 @@ import Testing
     let text = g.jsonValue().serialized()
     let back = try Graph(jsonData: Data(text.utf8), origin: "resnet18.json")
     #expect(back.operators == g.operators)
+    let llama = try Fixtures.model("llama_block_s2048")
+    let attention = try #require(llama.operators.first { $0.type == "scaled_dot_product_attention" })
+    #expect(attention.attributes == OperatorAttributes(heads: 32, kvHeads: 4))
+    #expect(try Graph(jsonData: Data(llama.jsonValue().serialized().utf8), origin: "llama.json").operators == llama.operators)
     let bad: [(String, String)] = [
       (#""attributes": {"kernel": [3, 3], "strides": [1]}"#, "strides has 1 values"),
       (#""attributes": {"kernel": [3, 3], "pads": [1, 1, -1, 1]}"#, "pads must be between"),
@@ -158,6 +162,9 @@ import Testing
       (#""attributes": {"contract": [4, 0]}"#, "contract[0] is axis 4"),
       (#""attributes": {"axis": 4}"#, "axis 4 is beyond an input of rank 4"),
       (#""attributes": {"axis": -1}"#, "axis must not be negative"),
+      (#""attributes": {"heads": 0}"#, "heads must be between"),
+      (#""attributes": {"kvHeads": 2}"#, "kvHeads needs heads"),
+      (#""attributes": {"heads": 6, "kvHeads": 4}"#, "heads (6) must be a multiple of kvHeads (4)"),
     ]
     for (attributes, rule) in bad {
       let doc = """

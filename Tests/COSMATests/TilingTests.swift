@@ -429,12 +429,60 @@ import Testing
           outputs: [TensorID(3)])
       ])
     let map = try #require(g.channelMap(of: OperatorID(0)))
-    #expect(map.inputs == Array(repeating: .blocks(input: 6, output: 3), count: 3) && map.extent == 3)
+    #expect(map.inputs == Array(repeating: .blocks(input: 2, output: 1), count: 3) && map.extent == 3)
     #expect(map.inputRange(0, outputs: 1..<2, inputExtent: 6) == 2..<4)
     let tiled = try g.tiled(Tiling([OperatorID(0): 3], channels: [OperatorID(0)]))
     #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
     #expect(tiled.graph.operators[1].inputs.map { tiled.graph[$0].name } == ["q[c2:4]", "k[c2:4]", "v[c2:4]"])
     #expect(try Self.violations(tiled, g, tile: "attention[c2/3]", input: 1, becomes: "k[c0:2]").contains { $0.contains("'k'") })
+  }
+
+  /// Grouped-query attention of `B, S, F` with its heads declared (4 query heads of 2 features,
+  /// 2 key-value heads): a channel tile of one query head reads that head's 2 query features
+  /// and its group's 2 key and value features; a tile of heads 1 and 2 straddles both groups.
+  /// A grid of rows and heads reads the queries' rows and the keys and values whole along the
+  /// sequence. The verifier accepts it and catches a tile given the other group's keys.
+  @Test func groupedQueryAttentionSplitsByHeads() throws {
+    let q = Tensor(name: "q", kind: .input, bytes: 8 * 8, shape: [1, 8, 8])
+    let k = Tensor(name: "k", kind: .input, bytes: 8 * 4, shape: [1, 8, 4])
+    let v = Tensor(name: "v", kind: .input, bytes: 8 * 4, shape: [1, 8, 4])
+    let o = Tensor(name: "o", kind: .output, bytes: 8 * 8, shape: [1, 8, 8])
+    let g = try Graph(
+      name: "g", tensors: [q, k, v, o],
+      operators: [
+        Operator(
+          name: "attention", type: "scaled_dot_product_attention", inputs: [TensorID(0), TensorID(1), TensorID(2)],
+          outputs: [TensorID(3)], attributes: OperatorAttributes(heads: 4, kvHeads: 2))
+      ])
+    let map = try #require(g.channelMap(of: OperatorID(0)))
+    #expect(map.inputs == [.blocks(input: 2, output: 2), .blocks(input: 2, output: 4), .blocks(input: 2, output: 4)])
+    #expect(map.inputRange(1, outputs: 2..<4, inputExtent: 4) == 0..<2)
+    #expect(map.inputRange(1, outputs: 2..<6, inputExtent: 4) == 0..<4)
+    #expect(map.inputRange(0, outputs: 3..<5, inputExtent: 8) == 2..<6)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 2], columns: [OperatorID(0): 4]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    let tile = try #require(tiled.graph.operators.first { $0.name == "attention[2/2,c4/4]" })
+    #expect(tile.inputs.map { tiled.graph[$0].name } == ["q[4:8,c6:8]", "k[c2:4]", "v[c2:4]"])
+    #expect(
+      try Self.violations(tiled, g, tile: "attention[2/2,c4/4]", input: 1, becomes: "k[c0:2]").contains { $0.contains("'k'") })
+    // Without heads the same operator splits by rows only.
+    let plain = try Graph(
+      name: "g", tensors: [q, k, v, o],
+      operators: [
+        Operator(
+          name: "attention", type: "scaled_dot_product_attention", inputs: [TensorID(0), TensorID(1), TensorID(2)],
+          outputs: [TensorID(3)])
+      ])
+    #expect(plain.channelMap(of: OperatorID(0)) == nil && plain.rowMap(of: OperatorID(0)) != nil)
+    #expect(throws: InputError.self) {
+      try Graph(
+        name: "g", tensors: [q, k, v, o],
+        operators: [
+          Operator(
+            name: "attention", type: "scaled_dot_product_attention", inputs: [TensorID(0), TensorID(1), TensorID(2)],
+            outputs: [TensorID(3)], attributes: OperatorAttributes(heads: 4, kvHeads: 3))
+        ])
+    }
   }
 
   /// A convolution whose window its shapes do not decide (a 3×3 that keeps its size, no

@@ -41,6 +41,8 @@ private struct GraphFile: Decodable {
     var ceilMode: Bool?
     var contract: [Int]?
     var axis: Int?
+    var heads: Int?
+    var kvHeads: Int?
   }
   var name: String?
   var source: String?
@@ -136,7 +138,7 @@ extension Graph {
       let attributes = o.attributes.map {
         OperatorAttributes(
           kernel: $0.kernel, strides: $0.strides, pads: $0.pads, dilations: $0.dilations, groups: $0.groups,
-          ceilMode: $0.ceilMode, contract: $0.contract, axis: $0.axis)
+          ceilMode: $0.ceilMode, contract: $0.contract, axis: $0.axis, heads: $0.heads, kvHeads: $0.kvHeads)
       }
       operators.append(
         Operator(
@@ -200,6 +202,8 @@ extension Graph {
               if let c = a.ceilMode { fields.append(("ceilMode", .bool(c))) }
               ints("contract", a.contract)
               if let x = a.axis { fields.append(("axis", .int(x))) }
+              if let h = a.heads { fields.append(("heads", .int(h))) }
+              if let h = a.kvHeads { fields.append(("kvHeads", .int(h))) }
               f.append(("attributes", .object(fields)))
             }
             if let t = o.tile {

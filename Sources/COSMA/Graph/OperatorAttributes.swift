@@ -24,10 +24,16 @@ public struct OperatorAttributes: Sendable, Equatable {
   /// The axis of its first input a softmax or log-softmax normalizes over (ONNX's `axis` from
   /// opset 13, counted from 0).
   public var axis: Int?
+  /// The query heads of an attention operator whose queries, keys and values are `B, S, F`
+  /// (each head a block of the features; ONNX's `q_num_heads`).
+  public var heads: Int?
+  /// Its key and value heads (ONNX's `kv_num_heads`; fewer than ``heads`` for grouped-query
+  /// attention, each shared by `heads / kvHeads` query heads). Absent: as many as ``heads``.
+  public var kvHeads: Int?
 
   public init(
     kernel: [Int]? = nil, strides: [Int]? = nil, pads: [Int]? = nil, dilations: [Int]? = nil, groups: Int? = nil,
-    ceilMode: Bool? = nil, contract: [Int]? = nil, axis: Int? = nil
+    ceilMode: Bool? = nil, contract: [Int]? = nil, axis: Int? = nil, heads: Int? = nil, kvHeads: Int? = nil
   ) {
     self.kernel = kernel
     self.strides = strides
@@ -37,6 +43,8 @@ public struct OperatorAttributes: Sendable, Equatable {
     self.ceilMode = ceilMode
     self.contract = contract
     self.axis = axis
+    self.heads = heads
+    self.kvHeads = kvHeads
   }
 
   /// Whether no field is set.
@@ -72,6 +80,13 @@ public struct OperatorAttributes: Sendable, Equatable {
     if let axis {
       if axis < 0 { return "axis must not be negative, got \(axis)" }
       if let rank = inputRanks.first ?? nil, axis >= rank { return "axis \(axis) is beyond an input of rank \(rank)" }
+    }
+    for (key, value) in [("heads", heads), ("kvHeads", kvHeads)] {
+      if let value, value <= 0 || value > 1 << 20 { return "\(key) must be between 1 and 1048576, got \(value)" }
+    }
+    if kvHeads != nil, heads == nil { return "kvHeads needs heads" }
+    if let heads, let kvHeads, heads % kvHeads != 0 {
+      return "heads (\(heads)) must be a multiple of kvHeads (\(kvHeads))"
     }
     return nil
   }

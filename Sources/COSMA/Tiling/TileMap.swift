@@ -35,8 +35,10 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 /// convolution, with weights `[C_out, C_in, k...]` or `[C, 1, k...]`) and a
 /// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
 /// per-channel parameters sliced), `linear` (the whole input, the weight rows and bias of
-/// its features, whether weights or computed) and attention written as heads `[B, H, S, D]`
-/// (each head its block of `D` features of the queries, keys and values). Anything else is not split.
+/// its features, whether weights or computed), attention written as heads `[B, H, S, D]`
+/// (each head its block of `D` features of the queries, keys and values) and attention of
+/// `B, S, F` whose `heads` (and `kvHeads`) are declared (each output head its queries' head and
+/// its group's key and value head). Anything else is not split.
 public struct TileMap: Sendable, Equatable {
   /// What one input contributes to an output range.
   public enum Dependence: Sendable, Equatable {
@@ -48,8 +50,10 @@ public struct TileMap: Sendable, Equatable {
     case shifted(Int)
     /// A resize from `input` to `output` rows, with one row of margin either side.
     case scaled(input: Int, output: Int)
-    /// Blocks of `input / output` along the input for each part of the output: attention's
-    /// heads, each a block of the features of its queries, keys and values.
+    /// Each block of `output` consecutive outputs reads one block of `input` consecutive inputs
+    /// (block `i` of the output, block `i` of the input): attention's heads, each a block of
+    /// the features of its queries, keys and values (a key-value head shared by a group of
+    /// query heads is one block of the output for the keys and values).
     case blocks(input: Int, output: Int)
     /// The whole tensor, whatever the range.
     case whole
@@ -79,7 +83,7 @@ public struct TileMap: Sendable, Equatable {
     case .scaled(let m, let n):
       return Self.clamped(range.lowerBound * m / n - 1, (range.upperBound * m + n - 1) / n + 1, inputExtent)
     case .blocks(let m, let n):
-      return Self.clamped(range.lowerBound * (m / n), range.upperBound * (m / n), inputExtent)
+      return Self.clamped(range.lowerBound / n * m, (range.upperBound + n - 1) / n * m, inputExtent)
     }
   }
 
@@ -347,11 +351,31 @@ extension Graph {
         if k < 3 {
           guard let s = self[x].shape, let last = s.indices.last, s[last] == width, extent(of: x, along: last) == width
           else { return nil }
-          deps.append(.blocks(input: width, output: channels))
+          deps.append(.blocks(input: y[3], output: 1))
           axes.append(last)
         } else {
           whole()
         }
+      }
+    } else if Graph.attentionTypes.contains(type), y.count == 3, axis == 2, op.inputs.count >= 3,
+      let heads = op.attributes?.heads
+    {
+      // Attention of `B, S, F` with its heads declared: output features `H·Dv`, queries
+      // `H·Dk`, keys `KV·Dk`, values `KV·Dv`; query head `h` reads key-value head
+      // `h / (H / KV)`. Each output head reads its queries' head and its group's keys and values.
+      let kvHeads = op.attributes?.kvHeads ?? heads
+      guard channels % heads == 0, heads % kvHeads == 0 else { return nil }
+      let group = heads / kvHeads, dv = channels / heads
+      for (k, x) in op.inputs.enumerated() {
+        guard k < 3 else {
+          whole()
+          continue
+        }
+        guard let s = self[x].shape, s.count == 3, let width = extent(of: x, along: 2) else { return nil }
+        let count = k == 0 ? heads : kvHeads
+        guard width % count == 0 else { return nil }
+        deps.append(.blocks(input: width / count, output: k == 0 ? dv : dv * group))
+        axes.append(2)
       }
     } else if Graph.splitTypes.contains(type), let x = data, x.count == y.count {
       // A split along another axis: the same channels of its input.

@@ -281,6 +281,22 @@ extension Verifier {
         if out[1] != 0..<yExtents[1] { need[1] = out[1] }
       } else if rowPreservingTypes.contains(type), xe.count == yExtents.count {
         for d in xe.indices where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+      } else if queryRowTypes.contains(type), yExtents.count == 3, xe.count == 3, let heads = op.attributes?.heads,
+        yExtents[2] % heads == 0, let role = attentionInputs(op, whole).firstIndex(of: name)
+      {
+        // Attention of `B, S, F` with declared heads: output features `[a, b)` are heads
+        // `[⌊a/Dv⌋, ⌈b/Dv⌉)`; each reads its own block of the queries' features and its group's
+        // block of the keys' and values' (query head `h` shares key-value head `h / (H / KV)`).
+        // The queries' rows follow the output's.
+        let kvHeads = op.attributes?.kvHeads ?? heads
+        let count = role == 0 ? heads : kvHeads
+        if heads % kvHeads == 0, xe[2] % count == 0, out[2] != 0..<yExtents[2] {
+          let perBlock = yExtents[2] / heads * (role == 0 ? 1 : heads / kvHeads), width = xe[2] / count
+          need[2] = out[2].lowerBound / perBlock * width..<min(xe[2], (out[2].upperBound + perBlock - 1) / perBlock * width)
+        }
+        if role == 0 {
+          for d in 0..<2 where xe[d] == yExtents[d] && out[d] != 0..<yExtents[d] { need[d] = out[d] }
+        }
       } else if queryRowTypes.contains(type), yExtents.count == 4, channelsSplit, cAxis == 1, let last = xe.indices.last,
         xe[last] == yExtents[1] * yExtents[3], attentionInputs(op, whole).contains(name)
       {
