@@ -335,10 +335,10 @@ import Testing
     #expect(i.stdout.contains("tiles of"))
   }
 
-  /// With tiling (the default), below M_T (22,592 B with weights in the scratchpad: a grid
-  /// tile of the largest convolution).
+  /// With tiling (the default), below M_T (10,560 B with weights in the scratchpad: a tile of
+  /// a convolution split into rows, channels and partial sums).
   @Test func budgetBelowMT() throws {
-    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "16KiB")
+    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "8KiB")
     expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into tiles", "operator '"])
   }
 

@@ -437,6 +437,112 @@ import Testing
     #expect(try Self.violations(tiled, g, tile: "attention[c2/3]", input: 1, becomes: "k[c0:2]").contains { $0.contains("'k'") })
   }
 
+  /// A convolution's input channels in partial sums: 4 steps of 2 channels each read their block
+  /// of the input and of the weights, accumulate into int32 partials of the output (4 bytes per
+  /// element), and the last adds the bias and writes the output. The MACs add up, the verifier
+  /// accepts it and the graph file keeps it; it catches a step given another step's channels, a
+  /// bias added twice and a partial of the wrong size. Combined with rows, each row tile has
+  /// its own chain; with the weights in the scratchpad, splitting the reduction plans below the
+  /// `M_T` of rows and channels alone.
+  @Test func reductionSplitsIntoPartialSums() throws {
+    let x = Tensor(name: "x", kind: .input, bytes: 8 * 8 * 8, shape: [1, 8, 8, 8])
+    let w = Tensor(name: "w", kind: .weight, bytes: 4 * 8 * 9, shape: [4, 8, 3, 3])
+    let b = Tensor(name: "b", kind: .weight, bytes: 4, shape: [4])
+    let y = Tensor(name: "y", kind: .output, bytes: 4 * 8 * 8, shape: [1, 4, 8, 8])
+    let g = try Graph(
+      name: "g", tensors: [x, w, b, y],
+      operators: [
+        Operator(
+          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1), TensorID(2)], outputs: [TensorID(3)],
+          macs: 4 * 8 * 8 * 8 * 9, attributes: OperatorAttributes(kernel: [3, 3], pads: [1, 1, 1, 1]))
+      ])
+    let conv = OperatorID(0)
+    let map = try #require(g.reductionMap(of: conv))
+    let dependences: [TileMap.Dependence] = [.same, .same, .final]
+    let axes: [Int?] = [1, 1, nil]
+    #expect(map.extent == 8)
+    #expect(map.inputs == dependences)
+    #expect(map.inputAxes == axes)
+    let tiled = try g.tiled(Tiling(steps: [conv: 4]))
+    #expect(tiled.graph.operators.map(\.name) == ["conv[s1/4]", "conv[s2/4]", "conv[s3/4]", "conv[s4/4]"])
+    let names = tiled.graph.operators.map { $0.inputs.map { tiled.graph[$0].name } + ["->"] + $0.outputs.map { tiled.graph[$0].name } }
+    #expect(names[0] == ["x[c0:2]", "w[c0:2]", "->", "conv[s1/4].partial"])
+    #expect(names[1] == ["x[c2:4]", "w[c2:4]", "conv[s1/4].partial", "->", "conv[s2/4].partial"])
+    #expect(names[3] == ["x[c6:8]", "w[c6:8]", "b", "conv[s3/4].partial", "->", "y"])
+    let partial = try #require(tiled.graph.tensor(named: "conv[s2/4].partial"))
+    #expect(tiled.graph[partial].bytes == 4 * 8 * 8 * 4)
+    #expect(tiled.graph[partial].partial == TensorPartial(of: "y", region: [0..<1, 0..<4, 0..<8, 0..<8], step: 1, steps: 4))
+    let macs = tiled.graph.operators.reduce(0) { $0 + $1.macs! }
+    #expect(macs == 4 * 8 * 8 * 8 * 9)
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    let back = try Graph(jsonData: Data(tiled.graph.jsonValue().serialized().utf8), origin: "tiled.json")
+    #expect(back.tensors == tiled.graph.tensors && back.operators == tiled.graph.operators)
+    // Faults: a step given the previous step's channels, a bias read by two steps, a partial of
+    // another size.
+    let twice = try Self.violations(tiled, g, tile: "conv[s2/4]", input: 0, becomes: "x[c0:2]")
+    #expect(twice.contains { $0.contains("both read part of 'x'") })
+    #expect(twice.contains { $0.contains("tile 'conv[s4/4]' reads 384 of the 512 elements of 'x'") })
+    var ops = tiled.graph.operators
+    ops[0].inputs.append(try #require(tiled.graph.tensor(named: "b")))
+    let biasTwice = try Graph(name: "g", tensors: tiled.graph.tensors, operators: ops)
+    #expect(Verifier(graph: biasTwice).decompositionViolations(original: g).contains { $0.message.contains("both read part of 'b'") })
+    var tensors = tiled.graph.tensors
+    tensors[partial.rawValue].bytes = 4 * 8 * 8
+    let small = try Graph(name: "g", tensors: tensors, operators: tiled.graph.operators)
+    #expect(Verifier(graph: small).decompositionViolations(original: g).contains { $0.message.contains("accumulator") })
+    // Rows and partial sums: 2 row tiles, each a chain of 2 steps, reading its rows (halo
+    // included) of its channels.
+    let grid = try g.tiled(Tiling([conv: 2], steps: [conv: 2]))
+    #expect(grid.graph.operators.map(\.name) == ["conv[1/2,s1/2]", "conv[1/2,s2/2]", "conv[2/2,s1/2]", "conv[2/2,s2/2]"])
+    #expect(grid.graph.operators[2].inputs.map { grid.graph[$0].name } == ["x[c0:4,3:5]", "x[c0:4,5:8]", "w[c0:4]"])
+    #expect(Verifier(graph: grid.graph).decompositionViolations(original: g).isEmpty)
+    // The largest tile as the search sees it is the largest working set of the tiled graph.
+    for (k, steps) in [(1, 4), (2, 2), (4, 8)] {
+      let split = try g.tiled(Tiling([conv: k], steps: [conv: steps]))
+      let largest = split.graph.operatorIDs.map { o in
+        split.graph.workingSet(of: o, weights: .scratchpad).reduce(0) { $0 + roundUp(split.graph[$1].bytes, to: 1) }
+      }.max()!
+      #expect(g.largestTile(of: conv, tiles: k, steps: steps, weights: .scratchpad, alignment: 1) == largest, "\(k) × \(steps)")
+    }
+    // Below what rows and channels alone reach (every tile reads all 8 channels of 3 rows and,
+    // by rows, all the weights), partial sums plan.
+    let alone = min(
+      Graph.tileCounts(8).map { g.largestTile(of: conv, tiles: $0, along: .rows, weights: .scratchpad, alignment: 1) }.min()!,
+      Graph.tileCounts(4).map { g.largestTile(of: conv, tiles: $0, along: .channels, weights: .scratchpad, alignment: 1) }.min()!,
+      g.gridCounts(of: conv).map { g.largestTile(of: conv, tiles: $0.rows, columns: $0.columns, weights: .scratchpad, alignment: 1) }.min()!)
+    let mt = g.smallestTiledScratchpad(weights: .scratchpad, alignment: 1).bytes
+    #expect(mt < alone)
+    let result = try plan(
+      graph: g, accelerator: Accelerator(scratchpad: .bytes(mt), alignment: 1, weights: .scratchpad), planner: .defaultBelady)
+    let chosen = try #require(result.tiled)
+    #expect(!chosen.tiling.steps.isEmpty)
+    #expect(Verifier(graph: chosen.graph).isValid(result.result.plan))
+    #expect(Verifier(graph: chosen.graph).decompositionViolations(original: g).isEmpty)
+  }
+
+  /// A grouped convolution (2 groups of 2 channels) split by output channels: each tile reads
+  /// the input channels of its group, and the verifier catches a tile given the other group's.
+  @Test func groupedConvolutionSplitsByChannels() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 4 * 16, shape: [1, 4, 4, 4]),
+        Tensor(name: "w", kind: .weight, bytes: 4 * 2 * 9, shape: [4, 2, 3, 3]),
+        Tensor(name: "y", kind: .output, bytes: 4 * 16, shape: [1, 4, 4, 4]),
+      ],
+      operators: [
+        Operator(
+          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 4 * 16 * 18,
+          attributes: OperatorAttributes(kernel: [3, 3], pads: [1, 1, 1, 1], groups: 2))
+      ])
+    let map = try #require(g.channelMap(of: OperatorID(0)))
+    #expect(map.inputs == [.blocks(input: 2, output: 2), .same])
+    let tiled = try g.tiled(Tiling([OperatorID(0): 4], channels: [OperatorID(0)]))
+    #expect(tiled.graph.operators[3].inputs.map { tiled.graph[$0].name } == ["x[c2:4]", "w[c3:4]"])
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    #expect(try Self.violations(tiled, g, tile: "conv[c4/4]", input: 0, becomes: "x[c0:2]").contains { $0.contains("'x'") })
+  }
+
   /// Grouped-query attention of `B, S, F` with its heads declared (4 query heads of 2 features,
   /// 2 key-value heads): a channel tile of one query head reads that head's 2 query features
   /// and its group's 2 key and value features; a tile of heads 1 and 2 straddles both groups.

@@ -13,6 +13,13 @@ private struct GraphFile: Decodable {
     var shape: [Int]?
     var dtype: String?
     var slice: SliceEntry?
+    var partial: PartialEntry?
+  }
+  struct PartialEntry: Decodable {
+    var of: String
+    var region: [[Int]]
+    var step: Int
+    var steps: Int
   }
   struct SliceEntry: Decodable {
     var of: String
@@ -99,20 +106,22 @@ extension Graph {
           rule: "bytes must be a positive integer of at most \(Graph.maximumTensorBytes), got \(t.bytes.text)")
       }
       if index[ExactName(t.name)] == nil { index[ExactName(t.name)] = i }
-      var slice: TensorSlice?
-      if let s = t.slice {
-        var region: [Range<Int>] = []
-        for (d, pair) in s.region.enumerated() {
+      func region(_ pairs: [[Int]], _ field: String) throws -> [Range<Int>] {
+        try pairs.enumerated().map { d, pair in
           guard pair.count == 2, pair[0] <= pair[1] else {
             throw InputError(
-              file: origin, element: "tensor '\(t.name)' slice",
+              file: origin, element: "tensor '\(t.name)' \(field)",
               rule: "region[\(d)] must be a pair [start, end] with start < end, got \(pair)")
           }
-          region.append(pair[0]..<pair[1])
+          return pair[0]..<pair[1]
         }
-        slice = TensorSlice(of: s.of, region: region)
       }
-      tensors.append(Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype, slice: slice))
+      let slice = try t.slice.map { TensorSlice(of: $0.of, region: try region($0.region, "slice")) }
+      let partial = try t.partial.map {
+        TensorPartial(of: $0.of, region: try region($0.region, "partial"), step: $0.step, steps: $0.steps)
+      }
+      tensors.append(
+        Tensor(name: t.name, kind: kind, bytes: bytes, shape: t.shape, dtype: t.dtype, slice: slice, partial: partial))
     }
     var operators: [Operator] = []
     for o in file.operators {
@@ -174,6 +183,16 @@ extension Graph {
                 .object([
                   ("of", .string(s.of)),
                   ("region", .array(s.region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                ])
+              ))
+            }
+            if let p = t.partial {
+              f.append((
+                "partial",
+                .object([
+                  ("of", .string(p.of)),
+                  ("region", .array(p.region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
+                  ("step", .int(p.step)), ("steps", .int(p.steps)),
                 ])
               ))
             }

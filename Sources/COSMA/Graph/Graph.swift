@@ -23,10 +23,12 @@ public struct Tensor: Sendable, Equatable {
   public var dtype: String?
   /// In a tiled graph, the part of a whole tensor this tensor is.
   public var slice: TensorSlice?
+  /// In a tiled graph, the partial sum of a region of a tensor this tensor is.
+  public var partial: TensorPartial?
 
   public init(
     name: String, kind: TensorKind, bytes: ByteCount, shape: [Int]? = nil, dtype: String? = nil,
-    slice: TensorSlice? = nil
+    slice: TensorSlice? = nil, partial: TensorPartial? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -34,6 +36,7 @@ public struct Tensor: Sendable, Equatable {
     self.shape = shape
     self.dtype = dtype
     self.slice = slice
+    self.partial = partial
   }
 }
 
@@ -120,6 +123,11 @@ public struct Graph: Sendable {
         throw fail("tensor '\(t.name)'", "shape \(shape) has a negative dimension or more than 2^50 elements")
       }
       if let slice = t.slice, let rule = slice.problem(shape: t.shape) { throw fail("tensor '\(t.name)'", rule) }
+      if let partial = t.partial {
+        if t.slice != nil { throw fail("tensor '\(t.name)'", "a tensor is a slice or a partial, not both") }
+        if t.kind != .activation { throw fail("tensor '\(t.name)'", "a partial must be an activation, got \(t.kind.rawValue)") }
+        if let rule = partial.problem(shape: t.shape) { throw fail("tensor '\(t.name)'", rule) }
+      }
       tIndex[ExactName(t.name)] = TensorID(i)
     }
     // Every sum of sizes COSMA forms (budgets, traffic, live bytes, a plan's transfers of each

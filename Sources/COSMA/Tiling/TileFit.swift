@@ -8,11 +8,14 @@ extension Graph {
   /// In a tiled graph where neighbours are split too, tensors may be cut further, and a tile
   /// may then need up to `alignment − 1` bytes more per extra slice.
   public func largestTile(
-    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, columns: Int = 1, weights: WeightsPlacement, alignment: Int
+    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, columns: Int = 1, steps: Int = 1,
+    weights: WeightsPlacement, alignment: Int
   ) -> ByteCount {
     let whole = workingSet(of: o, weights: weights).reduce(0) { $0 + roundUp(self[$1].bytes, to: alignment) }
-    // The maps and their parts: one axis, or rows then channels for a grid of `k × columns`.
-    let axes = columns > 1 ? [(TileAxis.rows, k), (.channels, columns)] : [(axis, k)]
+    // The maps and their parts: one axis, or rows then channels for a grid of `k × columns`;
+    // then the reduction's steps.
+    var axes = columns > 1 ? [(TileAxis.rows, k), (.channels, columns)] : [(axis, k)]
+    if steps > 1 { axes.append((.reduction, steps)) }
     var maps: [(map: TileMap, parts: [Range<Int>])] = []
     for (a, n) in axes where n > 1 {
       guard let map = tileMap(of: o, along: a), n <= map.extent else { return whole }
@@ -28,7 +31,8 @@ extension Graph {
       var bands: [[Range<Int>]]
       var cuts: [Int]
     }
-    var parts: [(bytes: Int, constraints: [Constraint])] = []
+    var parts: [(bytes: Int, constraints: [Constraint], final: Bool)] = []
+    let reduction = maps.firstIndex { $0.map.axis == .reduction }
     func constraint(_ m: Int, extent n: Int, bands: [[Range<Int>]]) -> Constraint {
       Constraint(
         map: m, extent: n, bands: bands,
@@ -41,10 +45,22 @@ extension Graph {
         guard let a = entry.map.inputAxes[i], let n = extent(of: x, along: a) else { continue }
         constraints.append(constraint(m, extent: n, bands: entry.parts.map { entry.map.inputRanges(i, outputs: $0, inputExtent: n) ?? [0..<n] }))
       }
-      parts.append((self[x].bytes, constraints))
+      parts.append((self[x].bytes, constraints, reduction.map { maps[$0].map.inputs[i] == .final } ?? false))
     }
+    let firstOutput = parts.count
     for y in op.outputs {
-      parts.append((self[y].bytes, maps.enumerated().map { m, e in constraint(m, extent: e.map.extent, bands: e.parts.map { [$0] }) }))
+      parts.append(
+        (
+          self[y].bytes,
+          maps.enumerated().filter { $0.element.map.axis != .reduction }.map { m, e in
+            constraint(m, extent: e.map.extent, bands: e.parts.map { [$0] })
+          }, false
+        ))
+    }
+    // A chain's partial sums: the output's elements at the accumulator's size.
+    let accumulator = op.outputs.first.flatMap { y -> Int? in
+      guard let shape = self[y].shape, let n = checkedProduct(shape), n > 0 else { return nil }
+      return TensorPartial.accumulatorBytes(elementBytes: max(1, self[y].bytes / n)) * n
     }
     // Per tile (a part of each map), per tensor: the slices that overlap what it needs, as
     // lengths along each constrained axis; bytes are each slice's share, rounded up.
@@ -66,24 +82,48 @@ extension Graph {
       }
       return out
     }
-    var tiles: [[Int]] = [[]]
-    for entry in maps { tiles = tiles.flatMap { t in entry.parts.indices.map { t + [$0] } } }
+    // The slices each part's constraints give for each part of their map, computed once.
+    let table: [[[[Int]]]] = parts.map { part in part.constraints.map { c in c.bands.indices.map { lengths(c, $0) } } }
+    let shares = parts.map { part in part.constraints.reduce(1) { $0 * $1.extent } }
+    let radices = maps.map(\.parts.count)
+    let count = radices.reduce(1, *)
+    var tile = [Int](repeating: 0, count: maps.count)
+    var volumes: [Int] = [], next: [Int] = []
+    volumes.reserveCapacity(64)
+    next.reserveCapacity(64)
     var largest = 0
-    for tile in tiles {
+    for t in 0..<count {
+      // Tile `t` as one part of each map, the last map varying fastest.
+      var rest = t
+      for m in stride(from: maps.count - 1, through: 0, by: -1) {
+        tile[m] = rest % radices[m]
+        rest /= radices[m]
+      }
       var bytes = 0
-      for part in parts {
+      let step = reduction.map { tile[$0] } ?? 0, last = reduction.map { radices[$0] - 1 } ?? 0
+      for (p, part) in parts.enumerated() {
+        if part.final && step != last { continue }
+        // The bytes of one element of the constrained axes (all other axes whole).
+        let cell = part.bytes / shares[p]
+        volumes.removeAll(keepingCapacity: true)
+        volumes.append(1)
+        for (ci, c) in part.constraints.enumerated() {
+          let l = table[p][ci][tile[c.map]]
+          next.removeAll(keepingCapacity: true)
+          for v in volumes { for x in l { next.append(v * x) } }
+          swap(&volumes, &next)
+        }
+        if reduction != nil, p == firstOutput, let accumulator {
+          // The partial read (after the first step) and written (before the last).
+          let partial = roundUp(accumulator / shares[p] * volumes.reduce(0, +), to: alignment)
+          bytes += (step > 0 ? partial : 0) + (step < last ? partial : 0)
+          if step < last { continue }
+        }
         guard !part.constraints.isEmpty else {
           bytes += roundUp(part.bytes, to: alignment)
           continue
         }
-        // The bytes of one element of the constrained axes (all other axes whole).
-        let cell = part.bytes / part.constraints.reduce(1) { $0 * $1.extent }
-        var volumes = [1]
-        for c in part.constraints {
-          let l = lengths(c, tile[c.map])
-          volumes = volumes.flatMap { v in l.map { v * $0 } }
-        }
-        bytes += volumes.reduce(0) { $0 + roundUp(cell * $1, to: alignment) }
+        for v in volumes { bytes += roundUp(cell * v, to: alignment) }
       }
       largest = max(largest, bytes)
     }
@@ -157,10 +197,103 @@ extension Graph {
     return best
   }
 
+  /// The split of operator `o` with its reduction in partial sums (``reductionMap(of:)``) of
+  /// fewest tiles whose largest fits in `capacity`, or nil: for each number of steps (2, 3, 4,
+  /// 6, 8, 12, ... and the whole reduction), fewest first, the steps alone, or with the fewest row tiles, channel tiles, or grid of both that
+  /// fit (found by bisection: more tiles never need more), at most ``maximumGridTiles`` tiles in
+  /// all; the fewest tiles win, then the fewest steps (each partial sum is written and read
+  /// once more).
+  public func fewestSteppedTiles(
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int
+  ) -> (tiles: Int, axis: TileAxis, columns: Int, steps: Int)? {
+    guard let extent = reductionMap(of: o)?.extent else { return nil }
+    var best: (tiles: Int, axis: TileAxis, columns: Int, steps: Int)?
+    func total(_ b: (tiles: Int, axis: TileAxis, columns: Int, steps: Int)) -> Int { b.tiles * b.columns * b.steps }
+    // The first of `counts` for which `fits` holds, when the last does.
+    func first(_ counts: [Int], _ fits: (Int) -> Bool) -> Int? {
+      guard let last = counts.indices.last, fits(counts[last]) else { return nil }
+      var lo = 0, hi = last
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if fits(counts[mid]) { hi = mid } else { lo = mid + 1 }
+      }
+      return counts[lo]
+    }
+    // Steps 2, 3, 4, 6, 8, 12, ...: each half as many again (a finer choice changes little).
+    var counts: [Int] = []
+    var n = 2
+    while n < min(extent, Graph.maximumGridTiles) {
+      counts.append(n)
+      n += max(1, n / 2)
+    }
+    if extent <= Graph.maximumGridTiles { counts.append(extent) }
+    for s in counts {
+      if let b = best, s >= total(b) { break }
+      func fits(_ k: Int, _ axis: TileAxis, _ c: Int) -> Bool {
+        largestTile(of: o, tiles: k, along: axis, columns: c, steps: s, weights: weights, alignment: alignment) <= capacity
+      }
+      var found: [(tiles: Int, axis: TileAxis, columns: Int, steps: Int)] = []
+      if fits(1, .rows, 1) {
+        found.append((1, .rows, 1, s))
+      } else {
+        for axis in [TileAxis.rows, .channels] {
+          guard let n = tileMap(of: o, along: axis)?.extent else { continue }
+          if let k = first(Graph.tileCounts(n).filter({ $0 * s <= Graph.maximumGridTiles }), { fits($0, axis, 1) }) {
+            found.append((k, axis, 1, s))
+          }
+        }
+        var byRows: [Int: [Int]] = [:]
+        for (r, c) in gridCounts(of: o) where r * c * s <= Graph.maximumGridTiles { byRows[r, default: []].append(c) }
+        for (r, columns) in byRows.sorted(by: { $0.key < $1.key }) {
+          if let c = first(columns, { fits(r, .rows, $0) }) { found.append((r, .rows, c, s)) }
+        }
+      }
+      for f in found where best.map({ total(f) < total($0) }) ?? true { best = f }
+    }
+    return best
+  }
+
+  /// The smallest largest tile of operator `o` with its reduction in partial sums: for each
+  /// number of steps (powers of two and the whole reduction), the steps alone, with the most
+  /// row or channel tiles, and with grids of rows (powers of two) × the most channels, within
+  /// ``maximumGridTiles``; nil when the reduction cannot be split.
+  func smallestSteppedTile(of o: OperatorID, weights: WeightsPlacement, alignment: Int, above floor: ByteCount) -> ByteCount? {
+    guard let extent = reductionMap(of: o)?.extent else { return nil }
+    var steps: [Int] = []
+    var p = 2
+    while p < extent && p <= Graph.maximumGridTiles {
+      steps.append(p)
+      p *= 2
+    }
+    if extent <= Graph.maximumGridTiles { steps.append(extent) }
+    let rows = rowMap(of: o)?.extent ?? 1, channels = channelMap(of: o)?.extent ?? 1
+    var smallest = Int.max
+    for s in steps.reversed() {
+      let room = Graph.maximumGridTiles / s
+      var candidates: [(Int, TileAxis, Int)] = [(1, .rows, 1)]
+      if rows >= 2 { candidates.append((min(rows, room), .rows, 1)) }
+      if channels >= 2 { candidates.append((min(channels, room), .channels, 1)) }
+      if rows >= 2, channels >= 2 {
+        var r = 2
+        while r <= min(rows, room / 2) {
+          candidates.append((r, .rows, min(channels, room / r)))
+          r *= 2
+        }
+      }
+      for (k, axis, c) in candidates where k >= 1 {
+        let bytes = largestTile(of: o, tiles: k, along: axis, columns: c, steps: s, weights: weights, alignment: alignment)
+        smallest = min(smallest, bytes)
+        if smallest <= floor { return smallest }
+      }
+    }
+    return smallest
+  }
+
   /// `M_T`: the smallest scratchpad in which every operator runs, split into row or channel
-  /// tiles, or a grid of both, where that helps (the largest over operators of the smallest
-  /// largest tile any number of tiles along either axis, or any grid of at most
-  /// ``maximumGridTiles`` tiles, gives), and the operator that sets it.
+  /// tiles, or a grid of both, and its reduction into partial sums, where that helps (the
+  /// largest over operators of the smallest largest tile any number of tiles along either axis,
+  /// any grid of at most ``maximumGridTiles`` tiles, or the splits with partial sums of
+  /// ``smallestSteppedTile(of:weights:alignment:above:)`` give), and the operator that sets it.
   public func smallestTiledScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     var best = (bytes: 0, operator: OperatorID(0))
     for o in operatorIDs {
@@ -180,6 +313,9 @@ extension Graph {
           smallest = min(smallest, largestTile(of: o, tiles: r, columns: c, weights: weights, alignment: alignment))
           if smallest <= best.bytes { break }
         }
+      }
+      if smallest > best.bytes, let stepped = smallestSteppedTile(of: o, weights: weights, alignment: alignment, above: best.bytes) {
+        smallest = min(smallest, stepped)
       }
       if smallest > best.bytes { best = (smallest, o) }
     }

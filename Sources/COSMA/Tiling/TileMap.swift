@@ -6,6 +6,10 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
   /// channels of a convolution (each tile a slice of the weights), a pooling or an elementwise
   /// operator.
   case channels
+  /// The reduction: a convolution's input channels, `linear`'s input features. Its tiles form a
+  /// chain of partial sums (``TensorPartial``), each reading a block of the input and the
+  /// matching block of the weights; the last writes the output and reads the bias.
+  case reduction
 }
 
 /// How an operator's output, cut along one axis, depends on each of its inputs: what splitting
@@ -31,7 +35,8 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 ///   first input (its leading axes may broadcast) and the whole of the rest, and attention reads the same rows of its queries and the whole keys and values.
 /// Channels are split (``Graph/channelMap(of:)``) for a convolution with groups 1 (the whole
 /// input, the weights' and bias's slices along their first axis), a depthwise convolution (the
-/// same channels; for both the window need not be known: an operator whose type names a
+/// same channels), a grouped convolution with a known window (the input channels of the groups
+/// its output channels are in; for the first two the window need not be known: an operator whose type names a
 /// convolution, with weights `[C_out, C_in, k...]` or `[C, 1, k...]`) and a
 /// pooling (the same channels), a global pooling, an elementwise operator (the same channels,
 /// per-channel parameters sliced), `linear` (the whole input, the weight rows and bias of
@@ -57,6 +62,9 @@ public struct TileMap: Sendable, Equatable {
     case blocks(input: Int, output: Int)
     /// The whole tensor, whatever the range.
     case whole
+    /// The whole tensor, read by the last part only: a bias, added once to the sum of a
+    /// reduction's partials.
+    case final
   }
 
   public var axis: TileAxis
@@ -64,7 +72,8 @@ public struct TileMap: Sendable, Equatable {
   public var inputs: [Dependence]
   /// The axis of each input that the dependence is along (nil for a whole input).
   public var inputAxes: [Int?]
-  /// The axis of the output that tiles split.
+  /// The axis of the output that tiles split (-1 for the reduction, which splits no axis of the
+  /// output).
   public var outputAxis: Int
   /// The output's size along ``outputAxis``.
   public var extent: Int
@@ -73,7 +82,7 @@ public struct TileMap: Sendable, Equatable {
   /// `range` need, clamped to the input; nil when the input is needed whole.
   public func inputRange(_ k: Int, outputs range: Range<Int>, inputExtent: Int) -> Range<Int>? {
     switch inputs[k] {
-    case .whole: return nil
+    case .whole, .final: return nil
     case .same: return range
     case .window(let w, let d):
       let r = w.inputRange(outputs: range.lowerBound...(range.upperBound - 1), dimension: d)
@@ -179,7 +188,45 @@ extension Graph {
 
   /// How operator `o` splits along `axis`, or nil when it cannot.
   public func tileMap(of o: OperatorID, along axis: TileAxis) -> TileMap? {
-    axis == .rows ? rowMap(of: o) : channelMap(of: o)
+    switch axis {
+    case .rows: return rowMap(of: o)
+    case .channels: return channelMap(of: o)
+    case .reduction: return reductionMap(of: o)
+    }
+  }
+
+  /// How operator `o` can be split along its reduction into a chain of partial sums, or nil: a
+  /// convolution with groups 1 (weights `[C_out, C_in, k...]`, its window need not be known)
+  /// by input channels, `linear` (`x[..., K]`, weights `[N, K]`, given or computed) by input
+  /// features. Each part reads its block of the input and of the weights' second axis; a bias
+  /// is read by the last part.
+  public func reductionMap(of o: OperatorID) -> TileMap? {
+    let op = self[o]
+    let type = op.type.lowercased()
+    guard op.outputs.count == 1, op.inputs.count >= 2, Set(op.inputs).count == op.inputs.count,
+      let y = self[op.outputs[0]].shape, let x = self[op.inputs[0]].shape, let w = self[op.inputs[1]].shape
+    else { return nil }
+    let dataAxis: Int
+    if type == "linear" {
+      guard x.count >= 2, w.count == 2, let k = x.last, w[1] == k, y.last == w[0] else { return nil }
+      dataAxis = x.count - 1
+    } else if type.contains("conv") || slidingWindow(of: o) != nil {
+      guard x.count == y.count, x.count >= 3, w.count == x.count, self[op.inputs[1]].kind == .weight, w[0] == y[1],
+        w[1] == x[1], slidingWindow(of: o).map({ $0.groups == 1 }) ?? true, op.attributes?.groups ?? 1 == 1
+      else { return nil }
+      dataAxis = 1
+    } else {
+      return nil
+    }
+    guard let extent = extent(of: op.inputs[0], along: dataAxis), extent >= 2, self.extent(of: op.inputs[1], along: 1) == extent
+    else { return nil }
+    // Anything past the weights (a bias `[C_out]`) is added once, by the last part.
+    for k in 2..<op.inputs.count {
+      guard let s = self[op.inputs[k]].shape, s.count <= 1 else { return nil }
+    }
+    let deps: [TileMap.Dependence] = [.same, .same] + Array(repeating: .final, count: op.inputs.count - 2)
+    let axes: [Int?] = [dataAxis, 1] + Array(repeating: nil, count: op.inputs.count - 2)
+    return TileMap(axis: .reduction, inputs: deps, inputAxes: axes, outputAxis: -1, extent: extent)
   }
 
   /// How operator `o` can be split into row tiles, or nil when it cannot (see ``TileMap``).
@@ -320,6 +367,12 @@ extension Graph {
         whole()
       } else if window.groups == x[1], x[1] == channels {
         guard same(0, along: 1) else { return nil }
+      } else if window.groups > 1, x[1] % window.groups == 0, channels % window.groups == 0,
+        extent(of: op.inputs[0], along: 1) == x[1]
+      {
+        // A grouped convolution: each group's output channels read that group's input channels.
+        deps.append(.blocks(input: x[1] / window.groups, output: channels / window.groups))
+        axes.append(1)
       } else {
         return nil
       }

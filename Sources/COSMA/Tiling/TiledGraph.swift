@@ -8,18 +8,41 @@ public struct Tiling: Sendable, Equatable, Hashable {
   /// (``counts`` holds their row tiles). Each of their tiles computes a block of rows of a
   /// block of channels.
   public var columns: [OperatorID: Int]
+  /// The operators whose reduction is split too: the partial sums each of their tiles is
+  /// computed in (a chain of that many tiles per block of the output).
+  public var steps: [OperatorID: Int]
 
-  public init(_ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = [], columns: [OperatorID: Int] = [:]) {
+  public init(
+    _ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = [], columns: [OperatorID: Int] = [:],
+    steps: [OperatorID: Int] = [:]
+  ) {
     self.counts = counts.filter { $0.value > 1 }
     self.channels = channels.filter { (counts[$0] ?? 1) > 1 }
     self.columns = columns.filter { $0.value > 1 && (counts[$0.key] ?? 1) > 1 && !channels.contains($0.key) }
+    self.steps = steps.filter { $0.value > 1 }
   }
 
   /// The channel tiles of each row tile of operator `o` (1 unless it is split into a grid).
   public func columns(of o: OperatorID) -> Int { columns[o] ?? 1 }
 
-  /// The number of tiles operator `o` is split into: rows times channels for a grid.
-  public func tiles(of o: OperatorID) -> Int { self[o] * columns(of: o) }
+  /// The partial sums of each tile of operator `o` (1 unless its reduction is split).
+  public func steps(of o: OperatorID) -> Int { steps[o] ?? 1 }
+
+  /// The number of tiles operator `o` is split into: rows times channels for a grid, times the
+  /// steps of its reduction.
+  public func tiles(of o: OperatorID) -> Int { self[o] * columns(of: o) * steps(of: o) }
+
+  /// The axes operator `o` is split along with their parts, in the order its tiles enumerate
+  /// them (rows, then channels, then the reduction); empty when it is not split.
+  public func parts(of o: OperatorID) -> [(axis: TileAxis, parts: Int)] {
+    var list: [(axis: TileAxis, parts: Int)] = []
+    if self[o] > 1 {
+      list.append(columns(of: o) > 1 ? (.rows, self[o]) : (axis(of: o), self[o]))
+      if columns(of: o) > 1 { list.append((.channels, columns(of: o))) }
+    }
+    if steps(of: o) > 1 { list.append((.reduction, steps(of: o))) }
+    return list
+  }
 
   /// The axis operator `o` is split along.
   public func axis(of o: OperatorID) -> TileAxis { channels.contains(o) ? .channels : .rows }
@@ -31,14 +54,18 @@ public struct Tiling: Sendable, Equatable, Hashable {
   }
 
   /// Whether no operator is split.
-  public var isEmpty: Bool { counts.isEmpty }
+  public var isEmpty: Bool { counts.isEmpty && steps.isEmpty }
+  /// The operators split.
+  public var splitOperatorIDs: Set<OperatorID> { Set(counts.keys).union(steps.keys) }
   /// The number of operators split.
-  public var splitOperators: Int { counts.count }
+  public var splitOperators: Int { splitOperatorIDs.count }
 
-  /// "N operators split (a by channels, b into grids of rows and channels, the rest by rows)".
+  /// "N operators split (a by channels, b into grids of rows and channels, c into partial sums,
+  /// the rest by rows)".
   public var summary: String {
     let grids = columns.isEmpty ? "" : ", \(columns.count) into grids of rows and channels"
-    return "\(splitOperators) operators split (\(channels.count) by channels\(grids), the rest by rows)"
+    let sums = steps.isEmpty ? "" : ", \(steps.count) into partial sums"
+    return "\(splitOperators) operators split (\(channels.count) by channels\(grids)\(sums), the rest by rows)"
   }
 }
 
@@ -87,12 +114,11 @@ extension Graph {
     // Each split operator's maps, with its number of parts along each: one map, or rows and
     // channels for a grid.
     var maps: [OperatorID: [(map: TileMap, parts: Int)]] = [:]
-    for (o, k) in tiling.counts.sorted(by: { $0.key < $1.key }) {
+    for o in tiling.splitOperatorIDs.sorted() {
       guard operators.indices.contains(o.rawValue) else {
         throw TilingError(operatorName: "#\(o.rawValue)", reason: "no such operator")
       }
-      let axes = tiling.columns(of: o) > 1 ? [(TileAxis.rows, k), (.channels, tiling.columns(of: o))] : [(tiling.axis(of: o), k)]
-      for (axis, parts) in axes {
+      for (axis, parts) in tiling.parts(of: o) {
         guard let map = tileMap(of: o, along: axis) else {
           throw TilingError(operatorName: self[o].name, reason: "its \(axis.rawValue) do not follow from its inputs'")
         }
@@ -109,7 +135,7 @@ extension Graph {
     var cuts = [[Int: Set<Int>]](repeating: [:], count: tensors.count)
     for (o, list) in maps {
       for (map, k) in list {
-        for y in self[o].outputs {
+        for y in self[o].outputs where map.axis != .reduction {
           cuts[y.rawValue][map.outputAxis, default: []].formUnion((1..<k).map { part($0, of: k, map).lowerBound })
         }
         for (i, x) in self[o].inputs.enumerated() {
@@ -193,10 +219,17 @@ extension Graph {
       // Every combination of a part along each map (rows, then channels for a grid), in order.
       var tiles: [[Int]] = [[]]
       for (_, k) in list { tiles = tiles.flatMap { t in (0..<k).map { t + [$0] } } }
+      // A split reduction: its map's place in the list (last, so that a chain's tiles are
+      // consecutive) and the partial the previous tile of the chain wrote.
+      let reduction = list.firstIndex { $0.map.axis == .reduction }
+      var previous: TensorID?
       for (index, tile) in tiles.enumerated() {
         let outs = zip(list, tile).map { entry, j in part(j, of: entry.parts, entry.map) }
+        let step = reduction.map { tile[$0] } ?? 0, steps = reduction.map { list[$0].parts } ?? 1
         var inputs: [TensorID] = []
         for (m, x) in op.inputs.enumerated() {
+          // A bias is added once, by the last tile of a chain.
+          if let r = reduction, list[r].map.inputs[m] == .final, step != steps - 1 { continue }
           // What the tile needs of input m along each axis some map constrains.
           var needs: [(axis: Int, extent: Int, ranges: [Range<Int>])] = []
           for ((map, _), out) in zip(list, outs) {
@@ -214,9 +247,11 @@ extension Graph {
             inputs.append(p)
           }
         }
-        let outputs = op.outputs.flatMap { y in
+        var outputs = op.outputs.flatMap { y in
           zip(pieces[y.rawValue], regions[y.rawValue]).filter { _, cell in
-            zip(list, outs).allSatisfy { entry, out in out.contains((cell[entry.map.outputAxis] ?? 0..<entry.map.extent).lowerBound) }
+            zip(list, outs).allSatisfy { entry, out in
+              entry.map.axis == .reduction || out.contains((cell[entry.map.outputAxis] ?? 0..<entry.map.extent).lowerBound)
+            }
           }.map(\.0)
         }
         // The share of the MACs: of the rows, then of their channels (each share exact).
@@ -224,10 +259,35 @@ extension Graph {
           zip(list, outs).reduce(total) { m, e in Graph.share(of: m, rows: e.1, of: e.0.map.extent) }
         }
         opsOf[i].append(OperatorID(newOperators.count))
-        let label = zip(list, tile).map { entry, j in "\(entry.map.axis == .channels ? "c" : "")\(j + 1)/\(entry.parts)" }
+        let label = zip(list, tile).map { entry, j in
+          "\(entry.map.axis == .channels ? "c" : entry.map.axis == .reduction ? "s" : "")\(j + 1)/\(entry.parts)"
+        }
+        let tileName = unique("\(op.name)[\(label.joined(separator: ","))]")
+        if reduction != nil {
+          // A chain of partial sums: read the previous one, write the next one (all but the
+          // last tile), over the box of this tile's output slices, at the accumulator's size.
+          if let p = previous { inputs.append(p) }
+          previous = nil
+          if step < steps - 1 {
+            let y = op.outputs[0]
+            guard let shape = self[y].shape, let elements = checkedProduct(shape), elements > 0 else {
+              throw TilingError(operatorName: op.name, reason: "its output has no shape")
+            }
+            let cells = outputs.map { newTensors[$0.rawValue].slice?.region ?? shape.map { 0..<$0 } }
+            let box = shape.indices.map { d in cells.map { $0[d].lowerBound }.min()!..<cells.map { $0[d].upperBound }.max()! }
+            let volume = box.reduce(1) { $0 * $1.count }
+            let bytes = volume * TensorPartial.accumulatorBytes(elementBytes: max(1, self[y].bytes / elements))
+            previous = TensorID(newTensors.count)
+            newTensors.append(
+              Tensor(
+                name: unique("\(tileName).partial"), kind: .activation, bytes: bytes, shape: box.map(\.count),
+                partial: TensorPartial(of: self[y].name, region: box, step: step, steps: steps)))
+            outputs = [previous!]
+          }
+        }
         newOperators.append(
           Operator(
-            name: unique("\(op.name)[\(label.joined(separator: ","))]"), type: op.type, inputs: inputs, outputs: outputs,
+            name: tileName, type: op.type, inputs: inputs, outputs: outputs,
             macs: macs, attributes: attributes, tile: OperatorTile(of: op.name, index: index, count: tiles.count)))
       }
     }

@@ -2,7 +2,8 @@ extension Graph {
   /// A tiling in which every tile fits `capacity`: each operator whose working set exceeds
   /// `target` (at most `capacity`) split into the fewest row tiles whose largest fits `target`,
   /// or else into the fewest row tiles, or failing that channel tiles, or failing both the grid
-  /// of rows × channels of fewest tiles, that fit `capacity` (channel tiles read their whole
+  /// of rows × channels of fewest tiles, or failing that too the split with its reduction in
+  /// partial sums of fewest tiles, that fit `capacity` (channel tiles read their whole
   /// input, so they are kept for what rows cannot fit); then, while a tile of the tiled graph does not fit `capacity` (a
   /// neighbour's tiles cut its tensors into more slices, each rounded up to the alignment), one
   /// more tile for its operator.
@@ -32,12 +33,19 @@ extension Graph {
       } else if let grid = fewestGridTiles(of: o, capacity: capacity, weights: weights, alignment: alignment) {
         tiling[o] = grid.rows
         tiling.columns[o] = grid.columns
+      } else if let split = fewestSteppedTiles(of: o, capacity: capacity, weights: weights, alignment: alignment) {
+        tiling[o] = split.tiles
+        if split.axis == .channels { tiling.channels.insert(o) }
+        if split.columns > 1 { tiling.columns[o] = split.columns }
+        tiling.steps[o] = split.steps
       } else {
         return nil
       }
     }
     for _ in 0..<64 {
       let tiled = try self.tiled(tiling)
+      // Past this size no planner plans the graph in any time limit.
+      if tiled.graph.operators.count > 100_000 { return nil }
       var grown = false
       for (o, tiles) in tiled.operators.enumerated() {
         let largest = tiles.map { t in
@@ -46,7 +54,8 @@ extension Graph {
         }.max() ?? 0
         guard largest > capacity else { continue }
         let id = OperatorID(o)
-        if tiling.columns(of: id) > 1 {
+        let steps = tiling.steps(of: id)
+        if steps == 1, tiling.columns(of: id) > 1 {
           // A grid: more channel tiles while the limit allows, else more row tiles.
           let (r, c) = (tiling[id], tiling.columns(of: id))
           let (rows, channels) = (rowMap(of: id)?.extent ?? 1, channelMap(of: id)?.extent ?? 1)
@@ -54,24 +63,76 @@ extension Graph {
           let taller = min(rows, max(r + 1, r * 5 / 4))
           if wider > c, r * wider <= Graph.maximumGridTiles {
             tiling.columns[id] = wider
+            grown = true
+            continue
           } else if taller > r, taller * c <= Graph.maximumGridTiles {
             tiling[id] = taller
-          } else {
-            return nil
+            grown = true
+            continue
           }
-          grown = true
-          continue
+        } else if steps == 1 {
+          // One axis: more tiles along it.
+          var axis = tiling.axis(of: id)
+          if tiling[id] == 1 && rowMap(of: id) == nil { axis = .channels }
+          let most = tileMap(of: id, along: axis)?.extent ?? 1
+          if tiling[id] < most {
+            tiling[id] = min(most, max(tiling[id] + 1, tiling[id] * 5 / 4))
+            if axis == .channels { tiling.channels.insert(id) }
+            grown = true
+            continue
+          }
         }
-        var axis = tiling.axis(of: id)
-        if tiling[id] == 1 && rowMap(of: id) == nil { axis = .channels }
-        let most = tileMap(of: id, along: axis)?.extent ?? 1
-        guard tiling[id] < most else { return nil }
-        tiling[id] = min(most, max(tiling[id] + 1, tiling[id] * 5 / 4))
-        if axis == .channels { tiling.channels.insert(id) }
+        // As fine as that goes, or with partial sums: rows, channels or steps, whichever makes
+        // the largest tile the smallest (a partial is the output's region at the accumulator's
+        // size, which only rows and channels shrink); grids and partial sums from here on.
+        guard let split = refined(id, tiling, weights: weights, alignment: alignment) else { return nil }
+        tiling = split
         grown = true
       }
       if !grown { return tiled }
     }
     return nil
+  }
+
+  /// Operator `o`'s split in `tiling` one step finer along rows, channels or its reduction,
+  /// whichever makes its largest tile the smallest (the fewest tiles on a tie), at most
+  /// ``Graph/maximumGridTiles`` tiles when it is split along more than one; nil when none is
+  /// finer.
+  func refined(_ o: OperatorID, _ tiling: Tiling, weights: WeightsPlacement, alignment: Int) -> Tiling? {
+    // As rows × channels × steps.
+    let channelsOnly = tiling.channels.contains(o)
+    let now = (r: channelsOnly ? 1 : tiling[o], c: channelsOnly ? tiling[o] : tiling.columns(of: o), s: tiling.steps(of: o))
+    func grow(_ n: Int, _ most: Int?) -> Int? {
+      guard let most, n < most else { return nil }
+      return min(most, max(n + 1, n * 5 / 4))
+    }
+    var options: [(r: Int, c: Int, s: Int)] = []
+    if let r = grow(now.r, rowMap(of: o)?.extent) { options.append((r, now.c, now.s)) }
+    if let c = grow(now.c, channelMap(of: o)?.extent) { options.append((now.r, c, now.s)) }
+    if let s = grow(now.s, reductionMap(of: o)?.extent) { options.append((now.r, now.c, s)) }
+    let scored = options.filter { o in
+      [o.r, o.c, o.s].filter { $0 > 1 }.count <= 1 || o.r * o.c * o.s <= Graph.maximumGridTiles
+    }.map { p -> (split: (r: Int, c: Int, s: Int), bytes: Int) in
+      let bytes =
+        p.r == 1 && p.c > 1
+        ? largestTile(of: o, tiles: p.c, along: .channels, steps: p.s, weights: weights, alignment: alignment)
+        : largestTile(of: o, tiles: p.r, columns: p.c, steps: p.s, weights: weights, alignment: alignment)
+      return (p, bytes)
+    }
+    guard let best = scored.min(by: { ($0.bytes, $0.split.r * $0.split.c * $0.split.s) < ($1.bytes, $1.split.r * $1.split.c * $1.split.s) })
+    else { return nil }
+    var next = tiling
+    let p = best.split
+    next.channels.remove(o)
+    next.columns[o] = nil
+    if p.r == 1 && p.c > 1 {
+      next[o] = p.c
+      next.channels.insert(o)
+    } else {
+      next[o] = p.r
+      if p.c > 1 { next.columns[o] = p.c }
+    }
+    next.steps[o] = p.s > 1 ? p.s : nil
+    return next
   }
 }

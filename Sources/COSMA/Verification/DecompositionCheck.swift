@@ -124,6 +124,9 @@ extension Verifier {
     }
     // Operators that are not tiles read and write whole tensors.
     for op in g.operators where op.tile == nil {
+      if (op.inputs + op.outputs).contains(where: { g[$0].partial != nil }) {
+        report("operator '\(op.name)' is not a tile but reads or writes a partial")
+      }
       for (role, list) in [("reads", op.inputs), ("writes", op.outputs)] {
         let parents = Set(list.compactMap { g[$0].slice?.of })
         for p in parents.sorted() {
@@ -148,7 +151,7 @@ extension Verifier {
       if Set(ops.map(\.type)).count != 1 { report("the tiles of '\(name)' have different types") }
       if g.operator(named: name) != nil { report("'\(name)' is both an operator and the whole of tiles") }
       // Every slice of each output is written by one of the tiles.
-      let outputs = Set(ops.flatMap { $0.outputs.map { whole($0).name } })
+      let outputs = Set(ops.flatMap { $0.outputs.filter { g[$0].partial == nil }.map { whole($0).name } })
       for p in outputs.sorted() {
         guard let w = wholes[p] else { continue }
         for s in w.slices {
@@ -170,8 +173,10 @@ extension Verifier {
         }
         if outputs != Set(op.outputs.map { original[$0].name }) { report("the tiles of '\(name)' write other tensors than it") }
       }
-      // Each tile reads what its output region needs.
-      for op in ops { checkInputs(of: op, wholes: wholes, whole: whole, report: report) }
+      // Each tile reads what its output region needs; a chain of partial sums, together.
+      for chain in partialChains(members, wholes: wholes, whole: whole, report: report) {
+        checkInputs(of: chain.map { g.operators[$0] }, wholes: wholes, whole: whole, report: report)
+      }
     }
     if let original {
       for op in original.operators {
@@ -186,19 +191,122 @@ extension Verifier {
       for t in original.tensors where g.tensor(named: t.name) == nil && wholes[t.name] == nil {
         report("tensor '\(t.name)' of '\(original.name)' is missing")
       }
-      for t in g.tensors where t.slice == nil && original.tensor(named: t.name) == nil {
+      for t in g.tensors where t.slice == nil && t.partial == nil && original.tensor(named: t.name) == nil {
         report("tensor '\(t.name)' is not in '\(original.name)'")
       }
     }
     return found
   }
 
+  /// The tiles of one operator (indices into the graph's operators) grouped into chains of
+  /// partial sums, each in step order, the tiles outside any chain alone; reports every broken
+  /// rule of the partials (SPEC §2, `partial`): each written by one tile and read by the next
+  /// tile of its chain only, of the right size, the steps in order, the last tile writing the
+  /// region of the output the partials hold, and only for operators that sum (convolutions and
+  /// matrix products).
+  private func partialChains(
+    _ members: [Int], wholes: [String: WholeTensor], whole: (TensorID) -> (name: String, region: [Range<Int>]?),
+    report: (String) -> Void
+  ) -> [[Int]] {
+    let g = graph
+    let mine = Set(members)
+    var next: [Int: Int] = [:]
+    var hasPrevious = Set<Int>()
+    for i in members {
+      let op = g.operators[i]
+      let written = op.outputs.filter { g[$0].partial != nil }
+      let read = op.inputs.filter { g[$0].partial != nil }
+      if !written.isEmpty || !read.isEmpty {
+        let type = op.type.lowercased()
+        if !(type.contains("conv") || matrixProductTypes.contains(type)) {
+          report("tile '\(op.name)' sums partials, but '\(op.type)' is not a convolution or a matrix product")
+        }
+      }
+      if written.count > 1 || (written.count == 1 && op.outputs.count != 1) {
+        report("tile '\(op.name)' writes a partial and other tensors")
+      }
+      if read.count > 1 { report("tile '\(op.name)' reads \(read.count) partials") }
+      for p in written {
+        let t = g[p], partial = t.partial!
+        let name = t.name
+        // Its size: the region at the accumulator's bytes per element of the whole output.
+        let extents = wholes[partial.of]?.extents ?? g.tensor(named: partial.of).flatMap { g[$0].shape }
+        let bytes = wholes[partial.of]?.bytes ?? g.tensor(named: partial.of).map { g[$0].bytes }
+        if let extents, let bytes, let elements = checkedProduct(extents), elements > 0 {
+          if partial.region.count != extents.count || zip(partial.region, extents).contains(where: { $0.upperBound > $1 }) {
+            report("partial '\(name)' lies outside '\(partial.of)' of shape \(extents)")
+          } else if t.bytes != partial.volume * TensorPartial.accumulatorBytes(elementBytes: max(1, bytes / elements)) {
+            report("partial '\(name)' has \(t.bytes) bytes, not \(partial.volume) elements at the accumulator's size")
+          }
+        } else {
+          report("partial '\(name)' is of '\(partial.of)', whose shape is not known")
+        }
+        let readers = g.consumers[p.rawValue]
+        guard readers.count == 1, let reader = readers.first, mine.contains(reader.rawValue) else {
+          report("partial '\(name)' is not read by exactly one other tile of the same operator")
+          continue
+        }
+        let r = g.operators[reader.rawValue]
+        let continued = r.outputs.compactMap { g[$0].partial }
+        if let q = continued.first {
+          if q.of != partial.of || q.region != partial.region || q.step != partial.step + 1 || q.steps != partial.steps {
+            report("tile '\(r.name)' does not continue partial '\(name)' (step \(partial.step + 1) of the same region)")
+          }
+        } else {
+          let cells = r.outputs.filter { whole($0).name == partial.of }.map { whole($0).region ?? partial.region }
+          let box = cells.first.map { f in f.indices.map { d in cells.map { $0[d].lowerBound }.min()!..<cells.map { $0[d].upperBound }.max()! } }
+          if partial.step + 2 != partial.steps || box != partial.region || cells.count != r.outputs.count {
+            report("tile '\(r.name)' ends partial '\(name)' but does not write its region of '\(partial.of)' as step \(partial.steps - 1)")
+          }
+        }
+        next[i] = reader.rawValue
+        hasPrevious.insert(reader.rawValue)
+      }
+      if let p = read.first, !(g.producer[p.rawValue].map { mine.contains($0.rawValue) } ?? false) {
+        report("partial '\(g[p].name)' is not written by a tile of the operator that reads it")
+      }
+    }
+    for i in members where g.operators[i].outputs.contains(where: { g[$0].partial?.step == 0 }) {
+      if g.operators[i].inputs.contains(where: { g[$0].partial != nil }) {
+        report("tile '\(g.operators[i].name)' starts a chain of partial sums but reads a partial")
+      }
+    }
+    var chains: [[Int]] = []
+    for i in members where !hasPrevious.contains(i) {
+      var chain = [i]
+      var seen: Set<Int> = [i]
+      while let n = next[chain.last!], seen.insert(n).inserted { chain.append(n) }
+      chains.append(chain)
+    }
+    return chains
+  }
+
   private func checkInputs(
-    of op: Operator, wholes: [String: WholeTensor],
+    of chain: [Operator], wholes: [String: WholeTensor],
     whole: (TensorID) -> (name: String, region: [Range<Int>]?), report: (String) -> Void
   ) {
     let g = graph
-    guard let first = op.outputs.first else { return }
+    // The last tile of a chain writes the output; each input is read by the chain together, and
+    // no element of it by two of the chain's tiles (each added once to the sum).
+    guard let op = chain.last, let first = op.outputs.first else { return }
+    if chain.count > 1 {
+      var regions: [String: [(tile: String, region: [Range<Int>])]] = [:]
+      for t in chain {
+        for x in Set(t.inputs) where g[x].partial == nil {
+          let (name, region) = whole(x)
+          guard let r = region ?? g[x].shape.map({ $0.map { 0..<$0 } }) else { continue }
+          regions[name, default: []].append((t.name, r))
+        }
+      }
+      outer: for (name, list) in regions.sorted(by: { $0.key < $1.key }) {
+        for (a, x) in list.enumerated() {
+          for y in list[(a + 1)...] where x.tile != y.tile && Self.overlap(x.region, y.region) > 0 {
+            report("tiles '\(x.tile)' and '\(y.tile)' of one chain of partial sums both read part of '\(name)'")
+            continue outer
+          }
+        }
+      }
+    }
     let y = whole(first).name
     guard let yExtents = wholes[y]?.extents ?? g[first].shape else { return }
     // The output region: the box around the tile's slices of its first output.
@@ -210,7 +318,8 @@ extension Verifier {
     let type = op.type.lowercased()
     let data = op.inputs.first.map { whole($0).name }
     var done = Set<String>()
-    for x in op.inputs {
+    let chainInputs = chain.flatMap { $0.inputs.filter { g[$0].partial == nil } }
+    for x in chainInputs {
       let (name, _) = whole(x)
       guard g[x].slice != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
       let xe = w.extents
@@ -259,6 +368,13 @@ extension Verifier {
         // A pooling, or a depthwise convolution, maps each channel to itself.
         let depthwise = (a.groups ?? 1) == xe[1] && xe[1] == yExtents[1]
         if channelsSplit, cAxis == 1, !hasWeights || depthwise { need[1] = out[1] }
+        // A grouped convolution: output channels `[a, b)` are in groups `[⌊a/(C_out/G)⌋,
+        // ⌈b/(C_out/G)⌉)`, which read those groups' input channels.
+        let groups = a.groups ?? 1
+        if channelsSplit, cAxis == 1, hasWeights, !depthwise, groups > 1, xe[1] % groups == 0, yExtents[1] % groups == 0 {
+          let per = yExtents[1] / groups, width = xe[1] / groups
+          need[1] = out[1].lowerBound / per * width..<(out[1].upperBound + per - 1) / per * width
+        }
       } else if op.attributes?.kernel == nil, type.contains("conv"), name == data, xe.count == yExtents.count, xe.count >= 3,
         let weight = op.inputs.dropFirst().first(where: { g[$0].kind == .weight }),
         let we = wholes[whole(weight).name]?.extents ?? g[weight].shape, we.count == xe.count
@@ -318,7 +434,7 @@ extension Verifier {
         boxes = boxes.flatMap { box in list.map { r in var b = box; b[d] = r; return b } }
       }
       let volume = boxes.reduce(0) { $0 + $1.reduce(1) { $0 * $1.count } }
-      let read = Set(op.inputs.filter { whole($0).name == name }.map(\.rawValue))
+      let read = Set(chainInputs.filter { whole($0).name == name }.map(\.rawValue))
       let covered = read.reduce(0) { sum, t in sum + boxes.reduce(0) { $0 + Self.overlap(g.tensors[t].slice!.region, $1) } }
       if covered < volume {
         let wanted = need.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
