@@ -571,6 +571,19 @@ import Testing
     #expect(tile.inputs.map { tiled.graph[$0].name } == ["q[4:8,c6:8]", "k[c2:4]", "v[c2:4]"])
     #expect(
       try Self.violations(tiled, g, tile: "attention[2/2,c4/4]", input: 1, becomes: "k[c0:2]").contains { $0.contains("'k'") })
+    // Along the keys too (flash attention): each row and head block a chain of 2 tiles, each
+    // reading its queries and half the keys and values; a partial holds the block's outputs at
+    // 4 bytes and a running maximum and sum (8 bytes) per row and head.
+    let keys = try g.tiled(Tiling([OperatorID(0): 2], columns: [OperatorID(0): 4], steps: [OperatorID(0): 2]))
+    #expect(Verifier(graph: keys.graph).decompositionViolations(original: g).isEmpty)
+    let step = try #require(keys.graph.operators.first { $0.name == "attention[2/2,c4/4,s2/2]" })
+    #expect(step.inputs.map { keys.graph[$0].name } == ["q[4:8,c6:8]", "k[4:8,c2:4]", "v[4:8,c2:4]", "attention[2/2,c4/4,s1/2].partial"])
+    let partial = try #require(keys.graph.tensor(named: "attention[2/2,c4/4,s1/2].partial"))
+    #expect(keys.graph[partial].bytes == 4 * 2 * 4 + 8 * 4)
+    #expect(g.largestTile(of: OperatorID(0), tiles: 2, columns: 4, steps: 2, weights: .scratchpad, alignment: 1)
+      == keys.graph.operatorIDs.map { o in keys.graph.workingSet(of: o, weights: .scratchpad).reduce(0) { $0 + keys.graph[$1].bytes } }.max()!)
+    #expect(
+      try Self.violations(keys, g, tile: "attention[2/2,c4/4,s2/2]", input: 1, becomes: "k[0:4,c2:4]").contains { $0.contains("both read part of 'k'") })
     // Without heads the same operator splits by rows only.
     let plain = try Graph(
       name: "g", tensors: [q, k, v, o],

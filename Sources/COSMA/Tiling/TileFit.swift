@@ -57,7 +57,10 @@ extension Graph {
           }, false
         ))
     }
-    // A chain's partial sums: the output's elements at the accumulator's size.
+    // A chain's partial sums: the output's elements at the accumulator's size (and, for
+    // attention, a maximum and a sum per row and head).
+    let headWidth = attentionHeadWidth(of: o)
+    let outputElements = op.outputs.first.flatMap { self[$0].shape }.flatMap { checkedProduct($0) } ?? 0
     let accumulator = op.outputs.first.flatMap { y -> Int? in
       guard let shape = self[y].shape, let n = checkedProduct(shape), n > 0 else { return nil }
       return TensorPartial.accumulatorBytes(elementBytes: max(1, self[y].bytes / n)) * n
@@ -115,7 +118,9 @@ extension Graph {
         }
         if reduction != nil, p == firstOutput, let accumulator {
           // The partial read (after the first step) and written (before the last).
-          let partial = roundUp(accumulator / shares[p] * volumes.reduce(0, +), to: alignment)
+          let elements = outputElements / shares[p] * volumes.reduce(0, +)
+          let stats = headWidth.map { 8 * ((elements + $0 - 1) / $0) } ?? 0
+          let partial = roundUp(accumulator / shares[p] * volumes.reduce(0, +) + stats, to: alignment)
           bytes += (step > 0 ? partial : 0) + (step < last ? partial : 0)
           if step < last { continue }
         }

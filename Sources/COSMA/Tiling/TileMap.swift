@@ -195,17 +195,53 @@ extension Graph {
     }
   }
 
+  /// The features of one head of attention operator `o`'s output: `D` of `[B, H, S, D]`, or
+  /// `F / heads` of `B, S, F` with its `heads` declared; nil otherwise.
+  public func attentionHeadWidth(of o: OperatorID) -> Int? {
+    guard Graph.attentionTypes.contains(self[o].type.lowercased()), let y = self[self[o].outputs[0]].shape else { return nil }
+    if y.count == 4 { return y[3] >= 1 ? y[3] : nil }
+    guard y.count == 3, let heads = self[o].attributes?.heads, y[2] % heads == 0 else { return nil }
+    return y[2] / heads
+  }
+
+  /// The bytes of a partial of operator `o`'s output over `region` (SPEC §2, "Partial sums"):
+  /// its elements at the accumulator's size, and for attention 8 bytes more (a running maximum
+  /// and sum) per query row and head the region touches.
+  public func partialBytes(of o: OperatorID, region: [Range<Int>]) -> Int? {
+    let y = self[o].outputs[0]
+    guard let shape = self[y].shape, let elements = checkedProduct(shape), elements > 0, region.count == shape.count else {
+      return nil
+    }
+    let volume = region.reduce(1) { $0 * $1.count }
+    var bytes = volume * TensorPartial.accumulatorBytes(elementBytes: max(1, self[y].bytes / elements))
+    if let d = attentionHeadWidth(of: o), let f = region.last {
+      let heads = (f.upperBound + d - 1) / d - f.lowerBound / d
+      bytes += 8 * volume / f.count * (shape.count == 4 ? 1 : heads)
+    }
+    return bytes
+  }
+
   /// How operator `o` can be split along its reduction into a chain of partial sums, or nil: a
   /// convolution with groups 1 (weights `[C_out, C_in, k...]`, its window need not be known)
   /// by input channels, `linear` (`x[..., K]`, weights `[N, K]`, given or computed) by input
-  /// features. Each part reads its block of the input and of the weights' second axis; a bias
-  /// is read by the last part.
+  /// features, attention whose heads are known by keys. Each part reads its block of the input
+  /// and of the weights' second axis (the keys and values); a bias is read by the last part.
   public func reductionMap(of o: OperatorID) -> TileMap? {
     let op = self[o]
     let type = op.type.lowercased()
     guard op.outputs.count == 1, op.inputs.count >= 2, Set(op.inputs).count == op.inputs.count,
       let y = self[op.outputs[0]].shape, let x = self[op.inputs[0]].shape, let w = self[op.inputs[1]].shape
     else { return nil }
+    if Graph.attentionTypes.contains(type) {
+      // Attention along its keys (as flash attention runs): each part reads a block of the keys
+      // and values and all of its queries, and the partials carry each row's running maximum
+      // and sum per head besides the output. Only queries, keys and values, heads known.
+      guard op.inputs.count == 3, attentionHeadWidth(of: o) != nil, let v = self[op.inputs[2]].shape,
+        let axis = Graph.rowAxis(shape: w), Graph.rowAxis(shape: v) == axis, let n = extent(of: op.inputs[1], along: axis),
+        n >= 2, extent(of: op.inputs[2], along: axis) == n
+      else { return nil }
+      return TileMap(axis: .reduction, inputs: [.whole, .same, .same], inputAxes: [nil, axis, axis], outputAxis: -1, extent: n)
+    }
     let dataAxis: Int
     if type == "linear" {
       guard x.count >= 2, w.count == 2, let k = x.last, w[1] == k, y.last == w[0] else { return nil }

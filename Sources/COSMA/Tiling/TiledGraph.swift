@@ -275,8 +275,9 @@ extension Graph {
             }
             let cells = outputs.map { newTensors[$0.rawValue].slice?.region ?? shape.map { 0..<$0 } }
             let box = shape.indices.map { d in cells.map { $0[d].lowerBound }.min()!..<cells.map { $0[d].upperBound }.max()! }
-            let volume = box.reduce(1) { $0 * $1.count }
-            let bytes = volume * TensorPartial.accumulatorBytes(elementBytes: max(1, self[y].bytes / elements))
+            guard let bytes = partialBytes(of: o, region: box) else {
+              throw TilingError(operatorName: op.name, reason: "its output has no shape")
+            }
             previous = TensorID(newTensors.count)
             newTensors.append(
               Tensor(

@@ -218,8 +218,8 @@ extension Verifier {
       let read = op.inputs.filter { g[$0].partial != nil }
       if !written.isEmpty || !read.isEmpty {
         let type = op.type.lowercased()
-        if !(type.contains("conv") || matrixProductTypes.contains(type)) {
-          report("tile '\(op.name)' sums partials, but '\(op.type)' is not a convolution or a matrix product")
+        if !(type.contains("conv") || matrixProductTypes.contains(type) || queryRowTypes.contains(type)) {
+          report("tile '\(op.name)' sums partials, but '\(op.type)' is not a convolution, a matrix product or attention")
         }
       }
       if written.count > 1 || (written.count == 1 && op.outputs.count != 1) {
@@ -235,8 +235,20 @@ extension Verifier {
         if let extents, let bytes, let elements = checkedProduct(extents), elements > 0 {
           if partial.region.count != extents.count || zip(partial.region, extents).contains(where: { $0.upperBound > $1 }) {
             report("partial '\(name)' lies outside '\(partial.of)' of shape \(extents)")
-          } else if t.bytes != partial.volume * TensorPartial.accumulatorBytes(elementBytes: max(1, bytes / elements)) {
-            report("partial '\(name)' has \(t.bytes) bytes, not \(partial.volume) elements at the accumulator's size")
+          } else {
+            // Attention's partials also carry a running maximum and sum (8 bytes) per query row
+            // and head: its heads are `H` of `[B, H, S, D]`, or `heads` blocks of `B, S, F`.
+            var expected = partial.volume * TensorPartial.accumulatorBytes(elementBytes: max(1, bytes / elements))
+            if queryRowTypes.contains(op.type.lowercased()), let f = partial.region.last, !f.isEmpty {
+              let width = extents.count == 4 ? extents[3] : op.attributes?.heads.map { extents[extents.count - 1] / max(1, $0) }
+              if let width, width > 0 {
+                let heads = extents.count == 4 ? 1 : (f.upperBound + width - 1) / width - f.lowerBound / width
+                expected += 8 * partial.volume / f.count * heads
+              }
+            }
+            if t.bytes != expected {
+              report("partial '\(name)' has \(t.bytes) bytes, not the \(expected) of \(partial.volume) elements at the accumulator's size")
+            }
           }
         } else {
           report("partial '\(name)' is of '\(partial.of)', whose shape is not known")
@@ -291,8 +303,10 @@ extension Verifier {
     guard let op = chain.last, let first = op.outputs.first else { return }
     if chain.count > 1 {
       var regions: [String: [(tile: String, region: [Range<Int>])]] = [:]
+      // Attention reads its queries at every step: only the keys and values are summed over.
+      let queries = queryRowTypes.contains(op.type.lowercased()) ? op.inputs.first.map { whole($0).name } : nil
       for t in chain {
-        for x in Set(t.inputs) where g[x].partial == nil {
+        for x in Set(t.inputs) where g[x].partial == nil && whole(x).name != queries {
           let (name, region) = whole(x)
           guard let r = region ?? g[x].shape.map({ $0.map { 0..<$0 } }) else { continue }
           regions[name, default: []].append((t.name, r))

@@ -9,6 +9,10 @@ extension PlanningRun {
   /// another offset so that window boundaries move; a whole cycle without improvement ends the
   /// sweep. (CBC overruns its limit badly on wider windows: 30 s on 64 operators of
   /// pnasnet5large.)
+  /// The most integers a window's model may have before the variables outside the window are
+  /// fixed and removed.
+  static let maximumWindowModelIntegers = 1_500_000
+
   mutating func improveWithWindows(width initial: Int) {
     let n = problem.graph.operators.count
     let widths = policy.windowGrowth.map { max(4, min(Int(Double(initial) * $0), n)) }
@@ -16,7 +20,10 @@ extension PlanningRun {
     var failures = 0
     var pass = 0
     var sinceImprovement = 0
-    while remaining > policy.minimumForWindows && sinceImprovement < widths.count && !isCancelled {
+    // What building a window's model took last (it covers the whole graph, seconds on a large
+    // tiled one): no window is started that could not be built and solved in the time left.
+    var buildCost = 0.0
+    sweep: while remaining > policy.minimumForWindows && sinceImprovement < widths.count && !isCancelled {
       let width = widths[pass % widths.count]
       let before = incumbent.bytes
       if before == 0 { break }
@@ -26,9 +33,21 @@ extension PlanningRun {
         let window = a...min(n - 1, a + width - 1)
         a += max(1, width / 2)
         guard problem.movesNonCompulsoryBytes(best, near: window) else { continue }
+        guard remaining > 1.5 * buildCost + policy.minimumForWindowSolve else { break sweep }
+        let beforeBuild = remaining
         var f = ResidencyFormulation(
           problem: problem, windows: ScheduleWindows(schedule: best.schedule, free: window, graph: problem.graph))
+        // The model covers the whole graph before the variables outside the window are fixed:
+        // past a million or so integers building it alone takes several seconds.
+        let least = f.integerLowerBound()
+        if least > Self.maximumWindowModelIntegers {
+          note("windows skipped: a window's model has at least \(groupThousands(least)) integer variables before fixing (limit \(groupThousands(Self.maximumWindowModelIntegers)))")
+          break sweep
+        }
+        // About 2 µs an integer to build (2 s for 1.1 million on a tiled Llama block).
+        guard remaining > Double(least) * 2e-6 + policy.minimumForWindowSolve else { break sweep }
         f.build()
+        buildCost = max(0, beforeBuild - remaining)
         guard let start = f.assignment(for: best) else {
           failures += 1
           continue
