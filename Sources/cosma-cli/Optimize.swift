@@ -40,7 +40,7 @@ struct Optimize: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Below M_R, split operators into row or channel tiles or grids of both (auto) or refuse (off); always: also try tiles at or above M_R with the time left, keeping them only when they move less.",
+      "Below M_R, split operators into row or channel tiles, grids of both, and partial sums (auto) or refuse (off); always: also try tiles at or above M_R with the time left, keeping them only when they move less.",
       valueName: "mode"))
   var tiling: TilingMode = .auto
 
