@@ -281,12 +281,18 @@ import Testing
     #expect(tiled.graph.operators[4].inputs.map { tiled.graph[$0].name } == ["x[16:32]", "w[c16:32]"])
     #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
     #expect(try Self.violations(tiled, g, tile: "fc[2/4,c2/3]", input: 0, becomes: "x[0:16]").contains { $0.contains("'x'") })
+    #expect(!(try Self.plannedTiling(g, capacity: capacity)).columns.isEmpty)
+  }
+
+  /// Plans `g` with the default-order Belady baseline at `capacity` (weights in the scratchpad,
+  /// alignment 1), checks the tiled plan and its decomposition, and returns the tiling chosen.
+  static func plannedTiling(_ g: Graph, capacity: ByteCount) throws -> Tiling {
     let result = try plan(
       graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), alignment: 1, weights: .scratchpad), planner: .defaultBelady)
     let chosen = try #require(result.tiled)
-    #expect(!chosen.tiling.columns.isEmpty)
     #expect(Verifier(graph: chosen.graph).isValid(result.result.plan))
     #expect(Verifier(graph: chosen.graph).decompositionViolations(original: g).isEmpty)
+    return chosen.tiling
   }
 
   /// A split along features writes its rows of every output, a layer normalization of
@@ -512,12 +518,7 @@ import Testing
       g.gridCounts(of: conv).map { g.largestTile(of: conv, tiles: $0.rows, columns: $0.columns, weights: .scratchpad, alignment: 1) }.min()!)
     let mt = g.smallestTiledScratchpad(weights: .scratchpad, alignment: 1).bytes
     #expect(mt < alone)
-    let result = try plan(
-      graph: g, accelerator: Accelerator(scratchpad: .bytes(mt), alignment: 1, weights: .scratchpad), planner: .defaultBelady)
-    let chosen = try #require(result.tiled)
-    #expect(!chosen.tiling.steps.isEmpty)
-    #expect(Verifier(graph: chosen.graph).isValid(result.result.plan))
-    #expect(Verifier(graph: chosen.graph).decompositionViolations(original: g).isEmpty)
+    #expect(!(try Self.plannedTiling(g, capacity: mt)).steps.isEmpty)
   }
 
   /// A grouped convolution (2 groups of 2 channels) split by output channels: each tile reads

@@ -177,24 +177,13 @@ extension Graph {
             ]
             if let s = t.shape { f.append(("shape", .array(s.map { .int($0) }))) }
             if let d = t.dtype { f.append(("dtype", .string(d))) }
-            if let s = t.slice {
-              f.append((
-                "slice",
-                .object([
-                  ("of", .string(s.of)),
-                  ("region", .array(s.region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
-                ])
-              ))
+            // A part of a tensor: its name and its region, `[start, end]` per dimension.
+            func part(_ of: String, _ region: [Range<Int>]) -> [(String, JSONValue)] {
+              [("of", .string(of)), ("region", .array(region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) }))]
             }
+            if let s = t.slice { f.append(("slice", .object(part(s.of, s.region)))) }
             if let p = t.partial {
-              f.append((
-                "partial",
-                .object([
-                  ("of", .string(p.of)),
-                  ("region", .array(p.region.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
-                  ("step", .int(p.step)), ("steps", .int(p.steps)),
-                ])
-              ))
+              f.append(("partial", .object(part(p.of, p.region) + [("step", .int(p.step)), ("steps", .int(p.steps))])))
             }
             return .object(f)
           })

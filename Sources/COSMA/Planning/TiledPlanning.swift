@@ -167,9 +167,9 @@ private func planTiled(
   var best: TiledPlanningResult?
   var candidates: [TilingCandidate] = []
   var firstError: Error?
-  // What a candidate costs beyond its planner's share (checking the rewrite, building the
-  // problem, the baselines), per operator of its graph, at most so far: a finer tiling whose
-  // graph would take longer than the time left is not started once a plan is in hand.
+  // What the last candidate cost besides its planner (checking the rewrite, building the
+  // problem), per operator of its graph: a finer tiling whose graph would take longer than the
+  // time left is not started once a plan is in hand.
   var overheadPerOperator = 0.0
   for (i, (target, tiled)) in tilings.enumerated() {
     var candidate = TilingCandidate(
@@ -195,8 +195,8 @@ private func planTiled(
       if best.map({ bytes < $0.result.plan.traffic.nonCompulsoryBytes }) ?? true {
         best = TiledPlanningResult(result: result, problem: problem, tiled: tiled, candidates: [])
       }
-      let overhead = max(0, clock.seconds - began - result.report.seconds) + max(0, result.report.seconds - share.timeLimit)
-      overheadPerOperator = max(overheadPerOperator, overhead / Double(max(1, tiled.graph.operators.count)))
+      let overhead = max(0, clock.seconds - began - result.report.seconds)
+      overheadPerOperator = overhead / Double(max(1, tiled.graph.operators.count))
     } catch {
       candidate.failure = String(describing: error)
       firstError = firstError ?? error
