@@ -10,7 +10,7 @@ struct Budgets: ParsableCommand {
       then from a minimum-peak ILP on CBC (--time-limit), and is reported as exact when it is \
       proven, otherwise as the best peak found with its proven lower bound. Values on stdout, one per \
       line, in bytes. M_T is the smallest scratchpad in which every operator runs once operators \
-      may be split into row or channel tiles or grids of both, and their reductions into partial sums (what optimize does below M_R); it is printed fourth. \
+      may be split into row or channel tiles or grids of both, and their reductions into partial sums, and video operators (N, C, D, H, W) each of these into blocks of frames (what optimize does below M_R); it is printed fourth. \
       With --in-place on, MI follows: the smallest scratchpad in which every operator runs unsplit \
       when elementwise operators may write over an input that dies there.
 

@@ -36,7 +36,11 @@ struct Inspect: ParsableCommand {
       } else {
         let rows = graph.operatorIDs.filter { graph.rowMap(of: $0) != nil }.count
         let channels = graph.operatorIDs.filter { graph.channelMap(of: $0) != nil }.count
-        print("splittable   \(rows) of \(graph.operators.count) operators by rows, \(channels) by channels")
+        let reductions = graph.operatorIDs.filter { graph.reductionMap(of: $0) != nil }.count
+        let depths = graph.operatorIDs.filter { graph.depthMap(of: $0) != nil }.count
+        print(
+          "splittable   \(rows) of \(graph.operators.count) operators by rows, \(channels) by channels, "
+            + "\(reductions) into partial sums" + (depths > 0 ? ", \(depths) by depth" : ""))
       }
       for kind in TensorKind.allCases {
         let ts = graph.tensors.filter { $0.kind == kind }

@@ -171,6 +171,81 @@ import Testing
     #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
   }
 
+  /// A concatenation joining inputs along its rows, or one whose layout the graph does not
+  /// record (ViT's class token before its patches, flattened and transposed), splits by rows and
+  /// reads those inputs whole: the verifier accepts it, wants every slice of them, and the
+  /// planner fits it in less than the whole concatenation needs.
+  @Test func concatenationsReadInputsWithoutTheirRowsWhole() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 6 * 4 * 4, shape: [1, 6, 4, 4]),
+        Tensor(name: "cls", kind: .weight, bytes: 6, shape: [1, 1, 6]),
+        Tensor(name: "p", kind: .activation, bytes: 6 * 4 * 4, shape: [1, 6, 4, 4]),
+        Tensor(name: "y", kind: .output, bytes: 17 * 6, shape: [1, 17, 6]),
+      ],
+      operators: [
+        Operator(name: "relu", type: "relu", inputs: [TensorID(0)], outputs: [TensorID(2)]),
+        Operator(name: "cat", type: "cat", inputs: [TensorID(1), TensorID(2)], outputs: [TensorID(3)]),
+      ])
+    let map = try #require(g.rowMap(of: OperatorID(1)))
+    #expect(map.inputs == [.whole, .whole])
+    #expect(map.extent == 17)
+    let tiled = try g.tiled(Tiling([OperatorID(0): 2, OperatorID(1): 3]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    let first = try #require(tiled.graph.operators.first { $0.name == "cat[1/3]" })
+    #expect(first.inputs.map { tiled.graph[$0].name } == ["cls", "p[0:2]", "p[2:4]"])
+    // A tile that reads only the first rows of the patches misses what its rows may need.
+    #expect(try Self.violations(tiled, g, tile: "cat[1/3]", input: 2, becomes: "p[0:2]").contains { $0.contains("'p'") })
+    // Unsplit, the concatenation needs 96 + 6 + 102 = 204 bytes; its tiles fit in less.
+    #expect(g.largestTile(of: OperatorID(1), tiles: 1, weights: .scratchpad, alignment: 1) == 204)
+    let chosen = try Self.plannedTiling(g, capacity: 150)
+    #expect(chosen.counts[OperatorID(1), default: 1] > 1)
+  }
+
+  /// A video network's `(2+1)D` pair on `N, C, D, H, W`: a temporal convolution (kernel
+  /// 3 × 1 × 1) and a spatial one (1 × 3 × 3). Depth tiles read the frames their window
+  /// covers, halo included, and split every other way once more: the verifier accepts blocks of
+  /// frames × rows and catches a tile given the wrong frames, and below what rows, channels,
+  /// grids and partial sums reach, the planner splits by depth.
+  @Test func videoConvolutionsSplitByDepth() throws {
+    let g = try Graph(
+      name: "g",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 128, shape: [1, 2, 4, 4, 4]),
+        Tensor(name: "wt", kind: .weight, bytes: 12, shape: [2, 2, 3, 1, 1]),
+        Tensor(name: "t", kind: .activation, bytes: 128, shape: [1, 2, 4, 4, 4]),
+        Tensor(name: "ws", kind: .weight, bytes: 36, shape: [2, 2, 1, 3, 3]),
+        Tensor(name: "y", kind: .output, bytes: 128, shape: [1, 2, 4, 4, 4]),
+      ],
+      operators: [
+        Operator(
+          name: "temporal", type: "conv3d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 12 * 64,
+          attributes: OperatorAttributes(kernel: [3, 1, 1], pads: [1, 0, 0, 1, 0, 0])),
+        Operator(
+          name: "spatial", type: "conv3d", inputs: [TensorID(2), TensorID(3)], outputs: [TensorID(4)], macs: 36 * 64,
+          attributes: OperatorAttributes(kernel: [1, 3, 3], pads: [0, 1, 1, 0, 1, 1])),
+      ])
+    let temporal = try #require(g.depthMap(of: OperatorID(0)))
+    #expect(temporal.outputAxis == 2)
+    #expect(temporal.inputRange(0, outputs: 1..<2, inputExtent: 4) == 0..<3)
+    let spatial = try #require(g.depthMap(of: OperatorID(1)))
+    #expect(spatial.inputRange(0, outputs: 1..<2, inputExtent: 4) == 1..<2)
+    let tiled = try g.tiled(Tiling([OperatorID(1): 2], depths: [OperatorID(0): 2, OperatorID(1): 2]))
+    #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+    #expect(tiled.graph.operators.map(\.name) == ["temporal[d1/2]", "temporal[d2/2]", "spatial[d1/2,1/2]", "spatial[d1/2,2/2]", "spatial[d2/2,1/2]", "spatial[d2/2,2/2]"])
+    #expect(tiled.graph.operators.map(\.macs) == [384, 384, 576, 576, 576, 576])
+    // The temporal tile of the first frames reads frames 0..<3 of x, halo included.
+    let first = try #require(tiled.graph.operators.first)
+    #expect(first.inputs.compactMap { tiled.graph[$0].slice?.region[2] } == [0..<1, 1..<3])
+    #expect(try Self.violations(tiled, g, tile: "temporal[d1/2]", input: 1, becomes: "x[d0:1]").contains { $0.contains("'x'") })
+    // Rows, channels, grids and partial sums alone need 130 bytes at least; depth × rows 100.
+    #expect(g.smallestTile(of: OperatorID(1), depth: 1, weights: .scratchpad, alignment: 1, above: 0) > 100)
+    #expect(g.smallestTiledScratchpad(weights: .scratchpad, alignment: 1).bytes <= 100)
+    let chosen = try Self.plannedTiling(g, capacity: 100)
+    #expect(chosen.depth(of: OperatorID(1)) > 1)
+  }
+
   /// A dilated window's tile reads separate bands of rows, not the rows between them, and the
   /// verifier wants every band.
   @Test func dilatedWindowsReadBands() throws {

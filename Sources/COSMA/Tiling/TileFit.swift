@@ -1,6 +1,7 @@
 extension Graph {
   /// The scratchpad bytes the largest tile of operator `o` needs when `o` alone is split into
-  /// `k` tiles along `axis`, or into a grid of `k` row tiles of `columns` channel tiles each
+  /// `k` tiles along `axis`, or into a grid of `k` row tiles of `columns` channel tiles each,
+  /// with its reduction in `steps` partial sums, each of all these in `depth` blocks of frames
   /// (its inputs cut where its tiles' needs start and end, its output where its tiles start,
   /// each slice rounded up to `alignment`), or its whole working set for `k == 1` or an
   /// operator that cannot be split so.
@@ -8,13 +9,14 @@ extension Graph {
   /// In a tiled graph where neighbours are split too, tensors may be cut further, and a tile
   /// may then need up to `alignment − 1` bytes more per extra slice.
   public func largestTile(
-    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, columns: Int = 1, steps: Int = 1,
+    of o: OperatorID, tiles k: Int, along axis: TileAxis = .rows, columns: Int = 1, steps: Int = 1, depth: Int = 1,
     weights: WeightsPlacement, alignment: Int
   ) -> ByteCount {
     let whole = workingSet(of: o, weights: weights).reduce(0) { $0 + roundUp(self[$1].bytes, to: alignment) }
-    // The maps and their parts: one axis, or rows then channels for a grid of `k × columns`;
-    // then the reduction's steps.
-    var axes = columns > 1 ? [(TileAxis.rows, k), (.channels, columns)] : [(axis, k)]
+    // The maps and their parts: the depth; one axis, or rows then channels for a grid of
+    // `k × columns`; then the reduction's steps.
+    var axes = [(TileAxis.depth, depth)]
+    axes += columns > 1 ? [(TileAxis.rows, k), (.channels, columns)] : [(axis, k)]
     if steps > 1 { axes.append((.reduction, steps)) }
     var maps: [(map: TileMap, parts: [Range<Int>])] = []
     for (a, n) in axes where n > 1 {
@@ -149,14 +151,18 @@ extension Graph {
   }
 
   /// The fewest tiles of operator `o`, by rows first and then by channels, whose largest fits
-  /// in `capacity` bytes, or nil when no number of tiles along either axis does.
+  /// in `capacity` bytes, or nil when no number of tiles along either axis does. With `depth`,
+  /// in each of that many blocks of frames (at most ``maximumGridTiles`` tiles in all).
   public func fewestTiles(
-    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int, axes: [TileAxis] = [.rows, .channels]
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int, axes: [TileAxis] = [.rows, .channels],
+    depth: Int = 1
   ) -> (tiles: Int, axis: TileAxis)? {
     for axis in axes {
-      if largestTile(of: o, tiles: 1, weights: weights, alignment: alignment) <= capacity { return (1, .rows) }
+      if largestTile(of: o, tiles: 1, depth: depth, weights: weights, alignment: alignment) <= capacity { return (1, .rows) }
       for k in Graph.tileCounts(tileMap(of: o, along: axis)?.extent ?? 1)
-      where largestTile(of: o, tiles: k, along: axis, weights: weights, alignment: alignment) <= capacity {
+      where (depth == 1 || k * depth <= Graph.maximumGridTiles)
+        && largestTile(of: o, tiles: k, along: axis, depth: depth, weights: weights, alignment: alignment) <= capacity
+      {
         return (k, axis)
       }
     }
@@ -167,14 +173,15 @@ extension Graph {
   /// large to plan.
   public static let maximumGridTiles = 1_024
 
-  /// The grids of rows × channels tried for operator `o`, at most ``maximumGridTiles`` tiles:
-  /// for each row count (``tileCounts(_:)``), the channel counts that keep within it. Empty
-  /// when `o` cannot be split along both.
-  func gridCounts(of o: OperatorID) -> [(rows: Int, columns: Int)] {
+  /// The grids of rows × channels tried for operator `o`, at most ``maximumGridTiles`` tiles
+  /// (with `depth`, in each of that many blocks of frames): for each row count
+  /// (``tileCounts(_:)``), the channel counts that keep within it. Empty when `o` cannot be
+  /// split along both.
+  func gridCounts(of o: OperatorID, depth: Int = 1) -> [(rows: Int, columns: Int)] {
     guard let rows = rowMap(of: o)?.extent, let channels = channelMap(of: o)?.extent else { return [] }
     let columnCounts = Graph.tileCounts(channels)
     return Graph.tileCounts(rows).flatMap { r in
-      columnCounts.filter { r * $0 <= Graph.maximumGridTiles }.map { (r, $0) }
+      columnCounts.filter { r * $0 * depth <= Graph.maximumGridTiles }.map { (r, $0) }
     }
   }
 
@@ -182,14 +189,14 @@ extension Graph {
   /// ``gridCounts(of:)``). For each row count, the fewest channel tiles that fit (found by
   /// bisection: more channel tiles never need more), then the fewest tiles in all.
   public func fewestGridTiles(
-    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int, depth: Int = 1
   ) -> (rows: Int, columns: Int)? {
     var best: (rows: Int, columns: Int)?
     var byRows: [Int: [Int]] = [:]
-    for (r, c) in gridCounts(of: o) { byRows[r, default: []].append(c) }
+    for (r, c) in gridCounts(of: o, depth: depth) { byRows[r, default: []].append(c) }
     for (r, columns) in byRows.sorted(by: { $0.key < $1.key }) {
       func fits(_ i: Int) -> Bool {
-        largestTile(of: o, tiles: r, columns: columns[i], weights: weights, alignment: alignment) <= capacity
+        largestTile(of: o, tiles: r, columns: columns[i], depth: depth, weights: weights, alignment: alignment) <= capacity
       }
       guard let last = columns.indices.last, fits(last) else { continue }
       var lo = 0, hi = last
@@ -209,8 +216,9 @@ extension Graph {
   /// all; the fewest tiles win, then the fewest steps (each partial sum is written and read
   /// once more).
   public func fewestSteppedTiles(
-    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int
+    of o: OperatorID, capacity: ByteCount, weights: WeightsPlacement, alignment: Int, depth: Int = 1
   ) -> (tiles: Int, axis: TileAxis, columns: Int, steps: Int)? {
+    let most = Graph.maximumGridTiles / depth
     guard let extent = reductionMap(of: o)?.extent else { return nil }
     var best: (tiles: Int, axis: TileAxis, columns: Int, steps: Int)?
     func total(_ b: (tiles: Int, axis: TileAxis, columns: Int, steps: Int)) -> Int { b.tiles * b.columns * b.steps }
@@ -227,15 +235,16 @@ extension Graph {
     // Steps 2, 3, 4, 6, 8, 12, ...: each half as many again (a finer choice changes little).
     var counts: [Int] = []
     var n = 2
-    while n < min(extent, Graph.maximumGridTiles) {
+    while n < min(extent, most) {
       counts.append(n)
       n += max(1, n / 2)
     }
-    if extent <= Graph.maximumGridTiles { counts.append(extent) }
+    if extent <= most { counts.append(extent) }
     for s in counts {
       if let b = best, s >= total(b) { break }
       func fits(_ k: Int, _ axis: TileAxis, _ c: Int) -> Bool {
-        largestTile(of: o, tiles: k, along: axis, columns: c, steps: s, weights: weights, alignment: alignment) <= capacity
+        largestTile(of: o, tiles: k, along: axis, columns: c, steps: s, depth: depth, weights: weights, alignment: alignment)
+          <= capacity
       }
       var found: [(tiles: Int, axis: TileAxis, columns: Int, steps: Int)] = []
       if fits(1, .rows, 1) {
@@ -243,12 +252,12 @@ extension Graph {
       } else {
         for axis in [TileAxis.rows, .channels] {
           guard let n = tileMap(of: o, along: axis)?.extent else { continue }
-          if let k = first(Graph.tileCounts(n).filter({ $0 * s <= Graph.maximumGridTiles }), { fits($0, axis, 1) }) {
+          if let k = first(Graph.tileCounts(n).filter({ $0 * s <= most }), { fits($0, axis, 1) }) {
             found.append((k, axis, 1, s))
           }
         }
         var byRows: [Int: [Int]] = [:]
-        for (r, c) in gridCounts(of: o) where r * c * s <= Graph.maximumGridTiles { byRows[r, default: []].append(c) }
+        for (r, c) in gridCounts(of: o, depth: depth) where r * c * s <= most { byRows[r, default: []].append(c) }
         for (r, columns) in byRows.sorted(by: { $0.key < $1.key }) {
           if let c = first(columns, { fits(r, .rows, $0) }) { found.append((r, .rows, c, s)) }
         }
@@ -261,20 +270,24 @@ extension Graph {
   /// The smallest largest tile of operator `o` with its reduction in partial sums: for each
   /// number of steps (powers of two and the whole reduction), the steps alone, with the most
   /// row or channel tiles, and with grids of rows (powers of two) × the most channels, within
-  /// ``maximumGridTiles``; nil when the reduction cannot be split.
-  func smallestSteppedTile(of o: OperatorID, weights: WeightsPlacement, alignment: Int, above floor: ByteCount) -> ByteCount? {
+  /// ``maximumGridTiles`` (with `depth`, in each of that many blocks of frames); nil when the
+  /// reduction cannot be split.
+  func smallestSteppedTile(
+    of o: OperatorID, weights: WeightsPlacement, alignment: Int, above floor: ByteCount, depth: Int = 1
+  ) -> ByteCount? {
     guard let extent = reductionMap(of: o)?.extent else { return nil }
+    let most = Graph.maximumGridTiles / depth
     var steps: [Int] = []
     var p = 2
-    while p < extent && p <= Graph.maximumGridTiles {
+    while p < extent && p <= most {
       steps.append(p)
       p *= 2
     }
-    if extent <= Graph.maximumGridTiles { steps.append(extent) }
+    if extent <= most { steps.append(extent) }
     let rows = rowMap(of: o)?.extent ?? 1, channels = channelMap(of: o)?.extent ?? 1
     var smallest = Int.max
     for s in steps.reversed() {
-      let room = Graph.maximumGridTiles / s
+      let room = most / s
       var candidates: [(Int, TileAxis, Int)] = [(1, .rows, 1)]
       if rows >= 2 { candidates.append((min(rows, room), .rows, 1)) }
       if channels >= 2 { candidates.append((min(channels, room), .channels, 1)) }
@@ -286,7 +299,8 @@ extension Graph {
         }
       }
       for (k, axis, c) in candidates where k >= 1 {
-        let bytes = largestTile(of: o, tiles: k, along: axis, columns: c, steps: s, weights: weights, alignment: alignment)
+        let bytes = largestTile(
+          of: o, tiles: k, along: axis, columns: c, steps: s, depth: depth, weights: weights, alignment: alignment)
         smallest = min(smallest, bytes)
         if smallest <= floor { return smallest }
       }
@@ -294,33 +308,50 @@ extension Graph {
     return smallest
   }
 
+  /// The smallest largest tile of operator `o` split along rows or channels (any number of
+  /// tiles), into a grid of both (the finest within ``maximumGridTiles``), or with its
+  /// reduction in partial sums (``smallestSteppedTile(of:weights:alignment:above:depth:)``),
+  /// each in `depth` blocks of frames; it stops as soon as it reaches `floor`.
+  func smallestTile(of o: OperatorID, depth: Int, weights: WeightsPlacement, alignment: Int, above floor: ByteCount) -> ByteCount {
+    var smallest = largestTile(of: o, tiles: 1, depth: depth, weights: weights, alignment: alignment)
+    for axis in [TileAxis.rows, .channels] {
+      for k in Graph.tileCounts(tileMap(of: o, along: axis)?.extent ?? 1).reversed() where k * depth <= Graph.maximumGridTiles || depth == 1 {
+        smallest = min(smallest, largestTile(of: o, tiles: k, along: axis, depth: depth, weights: weights, alignment: alignment))
+        if smallest <= floor { break }  // cannot raise the maximum
+      }
+      if smallest <= floor { break }
+    }
+    if smallest > floor {
+      // The finest grids: for each row count, the most channel tiles within the limit.
+      var finest: [Int: Int] = [:]
+      for (r, c) in gridCounts(of: o, depth: depth) { finest[r] = max(finest[r] ?? 0, c) }
+      for (r, c) in finest.sorted(by: { $0.key > $1.key }) {
+        smallest = min(smallest, largestTile(of: o, tiles: r, columns: c, depth: depth, weights: weights, alignment: alignment))
+        if smallest <= floor { break }
+      }
+    }
+    if smallest > floor,
+      let stepped = smallestSteppedTile(of: o, weights: weights, alignment: alignment, above: floor, depth: depth)
+    {
+      smallest = min(smallest, stepped)
+    }
+    return smallest
+  }
+
   /// `M_T`: the smallest scratchpad in which every operator runs, split into row or channel
-  /// tiles, or a grid of both, and its reduction into partial sums, where that helps (the
-  /// largest over operators of the smallest largest tile any number of tiles along either axis,
-  /// any grid of at most ``maximumGridTiles`` tiles, or the splits with partial sums of
-  /// ``smallestSteppedTile(of:weights:alignment:above:)`` give), and the operator that sets it.
+  /// tiles, or a grid of both, and its reduction into partial sums, where that helps, and an
+  /// operator of `N, C, D, H, W` each of these in blocks of frames (the largest over operators
+  /// of ``smallestTile(of:depth:weights:alignment:above:)`` over depths), and the operator that
+  /// sets it.
   public func smallestTiledScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     var best = (bytes: 0, operator: OperatorID(0))
     for o in operatorIDs {
-      var smallest = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
-      for axis in [TileAxis.rows, .channels] {
-        for k in Graph.tileCounts(tileMap(of: o, along: axis)?.extent ?? 1).reversed() {
-          smallest = min(smallest, largestTile(of: o, tiles: k, along: axis, weights: weights, alignment: alignment))
-          if smallest <= best.bytes { break }  // cannot raise the maximum
-        }
-        if smallest <= best.bytes { break }
-      }
-      if smallest > best.bytes {
-        // The finest grids: for each row count, the most channel tiles within the limit.
-        var finest: [Int: Int] = [:]
-        for (r, c) in gridCounts(of: o) { finest[r] = max(finest[r] ?? 0, c) }
-        for (r, c) in finest.sorted(by: { $0.key > $1.key }) {
-          smallest = min(smallest, largestTile(of: o, tiles: r, columns: c, weights: weights, alignment: alignment))
+      var smallest = smallestTile(of: o, depth: 1, weights: weights, alignment: alignment, above: best.bytes)
+      if smallest > best.bytes, let frames = depthMap(of: o)?.extent {
+        for d in Graph.tileCounts(frames).reversed() {
+          smallest = min(smallest, smallestTile(of: o, depth: d, weights: weights, alignment: alignment, above: best.bytes))
           if smallest <= best.bytes { break }
         }
-      }
-      if smallest > best.bytes, let stepped = smallestSteppedTile(of: o, weights: weights, alignment: alignment, above: best.bytes) {
-        smallest = min(smallest, stepped)
       }
       if smallest > best.bytes { best = (smallest, o) }
     }

@@ -2,6 +2,10 @@
 public enum TileAxis: String, Sendable, Equatable, Codable {
   /// Output rows (``Graph/rowAxis(rank:)``), with halos where a window needs them.
   case rows
+  /// Output depth: the first spatial axis `D` (frames, `T`) of `N, C, D, H, W`, as rows are
+  /// `H`, with halos where a window needs them. Depth tiles split every other way once more
+  /// (a video network's `T × H` blocks).
+  case depth
   /// Output channels (``Graph/channelAxis(rank:)``): the features of a matrix product, the
   /// channels of a convolution (each tile a slice of the weights), a pooling or an elementwise
   /// operator.
@@ -23,7 +27,9 @@ public enum TileAxis: String, Sendable, Equatable, Codable {
 ///   rows its window covers, halo included, and the whole of its weights;
 /// - an elementwise operator (by type) reads the same rows of every input of the output's shape,
 ///   and the whole of any other input (broadcast, or of a lower rank);
-/// - a concatenation that does not join along the rows reads the same rows of every input, and
+/// - a concatenation reads the same rows of every input with the output's rows (it does not join
+///   along the rows), and any other input whole (a joined part, or one whose layout the graph
+///   does not record, as ViT's patches flattened and transposed before its class token); and
 ///   a split (several outputs, each with the input's rows) the same rows of its input;
 /// - a layer or RMS normalization of `B, S, F` (its parameters `[F]`) reads the same rows, and
 ///   so do a softmax whose `axis` is not the rows' and a rotary embedding (its angles whole);
@@ -190,6 +196,7 @@ extension Graph {
   public func tileMap(of o: OperatorID, along axis: TileAxis) -> TileMap? {
     switch axis {
     case .rows: return rowMap(of: o)
+    case .depth: return depthMap(of: o)
     case .channels: return channelMap(of: o)
     case .reduction: return reductionMap(of: o)
     }
@@ -265,33 +272,48 @@ extension Graph {
     return TileMap(axis: .reduction, inputs: deps, inputAxes: axes, outputAxis: -1, extent: extent)
   }
 
+  /// The depth axis of tensor `t` (`D` of `N, C, D, H, W`) and its size, when it can be cut
+  /// there into parts of whole bytes.
+  public func depth(of t: TensorID) -> (axis: Int, count: Int)? {
+    guard self[t].shape?.count == 5 else { return nil }
+    return extent(of: t, along: 2).map { (2, $0) }
+  }
+
   /// How operator `o` can be split into row tiles, or nil when it cannot (see ``TileMap``).
-  public func rowMap(of o: OperatorID) -> TileMap? {
+  public func rowMap(of o: OperatorID) -> TileMap? { spatialMap(of: o, along: .rows) }
+
+  /// How operator `o` of `N, C, D, H, W` can be split into depth tiles, or nil when it cannot:
+  /// by the rules of rows (see ``TileMap``), along `D`.
+  public func depthMap(of o: OperatorID) -> TileMap? { spatialMap(of: o, along: .depth) }
+
+  /// Rows or depth: the same rules along `H` or `D`.
+  private func spatialMap(of o: OperatorID, along tileAxis: TileAxis) -> TileMap? {
     let op = self[o]
     let type = op.type.lowercased()
-    guard let first = op.outputs.first, let y = self[first].shape, let (axis, rows) = self.rows(of: first), rows >= 2
+    let rows: (TensorID) -> (axis: Int, count: Int)? = tileAxis == .depth ? { self.depth(of: $0) } : { self.rows(of: $0) }
+    guard let first = op.outputs.first, let y = self[first].shape, let (axis, n) = rows(first), n >= 2
     else { return nil }
     // Several outputs only for a split whose outputs all have the first's rank and rows.
     guard
       op.outputs.count == 1
         || (Graph.splitTypes.contains(type)
-          && op.outputs.allSatisfy { self[$0].shape?.count == y.count && self.rows(of: $0).map { $0 == (axis, rows) } == true })
+          && op.outputs.allSatisfy { self[$0].shape?.count == y.count && rows($0).map { $0 == (axis, n) } == true })
     else { return nil }
     let shapes = op.inputs.map { self[$0].shape }
     var deps: [TileMap.Dependence] = []
     func map() -> TileMap {
-      let axes = zip(deps, op.inputs).map { dep, x -> Int? in dep == .whole ? nil : self.rows(of: x)?.axis }
-      return TileMap(axis: .rows, inputs: deps, inputAxes: axes, outputAxis: axis, extent: rows)
+      let axes = zip(deps, op.inputs).map { dep, x -> Int? in dep == .whole ? nil : rows(x)?.axis }
+      return TileMap(axis: tileAxis, inputs: deps, inputAxes: axes, outputAxis: axis, extent: n)
     }
     if let window = slidingWindow(of: o) {
       guard axis >= 2, window.dimensions == y.count - 2, let x = shapes.first ?? nil, x.count == y.count,
-        self.rows(of: op.inputs[0]) != nil
+        rows(op.inputs[0]) != nil
       else { return nil }
       deps = [.window(window, dimension: axis - 2)] + Array(repeating: .whole, count: op.inputs.count - 1)
       return map()
     }
     func sameRows(_ k: Int) -> Bool {
-      guard let s = shapes[k], s.count == y.count, s[axis] == y[axis], self.rows(of: op.inputs[k]) != nil else { return false }
+      guard let s = shapes[k], s.count == y.count, s[axis] == y[axis], rows(op.inputs[k]) != nil else { return false }
       return true
     }
     if Graph.softmaxTypes.contains(type) {
@@ -325,18 +347,19 @@ extension Graph {
         }
       }
     } else if Graph.concatenationTypes.contains(type) {
-      for k in shapes.indices {
-        guard sameRows(k) else { return nil }
-        deps.append(.same)
-      }
+      // The same rows of every input with the output's rows (a concatenation along another
+      // axis); any other input whole, which is always enough (ViT's class token joined to its
+      // patches, whose flatten and transpose the graph does not record).
+      guard shapes.allSatisfy({ $0 != nil }) else { return nil }
+      for k in shapes.indices { deps.append(sameRows(k) ? .same : .whole) }
     } else if Graph.paddingTypes.contains(type) || Graph.resizeTypes.contains(type) {
       // One data input of the output's rank; padding amounts and scales are not needed.
-      guard let x = shapes.first ?? nil, x.count == y.count, let (_, m) = self.rows(of: op.inputs[0]) else { return nil }
+      guard let x = shapes.first ?? nil, x.count == y.count, let (_, m) = rows(op.inputs[0]) else { return nil }
       if Graph.paddingTypes.contains(type) {
-        guard m <= rows else { return nil }
-        deps = [.shifted(rows - m)]
+        guard m <= n else { return nil }
+        deps = [.shifted(n - m)]
       } else {
-        deps = [.scaled(input: m, output: rows)]
+        deps = [.scaled(input: m, output: n)]
       }
       deps += Array(repeating: .whole, count: op.inputs.count - 1)
     } else if Graph.matrixProductTypes.contains(type) || Graph.attentionTypes.contains(type) {

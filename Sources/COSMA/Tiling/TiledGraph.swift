@@ -11,16 +11,23 @@ public struct Tiling: Sendable, Equatable, Hashable {
   /// The operators whose reduction is split too: the partial sums each of their tiles is
   /// computed in (a chain of that many tiles per block of the output).
   public var steps: [OperatorID: Int]
+  /// The operators of `N, C, D, H, W` split along their depth too (``TileAxis/depth``): the
+  /// blocks of frames, each split as the rest of the tiling says.
+  public var depths: [OperatorID: Int]
 
   public init(
     _ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = [], columns: [OperatorID: Int] = [:],
-    steps: [OperatorID: Int] = [:]
+    steps: [OperatorID: Int] = [:], depths: [OperatorID: Int] = [:]
   ) {
     self.counts = counts.filter { $0.value > 1 }
     self.channels = channels.filter { (counts[$0] ?? 1) > 1 }
     self.columns = columns.filter { $0.value > 1 && (counts[$0.key] ?? 1) > 1 && !channels.contains($0.key) }
     self.steps = steps.filter { $0.value > 1 }
+    self.depths = depths.filter { $0.value > 1 }
   }
+
+  /// The depth tiles of operator `o` (1 unless it is split along its depth).
+  public func depth(of o: OperatorID) -> Int { depths[o] ?? 1 }
 
   /// The channel tiles of each row tile of operator `o` (1 unless it is split into a grid).
   public func columns(of o: OperatorID) -> Int { columns[o] ?? 1 }
@@ -28,14 +35,15 @@ public struct Tiling: Sendable, Equatable, Hashable {
   /// The partial sums of each tile of operator `o` (1 unless its reduction is split).
   public func steps(of o: OperatorID) -> Int { steps[o] ?? 1 }
 
-  /// The number of tiles operator `o` is split into: rows times channels for a grid, times the
-  /// steps of its reduction.
-  public func tiles(of o: OperatorID) -> Int { self[o] * columns(of: o) * steps(of: o) }
+  /// The number of tiles operator `o` is split into: its depth tiles, times rows times
+  /// channels for a grid, times the steps of its reduction.
+  public func tiles(of o: OperatorID) -> Int { depth(of: o) * self[o] * columns(of: o) * steps(of: o) }
 
   /// The axes operator `o` is split along with their parts, in the order its tiles enumerate
-  /// them (rows, then channels, then the reduction); empty when it is not split.
+  /// them (depth, rows, then channels, then the reduction); empty when it is not split.
   public func parts(of o: OperatorID) -> [(axis: TileAxis, parts: Int)] {
     var list: [(axis: TileAxis, parts: Int)] = []
+    if depth(of: o) > 1 { list.append((.depth, depth(of: o))) }
     if self[o] > 1 {
       list.append(columns(of: o) > 1 ? (.rows, self[o]) : (axis(of: o), self[o]))
       if columns(of: o) > 1 { list.append((.channels, columns(of: o))) }
@@ -54,9 +62,9 @@ public struct Tiling: Sendable, Equatable, Hashable {
   }
 
   /// Whether no operator is split.
-  public var isEmpty: Bool { counts.isEmpty && steps.isEmpty }
+  public var isEmpty: Bool { counts.isEmpty && steps.isEmpty && depths.isEmpty }
   /// The operators split.
-  public var splitOperatorIDs: Set<OperatorID> { Set(counts.keys).union(steps.keys) }
+  public var splitOperatorIDs: Set<OperatorID> { Set(counts.keys).union(steps.keys).union(depths.keys) }
   /// The number of operators split.
   public var splitOperators: Int { splitOperatorIDs.count }
 
@@ -65,7 +73,8 @@ public struct Tiling: Sendable, Equatable, Hashable {
   public var summary: String {
     let grids = columns.isEmpty ? "" : ", \(columns.count) into grids of rows and channels"
     let sums = steps.isEmpty ? "" : ", \(steps.count) into partial sums"
-    return "\(splitOperators) operators split (\(channels.count) by channels\(grids)\(sums), the rest by rows)"
+    let frames = depths.isEmpty ? "" : ", \(depths.count) by depth too"
+    return "\(splitOperators) operators split (\(channels.count) by channels\(grids)\(sums)\(frames), the rest by rows)"
   }
 }
 
@@ -179,9 +188,10 @@ extension Graph {
       for cell in cells {
         let region = shape.enumerated().map { d, size in cell[d] ?? 0..<size }
         let volume = region.reduce(1) { $0 * $1.count }
-        // Rows as `[a:b]`, any other axis (channels, a weight's first) as `[c a:b]`.
+        // Rows as `[a:b]`, depth (`D` of `N, C, D, H, W`) as `[da:b]`, any other axis (channels,
+        // a weight's first) as `[ca:b]`.
         let label = cell.keys.sorted().map { a in
-          "\(Graph.rowAxis(shape: shape) == a ? "" : "c")\(cell[a]!.lowerBound):\(cell[a]!.upperBound)"
+          "\(Graph.rowAxis(shape: shape) == a ? "" : shape.count == 5 && a == 2 ? "d" : "c")\(cell[a]!.lowerBound):\(cell[a]!.upperBound)"
         }
         pieces[i].append(TensorID(newTensors.count))
         regions[i].append(cell)
@@ -260,7 +270,7 @@ extension Graph {
         }
         opsOf[i].append(OperatorID(newOperators.count))
         let label = zip(list, tile).map { entry, j in
-          "\(entry.map.axis == .channels ? "c" : entry.map.axis == .reduction ? "s" : "")\(j + 1)/\(entry.parts)"
+          "\(Self.label(entry.map.axis))\(j + 1)/\(entry.parts)"
         }
         let tileName = unique("\(op.name)[\(label.joined(separator: ","))]")
         if reduction != nil {
@@ -295,6 +305,17 @@ extension Graph {
     let graph = try Graph(
       name: name, source: source, tensors: newTensors, operators: newOperators, origin: "\(name) tiled")
     return TiledGraph(original: self, graph: graph, tiling: tiling, operators: opsOf, tensors: pieces)
+  }
+
+  /// A tile's part along `axis` is named `j/k` for rows, `cj/k` for channels, `dj/k` for depth
+  /// and `sj/k` for a step of a reduction.
+  static func label(_ axis: TileAxis) -> String {
+    switch axis {
+    case .rows: return ""
+    case .channels: return "c"
+    case .depth: return "d"
+    case .reduction: return "s"
+    }
   }
 
   /// `total · rows / n` for the rows `[a, b)` as `⌊total·b/n⌋ − ⌊total·a/n⌋`, so that shares of a

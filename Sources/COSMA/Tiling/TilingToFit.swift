@@ -25,22 +25,15 @@ extension Graph {
       let whole = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
       let saving = inPlace ? inPlaceSaving(of: o, alignment: alignment) : 0
       guard whole - saving > target else { continue }
-      if let (k, axis) = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.rows])
-        ?? fewestTiles(of: o, capacity: capacity, weights: weights, alignment: alignment)
-      {
+      if let k = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.rows])?.tiles {
         tiling[o] = k
-        if axis == .channels { tiling.channels.insert(o) }
-      } else if let grid = fewestGridTiles(of: o, capacity: capacity, weights: weights, alignment: alignment) {
-        tiling[o] = grid.rows
-        tiling.columns[o] = grid.columns
-      } else if let split = fewestSteppedTiles(of: o, capacity: capacity, weights: weights, alignment: alignment) {
-        tiling[o] = split.tiles
-        if split.axis == .channels { tiling.channels.insert(o) }
-        if split.columns > 1 { tiling.columns[o] = split.columns }
-        tiling.steps[o] = split.steps
-      } else {
-        return nil
+        continue
       }
+      // Whole frames first; blocks of frames (fewest first) only when nothing else fits.
+      let depths = [1] + Graph.tileCounts(depthMap(of: o)?.extent ?? 1)
+      guard let d = depths.first(where: { split(o, depth: $0, into: &tiling, capacity: capacity, weights: weights, alignment: alignment) })
+      else { return nil }
+      if d > 1 { tiling.depths[o] = d }
     }
     for _ in 0..<64 {
       let tiled = try self.tiled(tiling)
@@ -54,18 +47,18 @@ extension Graph {
         }.max() ?? 0
         guard largest > capacity else { continue }
         let id = OperatorID(o)
-        let steps = tiling.steps(of: id)
+        let steps = tiling.steps(of: id), frames = tiling.depth(of: id)
         if steps == 1, tiling.columns(of: id) > 1 {
           // A grid: more channel tiles while the limit allows, else more row tiles.
           let (r, c) = (tiling[id], tiling.columns(of: id))
           let (rows, channels) = (rowMap(of: id)?.extent ?? 1, channelMap(of: id)?.extent ?? 1)
           let wider = min(channels, max(c + 1, c * 5 / 4))
           let taller = min(rows, max(r + 1, r * 5 / 4))
-          if wider > c, r * wider <= Graph.maximumGridTiles {
+          if wider > c, r * wider * frames <= Graph.maximumGridTiles {
             tiling.columns[id] = wider
             grown = true
             continue
-          } else if taller > r, taller * c <= Graph.maximumGridTiles {
+          } else if taller > r, taller * c * frames <= Graph.maximumGridTiles {
             tiling[id] = taller
             grown = true
             continue
@@ -75,8 +68,9 @@ extension Graph {
           var axis = tiling.axis(of: id)
           if tiling[id] == 1 && rowMap(of: id) == nil { axis = .channels }
           let most = tileMap(of: id, along: axis)?.extent ?? 1
-          if tiling[id] < most {
-            tiling[id] = min(most, max(tiling[id] + 1, tiling[id] * 5 / 4))
+          let more = min(most, max(tiling[id] + 1, tiling[id] * 5 / 4))
+          if tiling[id] < most, frames == 1 || more * frames <= Graph.maximumGridTiles {
+            tiling[id] = more
             if axis == .channels { tiling.channels.insert(id) }
             grown = true
             continue
@@ -94,33 +88,61 @@ extension Graph {
     return nil
   }
 
-  /// Operator `o`'s split in `tiling` one step finer along rows, channels or its reduction,
-  /// whichever makes its largest tile the smallest (the fewest tiles on a tie), at most
-  /// ``Graph/maximumGridTiles`` tiles when it is split along more than one; nil when none is
-  /// finer.
+  /// Splits operator `o` in `tiling`, each of `depth` blocks of frames, into the fewest row
+  /// tiles, or failing that channel tiles, or failing both the grid of rows × channels of
+  /// fewest tiles, or failing that too the split with its reduction in partial sums of fewest
+  /// tiles, whose largest fits `capacity`; false when none does.
+  private func split(
+    _ o: OperatorID, depth: Int, into tiling: inout Tiling, capacity: ByteCount, weights: WeightsPlacement, alignment: Int
+  ) -> Bool {
+    if let (k, axis) = fewestTiles(of: o, capacity: capacity, weights: weights, alignment: alignment, depth: depth) {
+      tiling[o] = k
+      if axis == .channels { tiling.channels.insert(o) }
+    } else if let grid = fewestGridTiles(of: o, capacity: capacity, weights: weights, alignment: alignment, depth: depth) {
+      tiling[o] = grid.rows
+      tiling.columns[o] = grid.columns
+    } else if let split = fewestSteppedTiles(of: o, capacity: capacity, weights: weights, alignment: alignment, depth: depth) {
+      tiling[o] = split.tiles
+      if split.axis == .channels { tiling.channels.insert(o) }
+      if split.columns > 1 { tiling.columns[o] = split.columns }
+      tiling.steps[o] = split.steps
+    } else {
+      return false
+    }
+    return true
+  }
+
+  /// Operator `o`'s split in `tiling` one step finer along rows, channels, its reduction or
+  /// its depth, whichever makes its largest tile the smallest (the fewest tiles on a tie), at
+  /// most ``Graph/maximumGridTiles`` tiles when it is split along more than one; nil when none
+  /// is finer.
   func refined(_ o: OperatorID, _ tiling: Tiling, weights: WeightsPlacement, alignment: Int) -> Tiling? {
-    // As rows × channels × steps.
+    // As rows × channels × steps × depth.
+    typealias Split = (r: Int, c: Int, s: Int, d: Int)
     let channelsOnly = tiling.channels.contains(o)
-    let now = (r: channelsOnly ? 1 : tiling[o], c: channelsOnly ? tiling[o] : tiling.columns(of: o), s: tiling.steps(of: o))
+    let now: Split = (
+      channelsOnly ? 1 : tiling[o], channelsOnly ? tiling[o] : tiling.columns(of: o), tiling.steps(of: o), tiling.depth(of: o)
+    )
     func grow(_ n: Int, _ most: Int?) -> Int? {
       guard let most, n < most else { return nil }
       return min(most, max(n + 1, n * 5 / 4))
     }
-    var options: [(r: Int, c: Int, s: Int)] = []
-    if let r = grow(now.r, rowMap(of: o)?.extent) { options.append((r, now.c, now.s)) }
-    if let c = grow(now.c, channelMap(of: o)?.extent) { options.append((now.r, c, now.s)) }
-    if let s = grow(now.s, reductionMap(of: o)?.extent) { options.append((now.r, now.c, s)) }
-    let scored = options.filter { o in
-      [o.r, o.c, o.s].filter { $0 > 1 }.count <= 1 || o.r * o.c * o.s <= Graph.maximumGridTiles
-    }.map { p -> (split: (r: Int, c: Int, s: Int), bytes: Int) in
+    var options: [Split] = []
+    if let r = grow(now.r, rowMap(of: o)?.extent) { options.append((r, now.c, now.s, now.d)) }
+    if let c = grow(now.c, channelMap(of: o)?.extent) { options.append((now.r, c, now.s, now.d)) }
+    if let s = grow(now.s, reductionMap(of: o)?.extent) { options.append((now.r, now.c, s, now.d)) }
+    if let d = grow(now.d, depthMap(of: o)?.extent) { options.append((now.r, now.c, now.s, d)) }
+    func tiles(_ p: Split) -> Int { p.r * p.c * p.s * p.d }
+    let scored = options.filter { p in
+      [p.r, p.c, p.s, p.d].filter { $0 > 1 }.count <= 1 || tiles(p) <= Graph.maximumGridTiles
+    }.map { p -> (split: Split, bytes: Int) in
       let bytes =
         p.r == 1 && p.c > 1
-        ? largestTile(of: o, tiles: p.c, along: .channels, steps: p.s, weights: weights, alignment: alignment)
-        : largestTile(of: o, tiles: p.r, columns: p.c, steps: p.s, weights: weights, alignment: alignment)
+        ? largestTile(of: o, tiles: p.c, along: .channels, steps: p.s, depth: p.d, weights: weights, alignment: alignment)
+        : largestTile(of: o, tiles: p.r, columns: p.c, steps: p.s, depth: p.d, weights: weights, alignment: alignment)
       return (p, bytes)
     }
-    guard let best = scored.min(by: { ($0.bytes, $0.split.r * $0.split.c * $0.split.s) < ($1.bytes, $1.split.r * $1.split.c * $1.split.s) })
-    else { return nil }
+    guard let best = scored.min(by: { ($0.bytes, tiles($0.split)) < ($1.bytes, tiles($1.split)) }) else { return nil }
     var next = tiling
     let p = best.split
     next.channels.remove(o)
@@ -133,6 +155,7 @@ extension Graph {
       if p.c > 1 { next.columns[o] = p.c }
     }
     next.steps[o] = p.s > 1 ? p.s : nil
+    next.depths[o] = p.d > 1 ? p.d : nil
     return next
   }
 }
