@@ -1,4 +1,4 @@
-import COSMA
+@testable import COSMA
 import COSMATestSupport
 import Foundation
 import Testing
@@ -6,6 +6,27 @@ import Testing
 /// The offset allocator on its own: MiniMalloc CSV, alignment, infeasibility with its reason, and
 /// the independent overlap check.
 @Suite struct AllocationTests {
+  /// The greedy allocator's sort of occupied ranges by start, on short lists (insertion sort),
+  /// medium ones (quicksort), long ones (radix sort) and long ones with starts past 2^30
+  /// (quicksort again), duplicates included: the starts come out in order and the ranges are
+  /// the same ranges.
+  @Test(arguments: [0, 1, 5, 16, 17, 100, 256, 257, 3_000])
+  func sortsRangesByStart(count: Int) {
+    var rng = SplitMix64(seed: UInt64(count) + 1)
+    for wide in [false, true] {
+      let ranges: [(lo: ByteCount, hi: ByteCount)] = (0..<count).map { _ in
+        let lo = Int(rng.next() % (wide ? 1 << 40 : 5_000)) * 64
+        return (lo, lo + Int(rng.next() % 4_096) + 1)
+      }
+      var sorted = ranges
+      var scratch: [(lo: ByteCount, hi: ByteCount)] = []
+      sortByStart(&sorted, scratch: &scratch)
+      #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.lo <= $1.lo })
+      let key = { (r: (lo: ByteCount, hi: ByteCount)) in "\(r.lo):\(r.hi)" }
+      #expect(sorted.map(key).sorted() == ranges.map(key).sorted())
+    }
+  }
+
   @Test func readsAndWritesMiniMallocCSV() throws {
     let text = "id,lower,upper,size\n0,0,10,64\n1,5,15,128\n2,10,20,64\n"
     let instance = try AllocationInstance(csv: text)

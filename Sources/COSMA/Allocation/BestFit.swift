@@ -82,6 +82,7 @@ extension OffsetAllocator {
     var starting = [Int32](repeating: 0, count: buffers.count)
     var startingCount = [Int](repeating: 0, count: index.startTimes)
     var neighbours: [(lo: ByteCount, hi: ByteCount)] = []
+    var scratch: [(lo: ByteCount, hi: ByteCount)] = []
     let done = alive.withUnsafeMutableBufferPointer { alive in
       starting.withUnsafeMutableBufferPointer { starting in
         for i in order {
@@ -103,7 +104,7 @@ extension OffsetAllocator {
               }
             }
           }
-          neighbours.sort { $0.lo < $1.lo }
+          sortByStart(&neighbours, scratch: &scratch)
           guard
             let offset = lowest
               ? lowestGap(of: size, among: neighbours, below: end) : smallestGap(of: size, among: neighbours, below: end)

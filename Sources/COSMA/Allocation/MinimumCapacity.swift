@@ -20,6 +20,9 @@ extension OffsetAllocator {
   /// From this many buffers, the exact search rarely settles a capacity within seconds, and
   /// minimizing gives most of its time to improving the greedy placement.
   static let exactSearchScale = 2_000
+  /// From this many buffers, the exact search settles no capacity within seconds at all (a node
+  /// of 100,000 buffers takes a second), and squeaky wheel gets nearly all the time.
+  static let greedyOnlyScale = 20_000
 
   /// The best greedy placement over several orders, improved by squeaky wheel (see
   /// ``SqueakyWheel``), then a binary search between the peak of live bytes and it, each
@@ -80,7 +83,7 @@ extension OffsetAllocator {
       ? (extent: greedy.0, offsets: greedy.1)
       : SqueakyWheel(buffers: sized, floor: low).improve(
         start: greedy, order: greedyOrder.order, lowest: greedyOrder.lowest, allocator: self, lifetimes: lifetimes, passTime: perOrder,
-        deadline: deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) * 0.6) })
+        deadline: deadline.map { ContinuousClock.now + (($0 - ContinuousClock.now) * (buffers.count < Self.greedyOnlyScale ? 0.6 : 0.95)) })
     var best = (improved.extent, improved.offsets)
     if best.0 <= low {
       return MinimumCapacity(capacity: best.0, offsets: best.1, provenAtLeast: low, greedyCapacity: greedy.0, improvedCapacity: improved.extent)
