@@ -15,7 +15,7 @@ extension PlanningRun {
   /// the minimum-peak order get the ``TimePolicy/fallbackRegionBound`` share instead.
   mutating func proveFanBound(share: TimePolicy.Share) {
     guard shouldContinue, remaining > policy.minimumForBound else { return }
-    let fans = problem.fanRegions()
+    let fans = problem.fanAndWindowRegions(regionSize: policy.regionSize)
     if !fans.isEmpty {
       let r = problem.regionLowerBound(
         regions: fans, timeLimit: seconds(share), maxIntegers: options.maxIntegerVariables, solver: solver, clock: clock,
