@@ -705,6 +705,25 @@ import Testing
   }
 
   /// The decomposition check finds each kind of unfaithful tiled graph.
+  /// The verifier's sweep for overlapping slices: none in a grid of frames × rows × channels,
+  /// and any one pair that shares an element found, along whichever dimension it sweeps.
+  @Test func overlappingSlicesAreFound() {
+    var grid: [[Range<Int>]] = []
+    for f in 0..<4 { for r in 0..<7 { for c in 0..<3 { grid.append([0..<1, (2 * c)..<(2 * c + 2), f..<(f + 1), (3 * r)..<(3 * r + 3)]) } } }
+    #expect(Verifier.overlappingPair(grid) == nil)
+    #expect(Verifier.overlappingPair(grid + [[0..<1, 0..<6, 2..<2, 0..<21]]) == nil)  // empty: shares nothing
+    var rng = SplitMix64(seed: 7)
+    for _ in 0..<20 {
+      var boxes = grid
+      let i = Int(rng.next() % UInt64(grid.count))
+      var extra = grid[i]
+      extra[3] = extra[3].lowerBound + 2..<extra[3].upperBound + 1  // reaches into the next rows
+      boxes.insert(extra, at: Int(rng.next() % UInt64(grid.count)))
+      let pair = Verifier.overlappingPair(boxes)
+      #expect(pair.map { Verifier.overlap(boxes[$0.0], boxes[$0.1]) > 0 && $0.0 < $0.1 } == true)
+    }
+  }
+
   @Test func decompositionCheckFindsEachFault() throws {
     let x = Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 1, 8, 8])
     let w = Tensor(name: "w", kind: .weight, bytes: 9, shape: [1, 1, 3, 3])
