@@ -4,9 +4,10 @@ extension Graph {
   /// or else into the fewest row tiles, or failing that channel tiles, or failing both the grid
   /// of rows × channels of fewest tiles, or failing that too the split with its reduction in
   /// partial sums of fewest tiles, that fit `capacity` (channel tiles read their whole
-  /// input, so they are kept for what rows cannot fit); then, while a tile of the tiled graph does not fit `capacity` (a
-  /// neighbour's tiles cut its tensors into more slices, each rounded up to the alignment), one
-  /// more tile for its operator.
+  /// input, so they are kept for what rows cannot fit), and failing all of these, the same in
+  /// the fewest blocks of frames (an operator of `N, C, D, H, W`); then, while a tile of the
+  /// tiled graph does not fit `capacity` (a neighbour's tiles cut its tensors into more slices,
+  /// each rounded up to the alignment), one more tile for its operator.
   ///
   /// With `target == capacity` this is what a simple compiler does: split only what does not fit,
   /// into the fewest tiles. A smaller target splits more operators, so that consecutive ones can
