@@ -10,7 +10,8 @@ extension PlanningRun {
     noteRegionBound(r, "windows")
   }
 
-  /// The region bound over the fans of shared activations, within `share` of the time limit: on
+  /// The region bound over the fans of shared activations, with windows of the minimum-peak
+  /// order over the rest (as `cosma bound` charges them), within `share` of the time limit: on
   /// NAS graphs it proves the spills their stems force. When the fans prove nothing, regions of
   /// the minimum-peak order get the ``TimePolicy/fallbackRegionBound`` share instead.
   mutating func proveFanBound(share: TimePolicy.Share) {

@@ -168,8 +168,8 @@ private func planTiled(
   var candidates: [TilingCandidate] = []
   var firstError: Error?
   // What the last candidate cost besides its planner's search (checking the rewrite, building
-  // the problem, the baselines, verifying), per operator of its graph: a finer tiling whose graph would take longer than the
-  // time left is not started once a plan is in hand.
+  // the problem, the baselines, verifying), per operator of its graph: a finer tiling whose
+  // graph would take longer than the time left is not started once a plan is in hand.
   var overheadPerOperator = 0.0
   for (i, (target, tiled)) in tilings.enumerated() {
     var candidate = TilingCandidate(
