@@ -41,21 +41,45 @@ public let maximumTiledOperators = 4_000
 /// small graph.
 public let smallTilingCount = 64
 
-/// Every tiling that splits each splittable operator into 1 to 4 tiles (at most its rows), when
-/// there are at most `most` of them; none otherwise.
+/// Every tiling that leaves each operator whole or splits it into 2 to 4 row tiles, 2 to 4
+/// channel tiles, or 2 partial sums (each as far as the operator allows), when there are at
+/// most `most` of them; otherwise every tiling into 1 to 4 row tiles, when there are at most
+/// `most` of those; none otherwise.
 func smallTilings(of graph: Graph, most: Int) -> [Tiling] {
-  var choices: [(OperatorID, Int)] = []
+  let rich = smallTilings(of: graph, most: most, channelsAndSums: true)
+  return rich.isEmpty ? smallTilings(of: graph, most: most, channelsAndSums: false) : rich
+}
+
+private func smallTilings(of graph: Graph, most: Int, channelsAndSums: Bool) -> [Tiling] {
+  enum Split { case rows(Int), channels(Int), sums(Int) }
+  var choices: [(OperatorID, [Split])] = []
   var total = 1
   for o in graph.operatorIDs {
-    guard let rows = graph.rowMap(of: o)?.extent else { continue }
-    let k = min(rows, 4)
-    total *= k
+    var splits: [Split] = []
+    if let rows = graph.rowMap(of: o)?.extent, rows >= 2 { splits += (2...min(rows, 4)).map(Split.rows) }
+    if channelsAndSums {
+      if let channels = graph.channelMap(of: o)?.extent, channels >= 2 { splits += (2...min(channels, 4)).map(Split.channels) }
+      if graph.reductionMap(of: o) != nil { splits.append(.sums(2)) }
+    }
+    guard !splits.isEmpty else { continue }
+    total *= splits.count + 1
     if total > most { return [] }
-    choices.append((o, k))
+    choices.append((o, splits))
   }
   var all = [Tiling()]
-  for (o, k) in choices {
-    all = all.flatMap { t in (1...k).map { n in var u = t; u[o] = n; return u } }
+  for (o, splits) in choices {
+    all = all.flatMap { t in
+      [t]
+        + splits.map { split in
+          var u = t
+          switch split {
+          case .rows(let n): u.counts[o] = n
+          case .channels(let n): u.counts[o] = n; u.channels.insert(o)
+          case .sums(let n): u.steps[o] = n
+          }
+          return u
+        }
+    }
   }
   return all
 }
