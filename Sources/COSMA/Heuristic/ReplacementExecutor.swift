@@ -25,9 +25,9 @@ struct ReplacementExecutor {
   private var position: [Step] = []
   private var nextUseIndex: [Int] = []
   private var offsetOf: [ByteCount?] = []
-  /// The tensors with an offset: what `residentRanges` sorts, instead of scanning every tensor
-  /// of the graph at each placement (quadratic on 200,000-operator chains).
-  private var residents = Set<Int>()
+  /// The tensors with an offset, by offset then number: `residentRanges` without scanning every
+  /// tensor of the graph (quadratic on 200,000-operator chains) or sorting at each placement.
+  private var residents: [(lo: ByteCount, t: Int)] = []
   private var inDRAM: [Bool] = []
   private var events: [PlanEvent] = []
   private var step = 0
@@ -76,13 +76,11 @@ struct ReplacementExecutor {
       }
       if let (w, x) = inPlace {
         events.append(.allocInPlace(w.output, offset: x, over: w.input))
-        offsetOf[w.output.rawValue] = x
-        residents.insert(w.output.rawValue)
+        setOffset(w.output, x)
         events.append(.run(o))
         // The input holds nothing now: its range is the output's.
         events.append(.free(w.input))
-        offsetOf[w.input.rawValue] = nil
-        residents.remove(w.input.rawValue)
+        setOffset(w.input, nil)
         working.removeAll { $0 == w.input }
       } else {
         events.append(.run(o))
@@ -93,8 +91,7 @@ struct ReplacementExecutor {
       }
       for t in working where nextUse(t, after: s) == nil {
         events.append(.free(t))
-        offsetOf[t.rawValue] = nil
-        residents.remove(t.rawValue)
+        setOffset(t, nil)
       }
     }
     return events
@@ -128,8 +125,7 @@ struct ReplacementExecutor {
   /// Emits the load or alloc that makes `t` resident at `offset`.
   private mutating func bring(_ t: TensorID, to offset: ByteCount) {
     events.append(hasValue(t) ? .load(t, offset: offset) : .alloc(t, offset: offset))
-    offsetOf[t.rawValue] = offset
-    residents.insert(t.rawValue)
+    setOffset(t, offset)
   }
 
   /// Removes `t` from the scratchpad, first storing a value that is still needed and that DRAM
@@ -140,8 +136,26 @@ struct ReplacementExecutor {
       inDRAM[t.rawValue] = true
     }
     events.append(.free(t))
-    offsetOf[t.rawValue] = nil
-    residents.remove(t.rawValue)
+    setOffset(t, nil)
+  }
+
+  /// Places `t` at `offset`, or removes it from the scratchpad (nil), keeping `residents` sorted.
+  private mutating func setOffset(_ t: TensorID, _ offset: ByteCount?) {
+    func index(_ lo: ByteCount) -> Int {
+      var a = 0
+      var b = residents.count
+      while a < b {
+        let m = (a + b) / 2
+        if (residents[m].lo, residents[m].t) < (lo, t.rawValue) { a = m + 1 } else { b = m }
+      }
+      return a
+    }
+    if let old = offsetOf[t.rawValue] {
+      let i = index(old)
+      if i < residents.count && residents[i].t == t.rawValue { residents.remove(at: i) }
+    }
+    offsetOf[t.rawValue] = offset
+    if let offset { residents.insert((offset, t.rawValue), at: index(offset)) }
   }
 
   private func hasValue(_ t: TensorID) -> Bool {
@@ -151,8 +165,7 @@ struct ReplacementExecutor {
 
   /// The resident tensors sorted by offset.
   private func residentRanges() -> [(t: TensorID, lo: Int, hi: Int)] {
-    residents.map { i in (TensorID(i), offsetOf[i]!, offsetOf[i]! + problem.size(TensorID(i))) }
-      .sorted { ($0.lo, $0.t.rawValue) < ($1.lo, $1.t.rawValue) }
+    residents.map { r in (TensorID(r.t), r.lo, r.lo + problem.size(TensorID(r.t))) }
   }
 
   /// Finds an offset for `size` bytes, evicting unpinned tensors if needed; nil when only the
@@ -177,17 +190,27 @@ struct ReplacementExecutor {
     size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)], pinned: Set<TensorID>
   ) -> (ByteCount, [TensorID])? {
     let end = roundDown(problem.capacity, to: problem.alignment)
-    var starts = Set([0, end - size])
-    for r in ranges {
-      starts.insert(r.lo)
-      starts.insert(r.hi)
-      starts.insert(r.hi - size)
-    }
+    var starts = [0, end - size]
+    starts.reserveCapacity(2 + 3 * ranges.count)
+    for r in ranges { starts += [r.lo, r.hi, r.hi - size] }
+    starts.sort()
     var best: (key: (Double, Double, Int), offset: Int, victims: [TensorID])?
-    for a in starts.sorted() where a >= 0 && a + size <= end && a % problem.alignment == 0 {
+    // `ranges` is sorted by start: a window meets only ranges from the first that may still
+    // reach it (no range is longer than `longest`) to the last that starts inside it, so one
+    // sweep over the windows in order finds them all (a tiled graph has hundreds of residents).
+    let longest = ranges.lazy.map { $0.hi - $0.lo }.max() ?? 0
+    var first = 0
+    var previous: Int?
+    for a in starts where a >= 0 && a + size <= end && a % problem.alignment == 0 && a != previous {
+      previous = a
+      while first < ranges.count && ranges[first].lo + longest <= a { first += 1 }
       var victims: [TensorID] = []
       var blocked = false
-      for r in ranges where r.lo < a + size && a < r.hi {
+      var k = first
+      while k < ranges.count && ranges[k].lo < a + size {
+        let r = ranges[k]
+        k += 1
+        guard a < r.hi else { continue }
         if pinned.contains(r.t) {
           blocked = true
           break

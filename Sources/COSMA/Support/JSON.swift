@@ -35,8 +35,7 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   private func write(into out: inout String, indent: Int, width: Int) {
-    let flat = compact()
-    if flat.count + indent <= width { out += flat; return }
+    if compactCount(within: width - indent) != nil { out += compact(); return }
     let pad = String(repeating: " ", count: indent + 2)
     switch self {
     case .array(let items):
@@ -56,8 +55,31 @@ public indirect enum JSONValue: Sendable, Equatable {
       }
       out += String(repeating: " ", count: indent) + "}"
     default:
-      out += flat
+      out += compact()
     }
+  }
+
+  /// The length of ``compact()`` when it is at most `limit`, else nil, found without writing a
+  /// container that is longer: a plan's list of events is hundreds of thousands of them.
+  private func compactCount(within limit: Int) -> Int? {
+    var n = 2
+    switch self {
+    case .array(let items):
+      for (i, item) in items.enumerated() {
+        if i > 0 { n += 2 }
+        guard n <= limit, let c = item.compactCount(within: limit - n) else { return nil }
+        n += c
+      }
+    case .object(let fields):
+      for (i, (k, v)) in fields.enumerated() {
+        n += (i > 0 ? 2 : 0) + JSONValue.quote(k).count + 2
+        guard n <= limit, let c = v.compactCount(within: limit - n) else { return nil }
+        n += c
+      }
+    default:
+      n = compact().count
+    }
+    return n <= limit ? n : nil
   }
 
   /// The value on one line.
@@ -79,6 +101,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   static func quote(_ s: String) -> String {
+    // Nearly every name needs no escape.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
