@@ -149,10 +149,18 @@ private func planTiled(
   options.clock = clock
   let start = clock.seconds
   let (weights, alignment) = (accelerator.weights, accelerator.alignment)
-  let mt = graph.smallestTiledScratchpad(weights: weights, alignment: alignment)
-  if capacity < mt.bytes {
-    throw DoesNotFitError(
-      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
+  // The refusal when no tiling is found: below `M_T`, or above it where slices rounded up to
+  // the alignment no longer fit. `M_T` is found only then: on a tiled R(2+1)D it takes 1.6 s.
+  func refusal() -> DoesNotFitError {
+    let mt = graph.smallestTiledScratchpad(weights: weights, alignment: alignment)
+    guard capacity >= mt.bytes else {
+      return DoesNotFitError(
+        scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true)
+    }
+    return DoesNotFitError(
+      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true,
+      detail: "no tiling fits: where neighbours cut a tensor further, each extra slice rounded up to the alignment "
+        + "(\(alignment) B) no longer fits (M_T is exact with alignment 1)")
   }
   var tilings: [(target: ByteCount, tiled: TiledGraph)] = []
   func consider(_ target: ByteCount, _ tiled: TiledGraph?) {
@@ -180,12 +188,7 @@ private func planTiled(
       if fits { consider(0, tiled) }
     }
   }
-  guard !tilings.isEmpty else {
-    throw DoesNotFitError(
-      scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true,
-      detail: "no tiling fits: where neighbours cut a tensor further, each extra slice rounded up to the alignment "
-        + "(\(alignment) B) no longer fits (M_T is exact with alignment 1)")
-  }
+  guard !tilings.isEmpty else { throw refusal() }
   var resolved = accelerator
   resolved.scratchpad = .bytes(capacity)
   var best: TiledPlanningResult?
@@ -234,7 +237,7 @@ private func planTiled(
     candidates.append(candidate)
     if options.cancellation?.isCancelled == true { break }
   }
-  guard var chosen = best else { throw firstError ?? DoesNotFitError(scratchpadBytes: capacity, requiredBytes: mt.bytes, operatorName: graph[mt.operator].name, evenTiled: true) }
+  guard var chosen = best else { throw firstError ?? refusal() }
   chosen.candidates = candidates
   chosen.result.plan.planner.method = "tiles: \(chosen.tiled?.tiling.summary ?? "0 operators split"); " + chosen.result.plan.planner.method
   // The time of the whole search, every tiling tried, not only the chosen one's.
