@@ -85,7 +85,8 @@ public enum SimEvent: Sendable, Equatable {
   case alloc(tensor: Int, offset: Int)
   /// `alloc` of an operator's output over one of its inputs, which the operator overwrites.
   case allocInPlace(tensor: Int, offset: Int, over: Int)
-  /// `alloc` of a concatenation's input inside the range of its output, already allocated.
+  /// `alloc` of a concatenation's input inside the range of its output, already allocated, or of
+  /// a split's output inside the range of its input, which holds its value.
   case allocWithin(tensor: Int, offset: Int, within: Int)
   case run(operator: Int)
   case store(tensor: Int)

@@ -233,8 +233,11 @@ private struct State {
   var residencies: [SimResidency] = []
   /// Inputs an `allocInPlace` reserved for overwriting, with the output written over them.
   var writtenOver: [Int: Int] = [:]
-  /// Concatenation inputs allocated inside their output's range, with that output.
+  /// Concatenation inputs allocated inside their output's range, and split outputs read inside
+  /// their input's, with that host.
   var within: [Int: Int] = [:]
+  /// Each tensor's producer, or -1.
+  var producer: [Int]
 
   init(program: SimProgram) {
     p = program
@@ -245,8 +248,10 @@ private struct State {
     everStored = Array(repeating: false, count: n)
     ran = Array(repeating: false, count: program.operators.count)
     readersLeft = Array(repeating: 0, count: n)
-    for op in program.operators {
+    producer = Array(repeating: -1, count: n)
+    for (o, op) in program.operators.enumerated() {
       for t in Set(op.inputs) where t >= 0 && t < n { readersLeft[t] += 1 }
+      for t in op.outputs where t >= 0 && t < n { producer[t] = o }
     }
     timeline.reserveCapacity(program.events.count)
   }
@@ -371,8 +376,15 @@ private struct State {
       guard k == .activation || k == .output, !produced[t] else {
         throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))': only a tensor not yet produced is placed so")
       }
-      guard let host = live[y], host.valueReady == nil else {
-        throw SimulationError(eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))', which is not allocated or already produced")
+      // A split's output read in place lies in its input, which holds its value; a concatenation's
+      // input lies in its output, not produced yet.
+      let splitView = producer[t] >= 0 && p.operators[producer[t]].inputs.contains(y)
+      guard let host = live[y], (host.valueReady != nil) == splitView else {
+        throw SimulationError(
+          eventIndex: i,
+          reason: splitView
+            ? "alloc of '\(name(t))' within '\(name(y))', which holds no value in the scratchpad"
+            : "alloc of '\(name(t))' within '\(name(y))', which is not allocated or already produced")
       }
       guard offset >= host.offset, offset - host.offset <= host.size - occupied(t) else {
         throw SimulationError(
@@ -421,6 +433,9 @@ private struct State {
       let cycles: Int
       if op.outputs.count == 1, !op.inputs.isEmpty, op.inputs.allSatisfy({ within[$0] == op.outputs[0] }) {
         // A concatenation whose inputs were written into its output: nothing to move.
+        cycles = 0
+      } else if Set(op.inputs).count == 1, !op.outputs.isEmpty, op.outputs.allSatisfy({ within[$0] == op.inputs[0] }) {
+        // A split whose outputs are read in place: nothing to move.
         cycles = 0
       } else if let macs = op.macs {
         cycles = ceilDiv(max(0, macs), m.macsPerCycle)
@@ -485,6 +500,15 @@ private struct State {
       }
       if let part = within.first(where: { $0.value == t && live[$0.key] != nil && !produced[t] })?.key {
         throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' before '\(name(part))', allocated within it, is concatenated")
+      }
+      if let part = within.first(where: { $0.value == t && live[$0.key] != nil && producer[$0.key] >= 0
+        && p.operators[producer[$0.key]].inputs.contains(t) })?.key
+      {
+        throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' while '\(name(part))', read in place within it, is resident")
+      }
+      if let host = within[t], live[host] != nil, producer[t] >= 0, p.operators[producer[t]].inputs.contains(host) {
+        // The host's range was read until this view's last use.
+        live[host]!.lastUse = max(live[host]!.lastUse, l.lastUse)
       }
       within[t] = nil
       if l.valueReady != nil && !inDRAM[t] {

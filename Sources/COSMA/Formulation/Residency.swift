@@ -32,7 +32,8 @@ struct Residency: Sendable {
 
   /// Intervals placed inside another (SPEC §1, "In-place operators"): each input of a
   /// concatenation done in place, by index, with the interval of the output and the input's
-  /// offset in it.
+  /// offset in it; each output of a split read in place, with the interval of the input and the
+  /// output's offset in it.
   var within: [Int: (output: Int, offset: ByteCount)] = [:]
 
   /// Records that concatenation `c`, run at step `s`, has its inputs written into its output:
@@ -49,6 +50,25 @@ struct Residency: Sendable {
     }
     intervals[y].first = parts.map { intervals[$0.0].first }.min()!
     for (i, offset) in parts { within[i] = (y, offset) }
+    return true
+  }
+
+  /// Records that split `sp`, run at step `s`, is read in place: its input's interval then lasts
+  /// until the last of its outputs' ends (its range is held for them). False (nothing recorded)
+  /// unless the input's interval covers `s` and every output's starts there.
+  @discardableResult
+  mutating func splitInPlace(_ sp: SplitInPlace, at s: Step) -> Bool {
+    guard let x = intervals.firstIndex(where: { $0.tensor == sp.input && $0.first <= s && s <= $0.last }),
+      within[x] == nil
+    else { return false }
+    var parts: [(Int, ByteCount)] = []
+    for (y, offset) in sp.parts {
+      guard let i = intervals.firstIndex(where: { $0.tensor == y && $0.first == s }), within[i] == nil, inPlace[i] == nil
+      else { return false }
+      parts.append((i, offset))
+    }
+    intervals[x].last = max(intervals[x].last, parts.map { intervals[$0.0].last }.max()!)
+    for (i, offset) in parts { within[i] = (x, offset) }
     return true
   }
 
@@ -252,7 +272,10 @@ extension PlanningProblem {
           events.append(.store(t))
         }
       }
-      for i in ends[s] { events.append(.free(residency.intervals[i].tensor)) }
+      // What lies within another range is freed before it.
+      for i in ends[s].sorted(by: { (residency.within[$0] == nil ? 1 : 0, $0) < (residency.within[$1] == nil ? 1 : 0, $1) }) {
+        events.append(.free(residency.intervals[i].tensor))
+      }
     }
     return events
   }

@@ -20,7 +20,10 @@
 ///   output of an operator that runs in place there;
 /// - `inPlace[o/x@s]` (binary, only when the accelerator allows in-place operators): operator
 ///   `o` runs at `s` writing its output over its input `x`, which every other reader of `x`
-///   has read before `s` (`inPlaceLast`).
+///   has read before `s` (`inPlaceLast`);
+/// - `concatInPlace[c]`, `splitInPlace[o]` (binary, likewise): a concatenation's inputs lie in
+///   its output's range, reserved from the first of them on; a split's outputs lie in its input's
+///   range, held until the last of them dies. The parts then take no space of their own.
 ///
 /// The objective is the non-compulsory traffic in bytes: every load and spill store, minus the
 /// constant first load of every read input and weight. Since offsets are left out, its optimum is
@@ -56,7 +59,10 @@ struct ResidencyFormulation {
   private(set) var concats: [(op: OperatorID, concat: ConcatInPlace, variable: VariableID)] = []
   /// A concatenation output's range reserved at a step before it is produced.
   private(set) var reserve: [[Step: VariableID]] = []
-  /// A concatenation input inside its output at a step (continuous).
+  /// The splits that may be read in place, each with its binary.
+  private(set) var splits: [(op: OperatorID, split: SplitInPlace, variable: VariableID)] = []
+  /// A concatenation input inside its output, or a split output inside its input, at a step
+  /// (continuous).
   private(set) var inside: [(variable: VariableID, tensor: TensorID, step: Step)] = []
   /// Each planned tensor's step range.
   private(set) var tensorWindow: [ClosedRange<Step>?] = []
@@ -154,11 +160,19 @@ struct ResidencyFormulation {
       concats.append((c, cp, model.addBinary("concatInPlace[\(g[c].name)]")))
       reservedBy[cp.output.rawValue] = cp.parts.compactMap { g.producer[$0.input.rawValue] }
     }
+    // Splits read in place: a binary each, and the operators until which each input's range may
+    // be held (its outputs' readers).
+    splits = []
+    var heldFor = [[OperatorID]](repeating: [], count: g.tensors.count)
+    for (o, sp) in problem.splitsInPlace.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      splits.append((o, sp, model.addBinary("splitInPlace[\(g[o].name)]")))
+      heldFor[sp.input.rawValue] += sp.parts.flatMap { g.consumers[$0.output.rawValue] }
+    }
     reserve = Array(repeating: [:], count: g.tensors.count)
     for t in g.tensorIDs where problem.isPlanned(t) && !users[t.rawValue].isEmpty {
       let us = users[t.rawValue]
       let lo = (us + reservedBy[t.rawValue]).map { windows.earliest[$0.rawValue] }.min()!
-      let hi = us.map { windows.latest[$0.rawValue] }.max()!
+      let hi = (us + heldFor[t.rawValue]).map { windows.latest[$0.rawValue] }.max()!
       tensorWindow[t.rawValue] = lo...hi
       let bytes = free.contains(t) ? 0 : Double(g[t].bytes)
       let kind = g[t].kind
@@ -233,6 +247,7 @@ struct ResidencyFormulation {
     }
     addInPlaceVariables(users: users, capacityTerms: &capacityTerms)
     addConcatenationRows(capacityTerms: &capacityTerms)
+    addSplitRows(capacityTerms: &capacityTerms)
     let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
@@ -319,6 +334,39 @@ struct ResidencyFormulation {
     }
   }
 
+  /// For each split that may be read in place (its binary `z`): while `z` is 1 its outputs take
+  /// no space of their own (`inside`), its input is resident whenever one of them is
+  /// (`heldAround`), they are never reloaded, and neither they nor the input are written over in
+  /// place; a tensor a concatenation holds in place is not also split in place.
+  private mutating func addSplitRows(capacityTerms: inout [[(VariableID, Double)]]) {
+    for (_, sp, z) in splits {
+      let x = sp.input
+      for (y, _) in sp.parts {
+        for (s, r) in res[y.rawValue].byStep {
+          let u = model.addVariable("inside[\(name(y))@\(s)]", lower: 0, upper: 1, objective: 0)
+          inside.append((u, y, s))
+          model.addLessOrEqual("insideResident[\(name(y))@\(s)]", [(u, 1), (r, -1)], 0)
+          model.addLessOrEqual("insideInPlace[\(name(y))@\(s)]", [(u, 1), (z, -1)], 0)
+          capacityTerms[s].append((u, -Double(problem.size(y) / unit)))
+          if let rx = res[x.rawValue][s] {
+            model.addGreaterOrEqual("heldAround[\(name(y))@\(s)]", [(rx, 1), (r, -1), (z, -1)], -1)
+          } else {
+            model.addLessOrEqual("heldAround[\(name(y))@\(s)]", [(r, 1), (z, 1)], 1)
+          }
+          if let l = load[y.rawValue][s] { model.addLessOrEqual("noReload[\(name(y))@\(s)]", [(l, 1), (z, 1)], 1) }
+        }
+        if let sp = spill[y.rawValue] { model.addLessOrEqual("noSpill[\(name(y))]", [(sp, 1), (z, 1)], 1) }
+      }
+      let held = Set([x] + sp.parts.map(\.output))
+      for (w, s, v) in inPlace where held.contains(w.input) || held.contains(w.output) {
+        model.addLessOrEqual("notOver[\(name(w.input))@\(s)]", [(v, 1), (z, 1)], 1)
+      }
+      for (_, cp, zc) in concats where held.contains(cp.output) || cp.parts.contains(where: { held.contains($0.input) }) {
+        model.addLessOrEqual("concatOrSplit[\(name(x))/\(name(cp.output))]", [(z, 1), (zc, 1)], 1)
+      }
+    }
+  }
+
   /// The integer variables of the free-order model, counted without building it: one per
   /// operator and step of its window, one per tensor and step of its window.
   static func integerEstimate(_ problem: PlanningProblem) -> Int {
@@ -358,8 +406,9 @@ struct ResidencyFormulation {
     for (_, s, v) in inPlace where !window.contains(s) {
       model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
     }
-    // A window does not change which concatenations run in place.
+    // A window does not change which concatenations and splits run in place.
     for (_, _, z) in concats { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
+    for (_, _, z) in splits { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
     for (v, _, s) in inside where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
     for row in reserve {
       for (s, v) in row where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
@@ -387,6 +436,9 @@ struct ResidencyFormulation {
     for (w, s, v) in inPlace where values[v.rawValue] > 0.5 { residency.writeInPlace(w, at: s) }
     for (c, cp, z) in concats where values[z.rawValue] > 0.5 {
       if let s = order.firstIndex(of: c) { residency.concatenateInPlace(cp, at: s) }
+    }
+    for (o, sp, z) in splits where values[z.rawValue] > 0.5 {
+      if let s = order.firstIndex(of: o) { residency.splitInPlace(sp, at: s) }
     }
     return residency
   }
@@ -451,6 +503,12 @@ struct ResidencyFormulation {
       values[z.rawValue] = 1
       for (v, x, s) in inside where cp.parts.contains(where: { $0.input == x }) {
         if let r = res[x.rawValue][s], values[r.rawValue] > 0.5 { values[v.rawValue] = 1 }
+      }
+    }
+    for (_, sp, z) in splits where sp.parts.contains(where: { placedWithin.contains($0.output) }) {
+      values[z.rawValue] = 1
+      for (v, y, s) in inside where sp.parts.contains(where: { $0.output == y }) {
+        if let r = res[y.rawValue][s], values[r.rawValue] > 0.5 { values[v.rawValue] = 1 }
       }
     }
     return values

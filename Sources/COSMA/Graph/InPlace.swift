@@ -91,6 +91,55 @@ extension Graph {
   }
 }
 
+/// A split whose outputs can be read in place (SPEC §1, "In-place operators"): each output is
+/// its region of the input's range, and the split itself moves nothing. The input stays where it
+/// is while any output is resident.
+public struct SplitInPlace: Sendable, Equatable {
+  public var input: TensorID
+  /// Each output with the byte offset of its region in the input.
+  public var parts: [(output: TensorID, offset: ByteCount)]
+
+  public static func == (a: SplitInPlace, b: SplitInPlace) -> Bool {
+    a.input == b.input && a.parts.map(\.output) == b.parts.map(\.output) && a.parts.map(\.offset) == b.parts.map(\.offset)
+  }
+}
+
+extension Graph {
+  /// The operator types that cut their input into outputs along one axis.
+  public static let splitInPlaceTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
+
+  /// How operator `o` splits in place, or nil: a split type with one input (an activation, a
+  /// graph input or a weight) and at least two distinct activation outputs, all with shapes of
+  /// the input's rank, cut along one axis, whose bytes add up to the input's. Each output is its
+  /// region of the input: one contiguous block when every dimension before the axis is 1,
+  /// strided otherwise (its readers read it with a stride, as NPUs read a split view); either
+  /// way the outputs take the input's space once, output `k` placed at the bytes of the outputs
+  /// before it. The outputs may be read by any operators, the input by others too.
+  public func splitInPlace(of o: OperatorID) -> SplitInPlace? {
+    let op = self[o]
+    guard Self.splitInPlaceTypes.contains(op.type.lowercased()), Set(op.inputs).count == 1, op.outputs.count >= 2,
+      Set(op.outputs).count == op.outputs.count, let shape = self[op.inputs[0]].shape
+    else { return nil }
+    let x = op.inputs[0]
+    let outputs = op.outputs.map { self[$0] }
+    guard self[x].kind != .output, outputs.allSatisfy({ $0.kind == .activation && $0.shape?.count == shape.count }),
+      outputs.reduce(0, { $0 + $1.bytes }) == self[x].bytes
+    else { return nil }
+    let shapes = outputs.map { $0.shape! }
+    guard let axis = shape.indices.first(where: { d in shapes.contains { $0[d] != shape[d] } }) ?? (shape.isEmpty ? nil : 0),
+      shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
+      shapes.allSatisfy({ s in s.indices.allSatisfy { $0 == axis || s[$0] == shape[$0] } })
+    else { return nil }
+    var offset = 0
+    var parts: [(output: TensorID, offset: ByteCount)] = []
+    for (y, t) in zip(op.outputs, outputs) {
+      parts.append((y, offset))
+      offset += t.bytes
+    }
+    return SplitInPlace(input: x, parts: parts)
+  }
+}
+
 extension Graph {
   /// The in-place writes of `o` whose input and output take the same space at `alignment`: the
   /// ones planners use, so that the output can keep the input's range to its own end.

@@ -35,9 +35,11 @@ extension PlanningRun {
         proven = false
       } else {
         proven = true
-        // A cut excludes a residency under every choice of in-place writes and concatenations,
+        // A cut excludes a residency under every choice of in-place writes, concatenations and splits,
         // and another choice might have placed: the bound after it is no longer proven.
-        if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) || !problem.concatsInPlace.isEmpty { cutsProven = false }
+        if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) || !problem.concatsInPlace.isEmpty || !problem.splitsInPlace.isEmpty {
+          cutsProven = false
+        }
       }
       if cuts > options.maxOffsetCuts {
         if let events = packable(&f) { offer(events) }

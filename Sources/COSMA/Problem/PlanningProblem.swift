@@ -18,6 +18,10 @@ public struct PlanningProblem: Sendable {
   /// the graph's (``Graph/concatInPlace(of:)``) whose inputs' bytes are multiples of the
   /// alignment, so that each input's range is exactly its region of the output.
   public let concatsInPlace: [OperatorID: ConcatInPlace]
+  /// The splits the planners may read in place (none unless the accelerator allows it): the
+  /// graph's (``Graph/splitInPlace(of:)``) whose input is planned and whose outputs' bytes are
+  /// multiples of the alignment, so that each output's range is exactly its share of the input's.
+  public let splitsInPlace: [OperatorID: SplitInPlace]
 
   public var alignment: Int { accelerator.alignment }
   public var weights: WeightsPlacement { accelerator.weights }
@@ -86,12 +90,25 @@ public struct PlanningProblem: Sendable {
       }
     }
     self.concatsInPlace = concats
+    var splits: [OperatorID: SplitInPlace] = [:]
+    if accelerator.inPlace {
+      for o in graph.operatorIDs {
+        guard let sp = graph.splitInPlace(of: o), !(accelerator.weights == .external && graph[sp.input].kind == .weight),
+          sp.parts.allSatisfy({ graph[$0.output].bytes % accelerator.alignment == 0 })
+        else { continue }
+        splits[o] = sp
+      }
+    }
+    self.splitsInPlace = splits
   }
 
-  /// The most an in-place write can save while operator `o` runs: the size of its output, when
-  /// it may be written over an input. Bounds subtract it from the working set.
+  /// The most in-place memory can save while operator `o` runs: the size of its output, when it
+  /// may be written over an input; its inputs, for a concatenation done in place; its outputs,
+  /// for a split read in place. Bounds subtract it from the working set.
   public func inPlaceSaving(of o: OperatorID) -> ByteCount {
-    inPlaceWrites[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0])
+    if let c = concatsInPlace[o] { return c.parts.reduce(0) { $0 + size($1.input) } }
+    if let sp = splitsInPlace[o] { return sp.parts.reduce(0) { $0 + size($1.output) } }
+    return inPlaceWrites[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0])
   }
 
   /// The space a tensor takes in the scratchpad: its bytes rounded up to the alignment.

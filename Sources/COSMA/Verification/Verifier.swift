@@ -70,7 +70,8 @@ private struct Replay {
   var writtenOver: [Int: Int] = [:]
   /// Inputs overwritten by the last run: they hold nothing and must be freed before the next.
   var overwritten: Set<Int> = []
-  /// Concatenation inputs allocated within their output, with the output's offset then.
+  /// Concatenation inputs allocated within their output, and split outputs allocated within
+  /// their input, with the host's offset then.
   var within: [Int: (output: Int, offset: Int)] = [:]
   var loadedBytes = 0
   var storedBytes = 0
@@ -165,10 +166,12 @@ private struct Replay {
           lostOutput[t] = true
         }
       }
-      if let part = within.first(where: { $0.value.output == t && resident[$0.key] != nil })?.key,
-        let c = graph.producer[t], !ran[c.rawValue]
-      {
-        report(.inPlace, i, "free of \(name(t)) while \(name(part)), allocated within it, is not concatenated yet")
+      for part in within.filter({ $0.value.output == t && resident[$0.key] != nil }).keys.sorted() {
+        if isSplitView(part, of: t) {
+          report(.inPlace, i, "free of \(name(t)) while \(name(part)), a split output read in place within it, is still resident")
+        } else if let c = graph.producer[t], !ran[c.rawValue] {
+          report(.inPlace, i, "free of \(name(t)) while \(name(part)), allocated within it, is not concatenated yet")
+        }
       }
       resident[t] = nil
       holdsValue[t] = false
@@ -209,6 +212,43 @@ private struct Replay {
     return nil
   }
 
+  static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
+
+  /// Whether `t` is an output of an operator that reads `x`: then `t` within `x` is a split's
+  /// output read in place, and otherwise a concatenation's input.
+  func isSplitView(_ t: Int, of x: Int) -> Bool {
+    guard let p = graph.producer[t] else { return false }
+    return graph.operators[p.rawValue].inputs.contains { $0.rawValue == x }
+  }
+
+  /// Why output `t` of a split may not be read in place within its input `x` at `offset` bytes
+  /// from `x`'s start, or nil when SPEC §1 allows it.
+  func splitRefusal(_ t: Int, _ x: Int, relative offset: Int) -> String? {
+    let o = graph.producer[t]!.rawValue
+    let op = graph.operators[o]
+    guard Self.splitTypes.contains(op.type.lowercased()) else { return "'\(op.name)' of type '\(op.type)' is not a split" }
+    guard Set(op.inputs.map(\.rawValue)) == [x] else { return "'\(op.name)' reads more than \(name(x))" }
+    let outputs = op.outputs.map(\.rawValue)
+    guard outputs.count >= 2, Set(outputs).count == outputs.count, let k = outputs.firstIndex(of: t) else {
+      return "'\(op.name)' does not write \(name(t)) once among two or more outputs"
+    }
+    guard graph.tensors[x].kind != .output, outputs.allSatisfy({ graph.tensors[$0].kind == .activation }) else {
+      return "'\(op.name)' splits an output, or writes something other than activations"
+    }
+    guard let shape = graph.tensors[x].shape, outputs.allSatisfy({ graph.tensors[$0].shape?.count == shape.count }) else {
+      return "the shapes of '\(op.name)' are not all known"
+    }
+    let shapes = outputs.map { graph.tensors[$0].shape! }
+    let differing = shape.indices.filter { d in shapes.contains { $0[d] != shape[d] } }
+    guard differing.count <= 1, let axis = differing.first ?? (shape.isEmpty ? nil : 0),
+      shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
+      outputs.reduce(0, { $0 + graph.tensors[$1].bytes }) == graph.tensors[x].bytes
+    else { return "'\(op.name)' does not cut its input into its outputs along one axis" }
+    let expected = outputs[..<k].reduce(0) { $0 + graph.tensors[$1].bytes }
+    guard offset == expected else { return "\(name(t)) belongs \(expected) bytes into \(name(x)), not \(offset)" }
+    return nil
+  }
+
   mutating func allocWithin(_ t: Int, _ offset: Int, within y: Int, at i: Int) {
     let verb = "alloc of \(name(t)) within \(name(y))"
     if !allowsInPlace {
@@ -216,6 +256,19 @@ private struct Replay {
     }
     guard isProducedKind(t), !producerRan(t) else {
       report(.data, i, "\(verb): only a tensor not yet produced is allocated")
+      return
+    }
+    if isSplitView(t, of: y) {
+      // A split's output read in place: a region of its input, which holds its value.
+      guard let host = resident[y], holdsValue[y], !overwritten.contains(y), writtenOver[y] == nil else {
+        report(.inPlace, i, "\(verb): \(name(y)) holds no value in the scratchpad")
+        place(t, offset, at: i, verb: "alloc")
+        return
+      }
+      if let why = splitRefusal(t, y, relative: offset - host.offset) { report(.inPlace, i, "\(verb): \(why)") }
+      within[t] = (y, host.offset)
+      place(t, offset, at: i, verb: "alloc", inside: y)
+      holdsValue[t] = false
       return
     }
     guard let host = resident[y], !holdsValue[y], !producerRan(y) else {
@@ -323,6 +376,12 @@ private struct Replay {
     for (t, w) in within.sorted(by: { $0.key < $1.key }) where op.outputs.contains(where: { $0.rawValue == w.output }) {
       if resident[w.output]?.offset != w.offset || resident[t] == nil {
         report(.inPlace, i, "\(name(t)) is no longer where it was allocated within \(name(w.output)) when '\(op.name)' runs")
+      }
+    }
+    for (t, w) in within.sorted(by: { $0.key < $1.key })
+    where op.outputs.contains(where: { $0.rawValue == t }) && isSplitView(t, of: w.output) {
+      if resident[w.output]?.offset != w.offset || !holdsValue[w.output] {
+        report(.inPlace, i, "\(name(w.output)), which \(name(t)) is read within, no longer holds its value where it was when '\(op.name)' runs")
       }
     }
     for x in overwritten.sorted() {
