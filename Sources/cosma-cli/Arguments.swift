@@ -10,7 +10,8 @@ extension PlannerKind: ExpressibleByArgument {
 extension WeightsPlacement: ExpressibleByArgument {}
 extension TilingMode: ExpressibleByArgument {}
 
-/// Whether elementwise operators may write their output over a dying input (`--in-place`).
+/// Whether operators may use in-place memory (`--in-place`): elementwise writes, concatenations and
+/// splits (SPEC §1).
 enum InPlaceMode: String, ExpressibleByArgument, CaseIterable {
   case on, off
 }

@@ -33,7 +33,9 @@ struct Bench: ParsableCommand {
 
   @Option(
     name: .customLong("in-place"),
-    help: ArgumentHelp("Whether elementwise operators may write over a dying input (on) or not (off).", valueName: "mode"))
+    help: ArgumentHelp(
+      "Whether operators may use in-place memory (on) or not (off): elementwise writes over a dying input, concatenations and splits in place.",
+      valueName: "mode"))
   var inPlace = InPlaceMode.off
 
   @Flag(help: "Count --time-limit in work instead of seconds: the same results on any machine, under any load and with any --jobs (see optimize --help).")

@@ -55,7 +55,7 @@ struct InPlaceOption: ParsableArguments {
   @Option(
     name: .customLong("in-place"),
     help: ArgumentHelp(
-      "Whether an elementwise operator may write its output over an input that dies there (on) or not (off). Default: the accelerator's (off unless its file says inPlace).",
+      "Whether operators may use in-place memory (on) or not (off): an elementwise operator writing its output over an input that dies there, a concatenation's inputs written into its output, a split's outputs read within its input. Default: the accelerator's (off unless its file says inPlace).",
       valueName: "mode"))
   var inPlace: InPlaceMode?
 
