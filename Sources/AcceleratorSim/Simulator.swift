@@ -272,8 +272,8 @@ private struct State {
 
   /// Checks that `[offset, offset + size)` is aligned, inside the scratchpad and free; returns
   /// the time every earlier user of an overlapping range is done with it.
-  mutating func claim(_ t: Int, _ offset: Int, _ i: Int, _ verb: String, inside host: Int? = nil) throws(SimulationError) -> Int {
-    let size = occupied(t)
+  mutating func claim(_ t: Int, _ offset: Int, _ i: Int, _ verb: String, inside host: Int? = nil, span: Int? = nil) throws(SimulationError) -> Int {
+    let size = span ?? occupied(t)
     if isExternal(t) {
       throw SimulationError(eventIndex: i, reason: "\(verb) of weight '\(name(t))', but weights are external")
     }
@@ -305,10 +305,10 @@ private struct State {
 
   /// Reserves `t`'s range inside `host`'s (an in-place write or a concatenation's input): it
   /// adds nothing to the occupancy while it lies there.
-  mutating func allocInside(_ t: Int, _ offset: Int, _ host: Int, _ i: Int) throws(SimulationError) {
-    let ready = try claim(t, offset, i, "alloc", inside: host)
+  mutating func allocInside(_ t: Int, _ offset: Int, _ host: Int, _ i: Int, span: Int? = nil) throws(SimulationError) {
+    let ready = try claim(t, offset, i, "alloc", inside: host, span: span)
     live[t] = Live(
-      offset: offset, size: occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
+      offset: offset, size: span ?? occupied(t), claimed: ready, valueReady: nil, rangeReady: ready,
       lastUse: ready, loaded: false, reload: false, stored: false, counted: 0)
     timeline.append(SimTimelineEntry(
       eventIndex: i, engine: .none, kind: "alloc", name: name(t), start: ready, end: ready, bytes: 0, offset: offset))
@@ -386,11 +386,13 @@ private struct State {
             ? "alloc of '\(name(t))' within '\(name(y))', which holds no value in the scratchpad"
             : "alloc of '\(name(t))' within '\(name(y))', which is not allocated or already produced")
       }
-      guard offset >= host.offset, offset - host.offset <= host.size - occupied(t) else {
+      // A read-in-place output larger than its input (a fused pad's) is a view of all of it.
+      let view = splitView && occupied(t) > host.size
+      guard offset >= host.offset, offset - host.offset <= host.size - (view ? host.size : occupied(t)) else {
         throw SimulationError(
           eventIndex: i, reason: "alloc of '\(name(t))' within '\(name(y))' must lie in its range [\(host.offset), \(host.offset + host.size))")
       }
-      try allocInside(t, offset, y, i)
+      try allocInside(t, offset, y, i, span: view ? host.size : nil)
       within[t] = y
 
     case .run(let o):
@@ -435,7 +437,8 @@ private struct State {
         // A concatenation whose inputs were written into its output: nothing to move.
         cycles = 0
       } else if Set(op.inputs).count == 1, !op.outputs.isEmpty, op.outputs.allSatisfy({ within[$0] == op.inputs[0] }) {
-        // A split whose outputs are read in place: nothing to move.
+        // A split whose outputs are read in place, or a pad fused into its readers: nothing to
+        // move.
         cycles = 0
       } else if let macs = op.macs {
         cycles = ceilDiv(max(0, macs), m.macsPerCycle)

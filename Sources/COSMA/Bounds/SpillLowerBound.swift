@@ -20,6 +20,12 @@ extension PlanningProblem {
     let g = graph
     guard g.operators.count <= Reachability.maximumOperators else { return 0 }
     let reach = Reachability(graph: g)
+    // A split's or a fused pad's output may lie in its input's range, counted there when that
+    // input is resident: counting both could count one range twice, so such outputs count
+    // nothing, and the operator that reads them in place saves nothing more.
+    var inside = Set<TensorID>()
+    for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
+    let size = { (t: TensorID) in inside.contains(t) ? 0 : self.size(t) }
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
     }
@@ -48,10 +54,12 @@ extension PlanningProblem {
     var best = 0
     for o in g.operatorIDs {
       var across = across[o.rawValue]
-      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - inPlaceSaving(of: o)
+      let saving = splitsInPlace[o] != nil || padViews[o] != nil ? 0 : inPlaceSaving(of: o)
+      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - saving
         + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
       // Fractional cover of the excess, cheapest raw bytes per aligned byte first.
+      across.removeAll { size($0) == 0 }
       across.sort { Double(g[$0].bytes) / Double(size($0)) < Double(g[$1].bytes) / Double(size($1)) }
       var cost = 0.0
       for t in across where excess > 0 {

@@ -53,22 +53,28 @@ struct Residency: Sendable {
     return true
   }
 
-  /// Records that split `sp`, run at step `s`, is read in place: its input's interval then lasts
-  /// until the last of its outputs' ends (its range is held for them). False (nothing recorded)
-  /// unless the input's interval covers `s` and every output's starts there.
+  /// Outputs of fused pads (by interval): views that take no space of their own, whatever their
+  /// size.
+  var views: Set<Int> = []
+
+  /// Records that the split or pad run at step `s` has its outputs read in place within its
+  /// input `input` (a pad's output a `view` of all of it): the input's interval then lasts until
+  /// the last of its outputs' ends (its range is held for them). False (nothing recorded) unless
+  /// the input's interval covers `s` and every output's starts there.
   @discardableResult
-  mutating func splitInPlace(_ sp: SplitInPlace, at s: Step) -> Bool {
-    guard let x = intervals.firstIndex(where: { $0.tensor == sp.input && $0.first <= s && s <= $0.last }),
+  mutating func readInPlace(_ input: TensorID, parts outputs: [(output: TensorID, offset: ByteCount)], view: Bool, at s: Step) -> Bool {
+    guard let x = intervals.firstIndex(where: { $0.tensor == input && $0.first <= s && s <= $0.last }),
       within[x] == nil
     else { return false }
     var parts: [(Int, ByteCount)] = []
-    for (y, offset) in sp.parts {
+    for (y, offset) in outputs {
       guard let i = intervals.firstIndex(where: { $0.tensor == y && $0.first == s }), within[i] == nil, inPlace[i] == nil
       else { return false }
       parts.append((i, offset))
     }
     intervals[x].last = max(intervals[x].last, parts.map { intervals[$0.0].last }.max()!)
     for (i, offset) in parts { within[i] = (x, offset) }
+    if view { views.formUnion(parts.map(\.0)) }
     return true
   }
 
@@ -117,7 +123,7 @@ struct Residency: Sendable {
     for (g, m) in members.enumerated() {
       let low = m.map { relative[$0] }.min()!
       for i in m { relative[i] -= low }
-      extent[g] = m.map { relative[$0] + size(intervals[$0].tensor) }.max()!
+      extent[g] = m.map { relative[$0] + (views.contains($0) ? 0 : size(intervals[$0].tensor)) }.max()!
     }
     return (groupOf, relative, members, extent)
   }

@@ -21,9 +21,10 @@
 /// - `inPlace[o/x@s]` (binary, only when the accelerator allows in-place operators): operator
 ///   `o` runs at `s` writing its output over its input `x`, which every other reader of `x`
 ///   has read before `s` (`inPlaceLast`);
-/// - `concatInPlace[c]`, `splitInPlace[o]` (binary, likewise): a concatenation's inputs lie in
-///   its output's range, reserved from the first of them on; a split's outputs lie in its input's
-///   range, held until the last of them dies. The parts then take no space of their own.
+/// - `concatInPlace[c]`, `readInPlace[o]` (binary, likewise): a concatenation's inputs lie in
+///   its output's range, reserved from the first of them on; a split's outputs, or a fused pad's,
+///   lie in its input's range, held until the last of them dies. The parts then take no space of
+///   their own.
 ///
 /// The objective is the non-compulsory traffic in bytes: every load and spill store, minus the
 /// constant first load of every read input and weight. Since offsets are left out, its optimum is
@@ -59,8 +60,9 @@ struct ResidencyFormulation {
   private(set) var concats: [(op: OperatorID, concat: ConcatInPlace, variable: VariableID)] = []
   /// A concatenation output's range reserved at a step before it is produced.
   private(set) var reserve: [[Step: VariableID]] = []
-  /// The splits that may be read in place, each with its binary.
-  private(set) var splits: [(op: OperatorID, split: SplitInPlace, variable: VariableID)] = []
+  /// The splits and pads whose outputs may be read in place within their input, each with its
+  /// binary (``PlanningProblem/readsInPlace``).
+  private(set) var views: [(op: OperatorID, input: TensorID, parts: [(output: TensorID, offset: ByteCount)], view: Bool, variable: VariableID)] = []
   /// A concatenation input inside its output, or a split output inside its input, at a step
   /// (continuous).
   private(set) var inside: [(variable: VariableID, tensor: TensorID, step: Step)] = []
@@ -160,13 +162,13 @@ struct ResidencyFormulation {
       concats.append((c, cp, model.addBinary("concatInPlace[\(g[c].name)]")))
       reservedBy[cp.output.rawValue] = cp.parts.compactMap { g.producer[$0.input.rawValue] }
     }
-    // Splits read in place: a binary each, and the operators until which each input's range may
-    // be held (its outputs' readers).
-    splits = []
+    // Splits and pads read in place: a binary each, and the operators until which each input's
+    // range may be held (its outputs' readers).
+    views = []
     var heldFor = [[OperatorID]](repeating: [], count: g.tensors.count)
-    for (o, sp) in problem.splitsInPlace.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-      splits.append((o, sp, model.addBinary("splitInPlace[\(g[o].name)]")))
-      heldFor[sp.input.rawValue] += sp.parts.flatMap { g.consumers[$0.output.rawValue] }
+    for r in problem.readsInPlace {
+      views.append((r.op, r.input, r.parts, r.view, model.addBinary("readInPlace[\(g[r.op].name)]")))
+      heldFor[r.input.rawValue] += r.parts.flatMap { g.consumers[$0.output.rawValue] }
     }
     reserve = Array(repeating: [:], count: g.tensors.count)
     for t in g.tensorIDs where problem.isPlanned(t) && !users[t.rawValue].isEmpty {
@@ -247,7 +249,7 @@ struct ResidencyFormulation {
     }
     addInPlaceVariables(users: users, capacityTerms: &capacityTerms)
     addConcatenationRows(capacityTerms: &capacityTerms)
-    addSplitRows(capacityTerms: &capacityTerms)
+    addReadInPlaceRows(capacityTerms: &capacityTerms)
     let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
     for s in 0..<n where !capacityTerms[s].isEmpty {
       model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
@@ -334,14 +336,13 @@ struct ResidencyFormulation {
     }
   }
 
-  /// For each split that may be read in place (its binary `z`): while `z` is 1 its outputs take
-  /// no space of their own (`inside`), its input is resident whenever one of them is
-  /// (`heldAround`), they are never reloaded, and neither they nor the input are written over in
-  /// place; a tensor a concatenation holds in place is not also split in place.
-  private mutating func addSplitRows(capacityTerms: inout [[(VariableID, Double)]]) {
-    for (_, sp, z) in splits {
-      let x = sp.input
-      for (y, _) in sp.parts {
+  /// For each split or pad whose outputs may be read in place (its binary `z`): while `z` is 1
+  /// its outputs take no space of their own (`inside`), its input is resident whenever one of
+  /// them is (`heldAround`), they are never reloaded, and neither they nor the input are written
+  /// over in place; a tensor a concatenation holds in place is not also read so.
+  private mutating func addReadInPlaceRows(capacityTerms: inout [[(VariableID, Double)]]) {
+    for (_, x, parts, _, z) in views {
+      for (y, _) in parts {
         for (s, r) in res[y.rawValue].byStep {
           let u = model.addVariable("inside[\(name(y))@\(s)]", lower: 0, upper: 1, objective: 0)
           inside.append((u, y, s))
@@ -357,7 +358,7 @@ struct ResidencyFormulation {
         }
         if let sp = spill[y.rawValue] { model.addLessOrEqual("noSpill[\(name(y))]", [(sp, 1), (z, 1)], 1) }
       }
-      let held = Set([x] + sp.parts.map(\.output))
+      let held = Set([x] + parts.map(\.output))
       for (w, s, v) in inPlace where held.contains(w.input) || held.contains(w.output) {
         model.addLessOrEqual("notOver[\(name(w.input))@\(s)]", [(v, 1), (z, 1)], 1)
       }
@@ -406,9 +407,15 @@ struct ResidencyFormulation {
     for (_, s, v) in inPlace where !window.contains(s) {
       model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
     }
-    // A window does not change which concatenations and splits run in place.
+    // A window does not change which concatenations run in place.
     for (_, _, z) in concats { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
-    for (_, _, z) in splits { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
+    // A split or pad that runs inside the window may start or stop reading in place: its rows
+    // outside the window hold with the values fixed there (or keep it off).
+    for (o, _, _, _, z) in views {
+      let step = run[o.rawValue].first { values[$0.value.rawValue] > 0.5 }?.key
+      if let step, window.contains(step) { continue }
+      model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue])
+    }
     for (v, _, s) in inside where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
     for row in reserve {
       for (s, v) in row where !window.contains(s) { model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue]) }
@@ -437,8 +444,8 @@ struct ResidencyFormulation {
     for (c, cp, z) in concats where values[z.rawValue] > 0.5 {
       if let s = order.firstIndex(of: c) { residency.concatenateInPlace(cp, at: s) }
     }
-    for (o, sp, z) in splits where values[z.rawValue] > 0.5 {
-      if let s = order.firstIndex(of: o) { residency.splitInPlace(sp, at: s) }
+    for (o, x, parts, view, z) in views where values[z.rawValue] > 0.5 {
+      if let s = order.firstIndex(of: o) { residency.readInPlace(x, parts: parts, view: view, at: s) }
     }
     return residency
   }
@@ -505,9 +512,9 @@ struct ResidencyFormulation {
         if let r = res[x.rawValue][s], values[r.rawValue] > 0.5 { values[v.rawValue] = 1 }
       }
     }
-    for (_, sp, z) in splits where sp.parts.contains(where: { placedWithin.contains($0.output) }) {
+    for (_, _, parts, _, z) in views where parts.contains(where: { placedWithin.contains($0.output) }) {
       values[z.rawValue] = 1
-      for (v, y, s) in inside where sp.parts.contains(where: { $0.output == y }) {
+      for (v, y, s) in inside where parts.contains(where: { $0.output == y }) {
         if let r = res[y.rawValue][s], values[r.rawValue] > 0.5 { values[v.rawValue] = 1 }
       }
     }

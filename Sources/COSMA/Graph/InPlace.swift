@@ -140,6 +140,46 @@ extension Graph {
   }
 }
 
+/// A pad fused into its readers (SPEC §1, "In-place operators"): its output is a view of its
+/// input, which its readers (convolutions and poolings) read with the pad's borders supplied as
+/// they go, as NPUs pad in hardware. The output takes no space; the input stays where it is
+/// while the output is resident, and the pad itself moves nothing.
+public struct PadView: Sendable, Equatable, Hashable {
+  public var input: TensorID
+  public var output: TensorID
+
+  public init(input: TensorID, output: TensorID) {
+    self.input = input
+    self.output = output
+  }
+}
+
+extension Graph {
+  /// The operator types that pad their input.
+  public static let padViewTypes: Set<String> = ["pad", "constant_pad_nd"]
+
+  /// Whether an operator of this type reads its input through a sliding window that can supply
+  /// a pad's borders: a convolution or a pooling that is not global.
+  public static func readsThroughWindow(_ type: String) -> Bool {
+    let t = type.lowercased()
+    return t.contains("conv") || (t.contains("pool") && !t.contains("global") && !t.contains("adaptive"))
+  }
+
+  /// How operator `o` is fused into its readers, or nil: a pad type with one distinct input (an
+  /// activation or a graph input) and one activation output at least as large, read by at least
+  /// one operator, every one a convolution or a pooling.
+  public func padView(of o: OperatorID) -> PadView? {
+    let op = self[o]
+    guard Self.padViewTypes.contains(op.type.lowercased()), Set(op.inputs).count == 1, op.outputs.count == 1 else { return nil }
+    let (x, y) = (op.inputs[0], op.outputs[0])
+    let readers = consumers[y.rawValue]
+    guard [.activation, .input].contains(self[x].kind), self[y].kind == .activation, self[y].bytes >= self[x].bytes,
+      !readers.isEmpty, readers.allSatisfy({ Self.readsThroughWindow(self[$0].type) })
+    else { return nil }
+    return PadView(input: x, output: y)
+  }
+}
+
 extension Graph {
   /// The in-place writes of `o` whose input and output take the same space at `alignment`: the
   /// ones planners use, so that the output can keep the input's range to its own end.

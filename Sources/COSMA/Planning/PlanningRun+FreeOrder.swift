@@ -35,9 +35,11 @@ extension PlanningRun {
         proven = false
       } else {
         proven = true
-        // A cut excludes a residency under every choice of in-place writes, concatenations and splits,
+        // A cut excludes a residency under every choice of in-place writes, concatenations, splits and pads,
         // and another choice might have placed: the bound after it is no longer proven.
-        if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) || !problem.concatsInPlace.isEmpty || !problem.splitsInPlace.isEmpty {
+        if problem.inPlaceWrites.contains(where: { !$0.isEmpty }) || !problem.concatsInPlace.isEmpty || !problem.splitsInPlace.isEmpty
+          || !problem.padViews.isEmpty
+        {
           cutsProven = false
         }
       }

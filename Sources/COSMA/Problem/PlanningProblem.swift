@@ -22,6 +22,9 @@ public struct PlanningProblem: Sendable {
   /// graph's (``Graph/splitInPlace(of:)``) whose input is planned and whose outputs' bytes are
   /// multiples of the alignment, so that each output's range is exactly its share of the input's.
   public let splitsInPlace: [OperatorID: SplitInPlace]
+  /// The pads the planners may fuse into their readers (none unless the accelerator allows
+  /// in-place memory): the graph's (``Graph/padView(of:)``).
+  public let padViews: [OperatorID: PadView]
 
   public var alignment: Int { accelerator.alignment }
   public var weights: WeightsPlacement { accelerator.weights }
@@ -100,14 +103,32 @@ public struct PlanningProblem: Sendable {
       }
     }
     self.splitsInPlace = splits
+    var pads: [OperatorID: PadView] = [:]
+    if accelerator.inPlace {
+      for o in graph.operatorIDs {
+        if let v = graph.padView(of: o) { pads[o] = v }
+      }
+    }
+    self.padViews = pads
+  }
+
+  /// The operators whose outputs may be read in place within their input (splits and fused
+  /// pads), each with its input and its outputs at their offsets in it; a pad's output is a view
+  /// of the whole input (`view`: it takes no space of its own, whatever its size).
+  var readsInPlace: [(op: OperatorID, input: TensorID, parts: [(output: TensorID, offset: ByteCount)], view: Bool)] {
+    (splitsInPlace.map { ($0.key, $0.value.input, $0.value.parts, false) }
+      + padViews.map { ($0.key, $0.value.input, [($0.value.output, 0)], true) })
+      .sorted { $0.0.rawValue < $1.0.rawValue }
   }
 
   /// The most in-place memory can save while operator `o` runs: the size of its output, when it
   /// may be written over an input; its inputs, for a concatenation done in place; its outputs,
-  /// for a split read in place. Bounds subtract it from the working set.
+  /// for a split read in place; its output, for a pad fused into its readers. Bounds subtract it
+  /// from the working set.
   public func inPlaceSaving(of o: OperatorID) -> ByteCount {
     if let c = concatsInPlace[o] { return c.parts.reduce(0) { $0 + size($1.input) } }
     if let sp = splitsInPlace[o] { return sp.parts.reduce(0) { $0 + size($1.output) } }
+    if let v = padViews[o] { return size(v.output) }
     return inPlaceWrites[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0])
   }
 

@@ -167,8 +167,8 @@ private struct Replay {
         }
       }
       for part in within.filter({ $0.value.output == t && resident[$0.key] != nil }).keys.sorted() {
-        if isSplitView(part, of: t) {
-          report(.inPlace, i, "free of \(name(t)) while \(name(part)), a split output read in place within it, is still resident")
+        if isReadInPlace(part, of: t) {
+          report(.inPlace, i, "free of \(name(t)) while \(name(part)), read in place within it, is still resident")
         } else if let c = graph.producer[t], !ran[c.rawValue] {
           report(.inPlace, i, "free of \(name(t)) while \(name(part)), allocated within it, is not concatenated yet")
         }
@@ -215,10 +215,35 @@ private struct Replay {
   static let splitTypes: Set<String> = ["split", "split_with_sizes", "chunk", "tensor_split"]
 
   /// Whether `t` is an output of an operator that reads `x`: then `t` within `x` is a split's
-  /// output read in place, and otherwise a concatenation's input.
-  func isSplitView(_ t: Int, of x: Int) -> Bool {
+  /// output or a fused pad's read in place, and otherwise a concatenation's input.
+  func isReadInPlace(_ t: Int, of x: Int) -> Bool {
     guard let p = graph.producer[t] else { return false }
     return graph.operators[p.rawValue].inputs.contains { $0.rawValue == x }
+  }
+
+  static let padTypes: Set<String> = ["pad", "constant_pad_nd"]
+
+  /// Whether `o` is a pad, whose output is read as a view of its input when in place.
+  func isPad(_ o: Int) -> Bool { Self.padTypes.contains(graph.operators[o].type.lowercased()) }
+
+  /// Why the output `t` of a pad may not be a view of its input `x` at `offset` bytes from `x`'s
+  /// start, or nil when SPEC §1 allows it: every reader supplies the borders through its window.
+  func padRefusal(_ t: Int, _ x: Int, relative offset: Int) -> String? {
+    let op = graph.operators[graph.producer[t]!.rawValue]
+    guard Set(op.inputs.map(\.rawValue)) == [x], op.outputs.count == 1 else { return "'\(op.name)' reads more than \(name(x)) or writes more than \(name(t))" }
+    guard graph.tensors[x].kind == .activation || graph.tensors[x].kind == .input, graph.tensors[t].kind == .activation,
+      graph.tensors[t].bytes >= graph.tensors[x].bytes
+    else { return "'\(op.name)' pads something other than an activation or input into an activation at least as large" }
+    let readers = graph.consumers[t].map { graph.operators[$0.rawValue] }
+    if let r = readers.first(where: { op in
+      let type = op.type.lowercased()
+      return !(type.contains("conv") || (type.contains("pool") && !type.contains("global") && !type.contains("adaptive")))
+    }) {
+      return "'\(r.name)' of type '\(r.type)' reads \(name(t)) and is not a convolution or pooling, which could supply the borders"
+    }
+    if readers.isEmpty { return "nothing reads \(name(t))" }
+    guard offset == 0 else { return "\(name(t)) is a view of all of \(name(x)), at its offset, not \(offset) bytes into it" }
+    return nil
   }
 
   /// Why output `t` of a split may not be read in place within its input `x` at `offset` bytes
@@ -258,16 +283,19 @@ private struct Replay {
       report(.data, i, "\(verb): only a tensor not yet produced is allocated")
       return
     }
-    if isSplitView(t, of: y) {
-      // A split's output read in place: a region of its input, which holds its value.
+    if isReadInPlace(t, of: y) {
+      // A split's output read in place, a region of its input, or a fused pad's, a view of all
+      // of it: the input holds its value.
       guard let host = resident[y], holdsValue[y], !overwritten.contains(y), writtenOver[y] == nil else {
         report(.inPlace, i, "\(verb): \(name(y)) holds no value in the scratchpad")
         place(t, offset, at: i, verb: "alloc")
         return
       }
-      if let why = splitRefusal(t, y, relative: offset - host.offset) { report(.inPlace, i, "\(verb): \(why)") }
+      let pad = isPad(graph.producer[t]!.rawValue)
+      let why = pad ? padRefusal(t, y, relative: offset - host.offset) : splitRefusal(t, y, relative: offset - host.offset)
+      if let why { report(.inPlace, i, "\(verb): \(why)") }
       within[t] = (y, host.offset)
-      place(t, offset, at: i, verb: "alloc", inside: y)
+      place(t, offset, at: i, verb: "alloc", inside: y, span: pad ? host.size : nil)
       holdsValue[t] = false
       return
     }
@@ -344,12 +372,13 @@ private struct Replay {
     return overflow ? .max : sum
   }
 
-  mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String, inside host: Int? = nil) {
+  /// Places `t` at `offset` over its aligned size, or over `span` bytes (a view of its host).
+  mutating func place(_ t: Int, _ offset: Int, at i: Int, verb: String, inside host: Int? = nil, span: Int? = nil) {
     if resident[t] != nil {
       report(.residency, i, "\(verb) of \(name(t)), which is already resident")
       return
     }
-    let size = (graph.tensors[t].bytes + alignment - 1) / alignment * alignment
+    let size = span ?? (graph.tensors[t].bytes + alignment - 1) / alignment * alignment
     if offset < 0 || offset % alignment != 0 {
       report(.space, i, "\(verb) of \(name(t)) at offset \(offset), which is not a non-negative multiple of the alignment \(alignment)")
     }
@@ -379,7 +408,7 @@ private struct Replay {
       }
     }
     for (t, w) in within.sorted(by: { $0.key < $1.key })
-    where op.outputs.contains(where: { $0.rawValue == t }) && isSplitView(t, of: w.output) {
+    where op.outputs.contains(where: { $0.rawValue == t }) && isReadInPlace(t, of: w.output) {
       if resident[w.output]?.offset != w.offset || !holdsValue[w.output] {
         report(.inPlace, i, "\(name(w.output)), which \(name(t)) is read within, no longer holds its value where it was when '\(op.name)' runs")
       }
