@@ -404,6 +404,37 @@ import Testing
     }
   }
 
+  /// A region that cuts a pad from its reader still bounds every plan. `f: x → A, L`, `p: pad
+  /// A → P`, `c: conv P → B`, `m: conv (L, B) → y` at 244 B moves nothing with P a view of A.
+  /// The region {f, p, m} keeps p before m (through c) and L across p, and cannot fuse the pad
+  /// there (its reader is outside): counting P's own 144 B, it proved 220 B, more than the
+  /// optimum. It now gives the tensors of the cut pad no space, and proves 0.
+  @Test func regionBoundsHoldAcrossACutPad() throws {
+    let specs: [(String, TensorKind, [Int])] = [
+      ("x", .input, [1, 1, 1, 10]), ("A", .activation, [1, 1, 10, 10]), ("L", .activation, [1, 1, 1, 110]),
+      ("P", .activation, [1, 1, 12, 12]), ("B", .activation, [1, 1, 5, 5]), ("y", .output, [1, 1, 1, 10]),
+    ]
+    let tensors = specs.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2.reduce(1, *), shape: $0.2, dtype: "int8") }
+    func t(_ n: String) -> TensorID { TensorID(specs.firstIndex { $0.0 == n }!) }
+    let g = try Graph(
+      name: "cut pad", tensors: tensors,
+      operators: [
+        Operator(name: "f", type: "conv2d", inputs: [t("x")], outputs: [t("A"), t("L")]),
+        Operator(name: "p", type: "pad", inputs: [t("A")], outputs: [t("P")]),
+        Operator(name: "c", type: "conv2d", inputs: [t("P")], outputs: [t("B")]),
+        Operator(name: "m", type: "conv2d", inputs: [t("L"), t("B")], outputs: [t("y")]),
+      ])
+    let on = try Self.problem(g, inPlace: true, capacity: 244)
+    let best = try plan(on, with: IlpPlanner())
+    #expect(best.plan.traffic.nonCompulsoryBytes == 0)
+    let regions = [[OperatorID(0), OperatorID(1), OperatorID(3)], [OperatorID(2)]]
+    #expect(on.regionLowerBound(regions: regions, timeLimit: 10, solver: CbcSolver()).bytes == 0)
+    // Without in-place memory the same region proves the spill of L.
+    let off = try Self.problem(g, inPlace: false, capacity: 244)
+    #expect(off.regionLowerBound(regions: regions, timeLimit: 10, solver: CbcSolver()).bytes == 220)
+    #expect(try plan(off, with: IlpPlanner()).plan.traffic.nonCompulsoryBytes == 220)
+  }
+
   /// On a bundled model: DenseNet-121 at `M_R` with weights external, where each batch norm
   /// can overwrite the concatenation it reads. Both plans are proven optimal; written in place,
   /// the optimum moves less, and the plan passes the verifier (in `plan(_:with:)`) and the

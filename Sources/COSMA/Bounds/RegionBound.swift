@@ -417,6 +417,25 @@ extension PlanningProblem {
     return home
   }
 
+  /// The tensors of in-place memory (a concatenation's output and inputs, a split's or a fused
+  /// pad's input and outputs) that the region of the operators `inside` cuts: the operator, a
+  /// producer of a concatenation's input or a reader of a split's or pad's output lies outside
+  /// it. A region rebuilt on its own could not hold them in place, and would count space the
+  /// whole plan need not take: it gives them no space and no traffic instead, so that its bound
+  /// stays a bound.
+  func tensorsOfCutInPlaceMemory(_ inside: Set<OperatorID>) -> Set<TensorID> {
+    var cut = Set<TensorID>()
+    for (c, cp) in concatsInPlace {
+      let whole = inside.contains(c) && cp.parts.allSatisfy { graph.producer[$0.input.rawValue].map(inside.contains) ?? false }
+      if !whole { cut.formUnion([cp.output] + cp.parts.map(\.input)) }
+    }
+    for r in readsInPlace {
+      let whole = inside.contains(r.op) && r.parts.allSatisfy { graph.consumers[$0.output.rawValue].allSatisfy(inside.contains) }
+      if !whole { cut.formUnion([r.input] + r.parts.map(\.output)) }
+    }
+    return cut
+  }
+
   /// The sub-problem of the operators `ops` (in a topological order; region number `index`), its
   /// free tensors (those another region charges, see `chargingRegions`), and the order pairs its
   /// operators keep through paths outside it (`a` reaches `b` in the graph but not in the region;
@@ -426,13 +445,24 @@ extension PlanningProblem {
   ) -> (PlanningProblem, free: Set<TensorID>, arriving: Set<TensorID>, before: [(OperatorID, OperatorID)])? {
     let g = graph
     let inside = Set(ops)
+    let shrunk = tensorsOfCutInPlaceMemory(inside)
     var index: [TensorID: TensorID] = [:]
     var tensors: [Tensor] = []
     var free = Set<TensorID>()
     var arriving = Set<TensorID>()
+    var shrunkHere = 0
     func map(_ t: TensorID) -> TensorID {
       if let m = index[t] { return m }
       var copy = g[t]
+      if shrunk.contains(t) {
+        // Held in place with tensors outside the region: it may take no space of its own there,
+        // so it takes 1 byte here (the capacity grows by its aligned size) and moves 1 byte.
+        copy.bytes = 1
+        copy.shape = nil
+        copy.slice = nil
+        copy.partial = nil
+        shrunkHere += 1
+      }
       let m = TensorID(tensors.count)
       let charged = home[t].map { $0 == k } ?? true
       if let p = g.producer[t.rawValue], inside.contains(p) {
@@ -453,7 +483,7 @@ extension PlanningProblem {
       return Operator(name: op.name, type: op.type, inputs: op.inputs.map(map), outputs: op.outputs.map(map), macs: op.macs)
     }
     var a = accelerator
-    a.scratchpad = .bytes(capacity)
+    a.scratchpad = .bytes(capacity + shrunkHere * alignment)
     guard let sub = try? Graph(name: "\(g.name) region", tensors: tensors, operators: operators),
       let problem = try? PlanningProblem(graph: sub, accelerator: a)
     else { return nil }
