@@ -504,13 +504,11 @@ private struct State {
       if let part = within.first(where: { $0.value == t && live[$0.key] != nil && !produced[t] })?.key {
         throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' before '\(name(part))', allocated within it, is concatenated")
       }
-      if let part = within.first(where: { $0.value == t && live[$0.key] != nil && producer[$0.key] >= 0
-        && p.operators[producer[$0.key]].inputs.contains(t) })?.key
-      {
-        throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' while '\(name(part))', read in place within it, is resident")
+      if let part = within.first(where: { $0.value == t && live[$0.key] != nil })?.key {
+        throw SimulationError(eventIndex: i, reason: "free of '\(name(t))' while '\(name(part))', which lies within it, is resident")
       }
-      if let host = within[t], live[host] != nil, producer[t] >= 0, p.operators[producer[t]].inputs.contains(host) {
-        // The host's range was read until this view's last use.
+      if let host = within[t], live[host] != nil {
+        // The host's range was read until this part's last use.
         live[host]!.lastUse = max(live[host]!.lastUse, l.lastUse)
       }
       within[t] = nil

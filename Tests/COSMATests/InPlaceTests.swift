@@ -404,6 +404,54 @@ import Testing
     }
   }
 
+  /// `f: x → A, L`, `g: x → B`, `c: cat(A, B) → Y`, `r: conv(A, L) → R`, `q: (Y, R) → out`,
+  /// alignment 1: `M_R` = 400 (the concatenation). A is read by the concatenation and by `r`;
+  /// without in-place memory R or L is spilled (100 B at least); with A and B written into Y,
+  /// which `r` then reads A inside, nothing moves.
+  @Test func aConcatenatedInputReadByOthersStaysInsideTheOutput() throws {
+    let spec: [(String, TensorKind, [Int])] = [
+      ("x", .input, [1, 10]), ("A", .activation, [1, 100]), ("L", .activation, [1, 150]), ("B", .activation, [1, 100]),
+      ("Y", .activation, [1, 200]), ("R", .activation, [1, 50]), ("out", .output, [1, 10]),
+    ]
+    let tensors = spec.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2[1], shape: $0.2) }
+    func t(_ n: String) -> TensorID { TensorID(spec.firstIndex { $0.0 == n }!) }
+    let g = try Graph(
+      name: "shared concatenation", tensors: tensors,
+      operators: [
+        Operator(name: "f", type: "conv2d", inputs: [t("x")], outputs: [t("A"), t("L")]),
+        Operator(name: "g", type: "conv2d", inputs: [t("x")], outputs: [t("B")]),
+        Operator(name: "c", type: "cat", inputs: [t("A"), t("B")], outputs: [t("Y")]),
+        Operator(name: "r", type: "conv2d", inputs: [t("A"), t("L")], outputs: [t("R")]),
+        Operator(name: "q", type: "conv2d", inputs: [t("Y"), t("R")], outputs: [t("out")]),
+      ])
+    #expect(g.concatInPlace(of: OperatorID(2)) != nil)
+    let off = try plan(Self.problem(g, inPlace: false, capacity: 400), with: IlpPlanner())
+    let on = try plan(Self.problem(g, inPlace: true, capacity: 400), with: IlpPlanner())
+    #expect(off.plan.traffic.nonCompulsoryBytes >= 100)
+    #expect(off.plan.planner.status == .optimal)
+    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
+    #expect(on.plan.planner.status == .optimal)
+    #expect(on.plan.events.contains { if case .allocWithin(t("A"), _, t("Y")) = $0 { return true } else { return false } })
+    _ = try on.plan.simulate(graph: g)
+    // The plan ran r first. With r after the concatenation, r reads A inside Y: valid as long
+    // as Y stays, and not once Y is freed while A still lies in it.
+    let (A, B, L, R, Y, x, out) = (t("A"), t("B"), t("L"), t("R"), t("Y"), t("x"), t("out"))
+    var after = on.plan
+    after.events = [
+      .load(x, offset: 350), .alloc(Y, offset: 0), .allocWithin(B, offset: 100, within: Y), .run(OperatorID(1)),
+      .alloc(L, offset: 200), .allocWithin(A, offset: 0, within: Y), .run(OperatorID(0)), .free(x), .run(OperatorID(2)),
+      .free(B), .alloc(R, offset: 350), .run(OperatorID(3)), .free(A), .free(L), .alloc(out, offset: 200),
+      .run(OperatorID(4)), .store(out), .free(R), .free(Y), .free(out),
+    ]
+    #expect(Verifier(graph: g).violations(of: after).isEmpty)
+    _ = try after.simulate(graph: g)
+    var early = after
+    early.events.removeAll { $0 == .free(Y) }
+    early.events.insert(.free(Y), at: early.events.firstIndex(of: .run(OperatorID(2)))! + 1)
+    #expect(Verifier(graph: g).violations(of: early).contains { $0.category == .inPlace && $0.message.contains("still resident") })
+    #expect(throws: SimulationError.self) { try early.simulate(graph: g) }
+  }
+
   /// A region that cuts a pad from its reader still bounds every plan. `f: x → A, L`, `p: pad
   /// A → P`, `c: conv P → B`, `m: conv (L, B) → y` at 244 B moves nothing with P a view of A.
   /// The region {f, p, m} keeps p before m (through c) and L across p, and cannot fuse the pad

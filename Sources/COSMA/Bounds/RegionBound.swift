@@ -419,14 +419,17 @@ extension PlanningProblem {
 
   /// The tensors of in-place memory (a concatenation's output and inputs, a split's or a fused
   /// pad's input and outputs) that the region of the operators `inside` cuts: the operator, a
-  /// producer of a concatenation's input or a reader of a split's or pad's output lies outside
-  /// it. A region rebuilt on its own could not hold them in place, and would count space the
+  /// producer or reader of a concatenation's input or a reader of a split's or pad's output lies
+  /// outside it. A region rebuilt on its own could not hold them in place, and would count space the
   /// whole plan need not take: it gives them no space and no traffic instead, so that its bound
   /// stays a bound.
   func tensorsOfCutInPlaceMemory(_ inside: Set<OperatorID>) -> Set<TensorID> {
     var cut = Set<TensorID>()
     for (c, cp) in concatsInPlace {
-      let whole = inside.contains(c) && cp.parts.allSatisfy { graph.producer[$0.input.rawValue].map(inside.contains) ?? false }
+      let whole = inside.contains(c)
+        && cp.parts.allSatisfy {
+          (graph.producer[$0.input.rawValue].map(inside.contains) ?? false) && graph.consumers[$0.input.rawValue].allSatisfy(inside.contains)
+        }
       if !whole { cut.formUnion([cp.output] + cp.parts.map(\.input)) }
     }
     for r in readsInPlace {

@@ -20,11 +20,13 @@ extension PlanningProblem {
     let g = graph
     guard g.operators.count <= Reachability.maximumOperators else { return 0 }
     let reach = Reachability(graph: g)
-    // A split's or a fused pad's output may lie in its input's range, counted there when that
-    // input is resident: counting both could count one range twice, so such outputs count
-    // nothing, and the operator that reads them in place saves nothing more.
+    // A split's or a fused pad's output may lie in its input's range, and a concatenation's input
+    // in its output's, counted there when that host is resident: counting both could count one
+    // range twice, so such parts count nothing, and the operator that holds them in place saves
+    // nothing more.
     var inside = Set<TensorID>()
     for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
+    for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
     let size = { (t: TensorID) in inside.contains(t) ? 0 : self.size(t) }
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
@@ -54,7 +56,7 @@ extension PlanningProblem {
     var best = 0
     for o in g.operatorIDs {
       var across = across[o.rawValue]
-      let saving = splitsInPlace[o] != nil || padViews[o] != nil ? 0 : inPlaceSaving(of: o)
+      let saving = splitsInPlace[o] != nil || padViews[o] != nil || concatsInPlace[o] != nil ? 0 : inPlaceSaving(of: o)
       var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - saving
         + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }

@@ -38,17 +38,19 @@ struct Residency: Sendable {
 
   /// Records that concatenation `c`, run at step `s`, has its inputs written into its output:
   /// the output's interval then starts where the first input's does (its range is reserved from
-  /// there). False (nothing recorded) unless every input's interval ends at `s` and the
-  /// output's starts there.
+  /// there) and lasts while an input is still read. False (nothing recorded) unless every
+  /// input's interval covers `s` and the output's starts there.
   @discardableResult
   mutating func concatenateInPlace(_ c: ConcatInPlace, at s: Step) -> Bool {
     guard let y = intervals.firstIndex(where: { $0.tensor == c.output && $0.first == s }) else { return false }
     var parts: [(Int, ByteCount)] = []
     for (x, offset) in c.parts {
-      guard let i = intervals.firstIndex(where: { $0.tensor == x && $0.last == s }), within[i] == nil else { return false }
+      guard let i = intervals.firstIndex(where: { $0.tensor == x && $0.first <= s && s <= $0.last }), within[i] == nil
+      else { return false }
       parts.append((i, offset))
     }
     intervals[y].first = parts.map { intervals[$0.0].first }.min()!
+    intervals[y].last = max(intervals[y].last, parts.map { intervals[$0.0].last }.max()!)
     for (i, offset) in parts { within[i] = (y, offset) }
     return true
   }
@@ -256,10 +258,20 @@ extension PlanningProblem {
       ends[r.last].append(i)
       intervalsOf[r.tensor.rawValue] += 1
     }
+    // How deep each interval lies within others: a host is placed before what lies in it, and
+    // freed after.
+    var depth = [Int](repeating: 0, count: residency.intervals.count)
+    for i in residency.intervals.indices {
+      var j = i
+      while let w = residency.within[j] {
+        depth[i] += 1
+        j = w.output
+      }
+    }
     var events: [PlanEvent] = []
     for (s, o) in schedule.enumerated() {
       // A concatenation's output before the inputs allocated within it.
-      for i in starts[s].sorted(by: { (residency.within[$0] != nil ? 1 : 0, $0) < (residency.within[$1] != nil ? 1 : 0, $1) }) {
+      for i in starts[s].sorted(by: { (depth[$0], $0) < (depth[$1], $1) }) {
         let r = residency.intervals[i]
         // Not produced yet (now, or later for a reserved concatenation output): allocated.
         let unproduced = graph.producer[r.tensor.rawValue].map { position[$0.rawValue] >= s } ?? false
@@ -279,7 +291,7 @@ extension PlanningProblem {
         }
       }
       // What lies within another range is freed before it.
-      for i in ends[s].sorted(by: { (residency.within[$0] == nil ? 1 : 0, $0) < (residency.within[$1] == nil ? 1 : 0, $1) }) {
+      for i in ends[s].sorted(by: { (-depth[$0], $0) < (-depth[$1], $1) }) {
         events.append(.free(residency.intervals[i].tensor))
       }
     }

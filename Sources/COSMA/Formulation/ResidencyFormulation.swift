@@ -170,6 +170,26 @@ struct ResidencyFormulation {
       views.append((r.op, r.input, r.parts, r.view, model.addBinary("readInPlace[\(g[r.op].name)]")))
       heldFor[r.input.rawValue] += r.parts.flatMap { g.consumers[$0.output.rawValue] }
     }
+    // A concatenation's output is held while an input inside it is still read, and reserved
+    // from the production of the first input of an input that is itself a concatenation done in
+    // place (nested concatenations share one range).
+    for (_, cp, _) in concats { heldFor[cp.output.rawValue] += cp.parts.flatMap { g.consumers[$0.input.rawValue] } }
+    var changed = true
+    while changed {
+      changed = false
+      for (_, cp, _) in concats {
+        let y = cp.output.rawValue
+        for (x, _) in cp.parts where !reservedBy[x.rawValue].isEmpty || !heldFor[x.rawValue].isEmpty {
+          let (r, h) = (Set(reservedBy[y]), Set(heldFor[y]))
+          let (r2, h2) = (r.union(reservedBy[x.rawValue]), h.union(heldFor[x.rawValue]))
+          if r2.count > r.count || h2.count > h.count {
+            reservedBy[y] = r2.sorted { $0.rawValue < $1.rawValue }
+            heldFor[y] = h2.sorted { $0.rawValue < $1.rawValue }
+            changed = true
+          }
+        }
+      }
+    }
     reserve = Array(repeating: [:], count: g.tensors.count)
     for t in g.tensorIDs where problem.isPlanned(t) && !users[t.rawValue].isEmpty {
       let us = users[t.rawValue]
@@ -307,8 +327,10 @@ struct ResidencyFormulation {
 
   /// For each concatenation that may run in place (its binary `z`): while `z` is 1 its inputs
   /// take no space of their own (`inside`, at most their residency and `z`), its output is
-  /// resident whenever one of them is (`reservedAround`), and they are never reloaded nor
-  /// written in place over something else (their ranges are fixed in the output's).
+  /// resident whenever one of them is (`reservedAround`, before the concatenation and after it,
+  /// while another reader still reads one), and they are never reloaded nor written in place over
+  /// something else or overwritten (their ranges are fixed in the output's); an input lies in
+  /// one output at most.
   private mutating func addConcatenationRows(capacityTerms: inout [[(VariableID, Double)]]) {
     inside = []
     for (c, cp, z) in concats {
@@ -328,11 +350,17 @@ struct ResidencyFormulation {
           if let l = load[x.rawValue][s] { model.addLessOrEqual("noReload[\(name(x))@\(s)]", [(l, 1), (z, 1)], 1) }
         }
         if let sp = spill[x.rawValue] { model.addLessOrEqual("noSpill[\(name(x))]", [(sp, 1), (z, 1)], 1) }
-        for (w, s, v) in inPlace where w.output == x {
+        for (w, s, v) in inPlace where w.output == x || w.input == x {
           model.addLessOrEqual("notOver[\(name(x))@\(s)]", [(v, 1), (z, 1)], 1)
         }
       }
       _ = c
+    }
+    // An input lies in one concatenation's output at most.
+    var holders: [TensorID: [VariableID]] = [:]
+    for (_, cp, z) in concats { for (x, _) in cp.parts { holders[x, default: []].append(z) } }
+    for (x, zs) in holders.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where zs.count > 1 {
+      model.addLessOrEqual("oneConcatenation[\(name(x))]", zs.map { ($0, 1) }, 1)
     }
   }
 

@@ -61,9 +61,10 @@ extension Graph {
   public static let concatenationInPlaceTypes: Set<String> = ["cat", "concat", "concatenate"]
 
   /// How operator `o` concatenates in place, or nil: a concatenation type with one output and
-  /// distinct activation inputs that only `o` reads, all with shapes, joined along one axis
-  /// before which every dimension of the output is 1 (so each input is one contiguous block of
-  /// the output), and whose bytes add up to the output's.
+  /// distinct activation inputs, all with shapes, joined along one axis before which every
+  /// dimension of the output is 1 (so each input is one contiguous block of the output), and
+  /// whose bytes add up to the output's. Other operators may read the inputs too, before or
+  /// after `o`: in place, they read them inside the output.
   public func concatInPlace(of o: OperatorID) -> ConcatInPlace? {
     let op = self[o]
     guard Self.concatenationInPlaceTypes.contains(op.type.lowercased()), op.outputs.count == 1, op.inputs.count >= 2,
@@ -71,7 +72,6 @@ extension Graph {
     else { return nil }
     let inputs = op.inputs.map { self[$0] }
     guard inputs.allSatisfy({ $0.kind == .activation && $0.shape?.count == shape.count }),
-      op.inputs.allSatisfy({ consumers[$0.rawValue] == [o] }),
       inputs.reduce(0, { $0 + $1.bytes }) == self[op.outputs[0]].bytes
     else { return nil }
     let shapes = inputs.map { $0.shape! }
