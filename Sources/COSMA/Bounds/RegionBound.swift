@@ -74,6 +74,7 @@ extension PlanningProblem {
     deterministic: Bool = false, progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let clock = RunClock(deterministic: deterministic)
+    let solver = self.solver(solver)
     return regionLowerBound(
       regionSize: regionSize, timeLimit: timeLimit, maxIntegers: maxIntegers,
       solver: deterministic ? WorkLimitedSolver(base: solver, rates: WorkRates(), clock: clock) : solver, clock: clock,
@@ -165,6 +166,7 @@ extension PlanningProblem {
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let clock = RunClock(deterministic: deterministic)
+    let solver = self.solver(solver)
     return regionLowerBound(
       regions: given, timeLimit: timeLimit, maxOperators: maxOperators, maxIntegers: maxIntegers,
       solver: deterministic ? WorkLimitedSolver(base: solver, rates: WorkRates(), clock: clock) : solver, clock: clock,

@@ -45,8 +45,8 @@ struct PlanningRun {
     self.path = path
     clock = options.clock ?? RunClock(deterministic: options.deterministic)
     startSeconds = clock.seconds
-    solver =
-      clock.deterministic ? WorkLimitedSolver(base: options.solver, rates: options.timePolicy.work, clock: clock) : options.solver
+    let base = problem.solver(options.solver)
+    solver = clock.deterministic ? WorkLimitedSolver(base: base, rates: options.timePolicy.work, clock: clock) : base
     let stageClock = clock.seconds
     let baseline = try BestBaselinePlanner().makePlan(for: problem).plan
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
