@@ -147,3 +147,11 @@ public struct WithoutPreprocessing: MILPSolver {
     return base.solve(model, options: o)
   }
 }
+
+extension PlanningProblem {
+  /// The solver for this problem's ILPs: `base`, without preprocessing where the problem uses
+  /// in-place memory (``PlanningProblem/usesInPlaceMemory``).
+  public func solver(_ base: any MILPSolver) -> any MILPSolver {
+    usesInPlaceMemory ? WithoutPreprocessing(base) : base
+  }
+}

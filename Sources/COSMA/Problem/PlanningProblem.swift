@@ -115,15 +115,9 @@ public struct PlanningProblem: Sendable {
   /// Whether the planners may use in-place memory anywhere in this problem: its ILPs then carry
   /// in-place variables, on which CBC's preprocessing has crashed (DenseNet-121 at `M_R` with
   /// in-place memory, in a fixed-order ILP stopped by its time limit), so they are solved
-  /// without it (``WithoutPreprocessing``).
+  /// without it.
   public var usesInPlaceMemory: Bool {
     inPlaceWrites.contains { !$0.isEmpty } || !concatsInPlace.isEmpty || !splitsInPlace.isEmpty || !padViews.isEmpty
-  }
-
-  /// The solver for this problem's ILPs: `base`, without preprocessing where the problem uses
-  /// in-place memory.
-  public func solver(_ base: any MILPSolver) -> any MILPSolver {
-    usesInPlaceMemory ? WithoutPreprocessing(base) : base
   }
 
   /// The operators whose outputs may be read in place within their input (splits and fused
