@@ -435,10 +435,14 @@ struct ResidencyFormulation {
     for (_, s, v) in inPlace where !window.contains(s) {
       model.setBounds(v, lower: values[v.rawValue], upper: values[v.rawValue])
     }
-    // A window does not change which concatenations run in place.
-    for (_, _, z) in concats { model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue]) }
-    // A split or pad that runs inside the window may start or stop reading in place: its rows
-    // outside the window hold with the values fixed there (or keep it off).
+    // A concatenation, split or pad that runs inside the window may start or stop working in
+    // place: its rows at the steps outside the window hold with the values fixed there (and keep
+    // it off unless its whole range can change).
+    for (c, _, z) in concats {
+      let step = run[c.rawValue].first { values[$0.value.rawValue] > 0.5 }?.key
+      if let step, window.contains(step) { continue }
+      model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue])
+    }
     for (o, _, _, _, z) in views {
       let step = run[o.rawValue].first { values[$0.value.rawValue] > 0.5 }?.key
       if let step, window.contains(step) { continue }
