@@ -333,28 +333,13 @@ struct ResidencyFormulation {
   /// one output at most.
   private mutating func addConcatenationRows(capacityTerms: inout [[(VariableID, Double)]]) {
     inside = []
-    for (c, cp, z) in concats {
-      let y = cp.output
+    for (_, cp, z) in concats {
       for (x, _) in cp.parts {
-        for (s, r) in res[x.rawValue].byStep {
-          let u = model.addVariable("inside[\(name(x))@\(s)]", lower: 0, upper: 1, objective: 0)
-          inside.append((u, x, s))
-          model.addLessOrEqual("insideResident[\(name(x))@\(s)]", [(u, 1), (r, -1)], 0)
-          model.addLessOrEqual("insideInPlace[\(name(x))@\(s)]", [(u, 1), (z, -1)], 0)
-          capacityTerms[s].append((u, -Double(problem.size(x) / unit)))
-          if let ry = res[y.rawValue][s] {
-            model.addGreaterOrEqual("reservedAround[\(name(x))@\(s)]", [(ry, 1), (r, -1), (z, -1)], -1)
-          } else {
-            model.addLessOrEqual("reservedAround[\(name(x))@\(s)]", [(r, 1), (z, 1)], 1)
-          }
-          if let l = load[x.rawValue][s] { model.addLessOrEqual("noReload[\(name(x))@\(s)]", [(l, 1), (z, 1)], 1) }
-        }
-        if let sp = spill[x.rawValue] { model.addLessOrEqual("noSpill[\(name(x))]", [(sp, 1), (z, 1)], 1) }
+        addPartRows(x, within: cp.output, when: z, capacityTerms: &capacityTerms)
         for (w, s, v) in inPlace where w.output == x || w.input == x {
           model.addLessOrEqual("notOver[\(name(x))@\(s)]", [(v, 1), (z, 1)], 1)
         }
       }
-      _ = c
     }
     // An input lies in one concatenation's output at most.
     var holders: [TensorID: [VariableID]] = [:]
@@ -364,28 +349,35 @@ struct ResidencyFormulation {
     }
   }
 
+  /// The rows of `part` lying within `host` while `z` is 1: it takes no space of its own
+  /// (`inside`, at most its residency and `z`), the host is resident whenever it is (`around`),
+  /// and it is never reloaded nor spilled (its range is fixed in the host's).
+  private mutating func addPartRows(
+    _ part: TensorID, within host: TensorID, when z: VariableID, capacityTerms: inout [[(VariableID, Double)]]
+  ) {
+    for (s, r) in res[part.rawValue].byStep {
+      let u = model.addVariable("inside[\(name(part))@\(s)]", lower: 0, upper: 1, objective: 0)
+      inside.append((u, part, s))
+      model.addLessOrEqual("insideResident[\(name(part))@\(s)]", [(u, 1), (r, -1)], 0)
+      model.addLessOrEqual("insideInPlace[\(name(part))@\(s)]", [(u, 1), (z, -1)], 0)
+      capacityTerms[s].append((u, -Double(problem.size(part) / unit)))
+      if let rh = res[host.rawValue][s] {
+        model.addGreaterOrEqual("around[\(name(part))@\(s)]", [(rh, 1), (r, -1), (z, -1)], -1)
+      } else {
+        model.addLessOrEqual("around[\(name(part))@\(s)]", [(r, 1), (z, 1)], 1)
+      }
+      if let l = load[part.rawValue][s] { model.addLessOrEqual("noReload[\(name(part))@\(s)]", [(l, 1), (z, 1)], 1) }
+    }
+    if let sp = spill[part.rawValue] { model.addLessOrEqual("noSpill[\(name(part))]", [(sp, 1), (z, 1)], 1) }
+  }
+
   /// For each split or pad whose outputs may be read in place (its binary `z`): while `z` is 1
   /// its outputs take no space of their own (`inside`), its input is resident whenever one of
   /// them is (`heldAround`), they are never reloaded, and neither they nor the input are written
   /// over in place; a tensor a concatenation holds in place is not also read so.
   private mutating func addReadInPlaceRows(capacityTerms: inout [[(VariableID, Double)]]) {
     for (_, x, parts, _, z) in views {
-      for (y, _) in parts {
-        for (s, r) in res[y.rawValue].byStep {
-          let u = model.addVariable("inside[\(name(y))@\(s)]", lower: 0, upper: 1, objective: 0)
-          inside.append((u, y, s))
-          model.addLessOrEqual("insideResident[\(name(y))@\(s)]", [(u, 1), (r, -1)], 0)
-          model.addLessOrEqual("insideInPlace[\(name(y))@\(s)]", [(u, 1), (z, -1)], 0)
-          capacityTerms[s].append((u, -Double(problem.size(y) / unit)))
-          if let rx = res[x.rawValue][s] {
-            model.addGreaterOrEqual("heldAround[\(name(y))@\(s)]", [(rx, 1), (r, -1), (z, -1)], -1)
-          } else {
-            model.addLessOrEqual("heldAround[\(name(y))@\(s)]", [(r, 1), (z, 1)], 1)
-          }
-          if let l = load[y.rawValue][s] { model.addLessOrEqual("noReload[\(name(y))@\(s)]", [(l, 1), (z, 1)], 1) }
-        }
-        if let sp = spill[y.rawValue] { model.addLessOrEqual("noSpill[\(name(y))]", [(sp, 1), (z, 1)], 1) }
-      }
+      for (y, _) in parts { addPartRows(y, within: x, when: z, capacityTerms: &capacityTerms) }
       let held = Set([x] + parts.map(\.output))
       for (w, s, v) in inPlace where held.contains(w.input) || held.contains(w.output) {
         model.addLessOrEqual("notOver[\(name(w.input))@\(s)]", [(v, 1), (z, 1)], 1)

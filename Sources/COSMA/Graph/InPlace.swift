@@ -70,24 +70,34 @@ extension Graph {
     guard Self.concatenationInPlaceTypes.contains(op.type.lowercased()), op.outputs.count == 1, op.inputs.count >= 2,
       Set(op.inputs).count == op.inputs.count, let shape = self[op.outputs[0]].shape
     else { return nil }
-    let inputs = op.inputs.map { self[$0] }
-    guard inputs.allSatisfy({ $0.kind == .activation && $0.shape?.count == shape.count }),
-      inputs.reduce(0, { $0 + $1.bytes }) == self[op.outputs[0]].bytes
+    guard op.inputs.allSatisfy({ self[$0].kind == .activation }),
+      let axis = cuttingAxis(of: op.outputs[0], into: op.inputs), shape[..<axis].allSatisfy({ $0 == 1 })
     else { return nil }
-    let shapes = inputs.map { $0.shape! }
-    // The axis: the one dimension where the inputs differ from the output.
+    return ConcatInPlace(output: op.outputs[0], parts: zip(op.inputs, consecutiveOffsets(op.inputs)).map { (input: $0, offset: $1) })
+  }
+
+  /// The axis along which the tensors `pieces` cut `whole` into consecutive blocks, or nil: all
+  /// have shapes of `whole`'s rank, equal to it but in one dimension, whose sizes add up to
+  /// `whole`'s there, and their bytes add up to `whole`'s.
+  func cuttingAxis(of whole: TensorID, into pieces: [TensorID]) -> Int? {
+    guard let shape = self[whole].shape, pieces.allSatisfy({ self[$0].shape?.count == shape.count }),
+      pieces.reduce(0, { $0 + self[$1].bytes }) == self[whole].bytes
+    else { return nil }
+    let shapes = pieces.map { self[$0].shape! }
     guard let axis = shape.indices.first(where: { d in shapes.contains { $0[d] != shape[d] } }) ?? (shape.isEmpty ? nil : 0),
-      shape[..<axis].allSatisfy({ $0 == 1 }),
       shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
       shapes.allSatisfy({ s in s.indices.allSatisfy { $0 == axis || s[$0] == shape[$0] } })
     else { return nil }
+    return axis
+  }
+
+  /// The byte offset of each of `pieces` laid one after the other.
+  func consecutiveOffsets(_ pieces: [TensorID]) -> [ByteCount] {
     var offset = 0
-    var parts: [(input: TensorID, offset: ByteCount)] = []
-    for (x, t) in zip(op.inputs, inputs) {
-      parts.append((x, offset))
-      offset += t.bytes
+    return pieces.map { t in
+      defer { offset += self[t].bytes }
+      return offset
     }
-    return ConcatInPlace(output: op.outputs[0], parts: parts)
   }
 }
 
@@ -118,25 +128,13 @@ extension Graph {
   public func splitInPlace(of o: OperatorID) -> SplitInPlace? {
     let op = self[o]
     guard Self.splitInPlaceTypes.contains(op.type.lowercased()), Set(op.inputs).count == 1, op.outputs.count >= 2,
-      Set(op.outputs).count == op.outputs.count, let shape = self[op.inputs[0]].shape
+      Set(op.outputs).count == op.outputs.count
     else { return nil }
     let x = op.inputs[0]
-    let outputs = op.outputs.map { self[$0] }
-    guard self[x].kind != .output, outputs.allSatisfy({ $0.kind == .activation && $0.shape?.count == shape.count }),
-      outputs.reduce(0, { $0 + $1.bytes }) == self[x].bytes
+    guard self[x].kind != .output, op.outputs.allSatisfy({ self[$0].kind == .activation }),
+      cuttingAxis(of: x, into: op.outputs) != nil
     else { return nil }
-    let shapes = outputs.map { $0.shape! }
-    guard let axis = shape.indices.first(where: { d in shapes.contains { $0[d] != shape[d] } }) ?? (shape.isEmpty ? nil : 0),
-      shapes.reduce(0, { $0 + $1[axis] }) == shape[axis],
-      shapes.allSatisfy({ s in s.indices.allSatisfy { $0 == axis || s[$0] == shape[$0] } })
-    else { return nil }
-    var offset = 0
-    var parts: [(output: TensorID, offset: ByteCount)] = []
-    for (y, t) in zip(op.outputs, outputs) {
-      parts.append((y, offset))
-      offset += t.bytes
-    }
-    return SplitInPlace(input: x, parts: parts)
+    return SplitInPlace(input: x, parts: zip(op.outputs, consecutiveOffsets(op.outputs)).map { (output: $0, offset: $1) })
   }
 }
 

@@ -83,33 +83,22 @@ public struct PlanningProblem: Sendable {
     self.budgets = budgets
     self.inPlaceWrites = writes
     self.requiredInPlace = required
-    var concats: [OperatorID: ConcatInPlace] = [:]
-    if accelerator.inPlace {
-      for o in graph.operatorIDs {
-        guard let c = graph.concatInPlace(of: o),
-          c.parts.allSatisfy({ graph[$0.input].bytes % accelerator.alignment == 0 })
-        else { continue }
-        concats[o] = c
+    // In-place memory the accelerator allows: the graph's, where every part's range is exactly
+    // its region of the host at this alignment (and a split's input is in the scratchpad).
+    func each<T>(_ find: (OperatorID) -> T?) -> [OperatorID: T] {
+      guard accelerator.inPlace else { return [:] }
+      var found: [OperatorID: T] = [:]
+      for o in graph.operatorIDs { if let t = find(o) { found[o] = t } }
+      return found
+    }
+    let aligned = { (t: TensorID) in graph[t].bytes % accelerator.alignment == 0 }
+    self.concatsInPlace = each { o in graph.concatInPlace(of: o).flatMap { c in c.parts.allSatisfy { aligned($0.input) } ? c : nil } }
+    self.splitsInPlace = each { o in
+      graph.splitInPlace(of: o).flatMap { sp in
+        sp.parts.allSatisfy { aligned($0.output) } && !(accelerator.weights == .external && graph[sp.input].kind == .weight) ? sp : nil
       }
     }
-    self.concatsInPlace = concats
-    var splits: [OperatorID: SplitInPlace] = [:]
-    if accelerator.inPlace {
-      for o in graph.operatorIDs {
-        guard let sp = graph.splitInPlace(of: o), !(accelerator.weights == .external && graph[sp.input].kind == .weight),
-          sp.parts.allSatisfy({ graph[$0.output].bytes % accelerator.alignment == 0 })
-        else { continue }
-        splits[o] = sp
-      }
-    }
-    self.splitsInPlace = splits
-    var pads: [OperatorID: PadView] = [:]
-    if accelerator.inPlace {
-      for o in graph.operatorIDs {
-        if let v = graph.padView(of: o) { pads[o] = v }
-      }
-    }
-    self.padViews = pads
+    self.padViews = each { graph.padView(of: $0) }
   }
 
   /// Whether the planners may use in-place memory anywhere in this problem: its ILPs then carry
