@@ -452,6 +452,26 @@ import Testing
     #expect(throws: SimulationError.self) { try early.simulate(graph: g) }
   }
 
+  /// Below `M_R` a pad that fits only fused plans without tiles, with every planner, the
+  /// baselines included: at 236 B the padding graph's pad needs 244 B unfused, 100 B fused, and
+  /// nothing moves (the convolution then runs with A held for it, B and L: 235 B).
+  @Test func belowMRAPadFitsFused() throws {
+    let g = try Self.padding()
+    #expect(throws: DoesNotFitError.self) { try Self.problem(g, inPlace: false, capacity: 236) }
+    let problem = try Self.problem(g, inPlace: true, capacity: 236)
+    for kind in PlannerKind.allCases {
+      let r = try plan(problem, with: kind.planner(options: PlannerOptions(timeLimit: 10)))
+      let (a, p) = (g.tensor(named: "A")!, g.tensor(named: "P")!)
+      #expect(r.plan.events.contains { if case .allocWithin(p, _, a) = $0 { return true } else { return false } }, "\(kind)")
+      #expect(r.plan.traffic.nonCompulsoryBytes == 0, "\(kind)")
+      _ = try r.plan.simulate(graph: g)
+    }
+    // M_I counts the pad fused; the tiling to fit leaves it whole.
+    #expect(g.smallestInPlaceScratchpad(weights: .external, alignment: 1).bytes < 244)
+    let tiled = try #require(try g.tilingToFit(capacity: 236, target: 236, weights: .external, alignment: 1, inPlace: true))
+    #expect(tiled.tiling.splitOperators == 0)
+  }
+
   /// A region that cuts a pad from its reader still bounds every plan. `f: x → A, L`, `p: pad
   /// A → P`, `c: conv P → B`, `m: conv (L, B) → y` at 244 B moves nothing with P a view of A.
   /// The region {f, p, m} keeps p before m (through c) and L across p, and cannot fuse the pad

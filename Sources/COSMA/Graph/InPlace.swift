@@ -191,10 +191,38 @@ extension Graph {
     sameSizeInPlaceWrites(of: o, alignment: alignment).isEmpty ? 0 : roundUp(self[self[o].outputs[0]].bytes, to: alignment)
   }
 
+  /// How operator `o` splits in place for planning with this weights mode and alignment: the
+  /// graph's split (``splitInPlace(of:)``) when every output's bytes are a multiple of the
+  /// alignment (so each range is exactly its region of the input's) and the input is in the
+  /// scratchpad (not a weight kept outside).
+  public func splitInPlace(of o: OperatorID, weights: WeightsPlacement, alignment: Int) -> SplitInPlace? {
+    guard let sp = splitInPlace(of: o), sp.parts.allSatisfy({ self[$0.output].bytes % alignment == 0 }),
+      !(weights == .external && self[sp.input].kind == .weight)
+    else { return nil }
+    return sp
+  }
+
+  /// The bytes reading its outputs in place saves while `o` runs: a split's outputs or a fused
+  /// pad's output take no space of their own (their input, in the working set, holds them).
+  public func viewSaving(of o: OperatorID, weights: WeightsPlacement, alignment: Int) -> ByteCount {
+    if let v = padView(of: o) { return roundUp(self[v.output].bytes, to: alignment) }
+    if let sp = splitInPlace(of: o, weights: weights, alignment: alignment) {
+      return sp.parts.reduce(0) { $0 + roundUp(self[$1.output].bytes, to: alignment) }
+    }
+    return 0
+  }
+
+  /// The most in-place memory can save while `o` runs: an elementwise write's or reading the
+  /// outputs in place (the two never apply to one operator).
+  public func memorySaving(of o: OperatorID, weights: WeightsPlacement, alignment: Int) -> ByteCount {
+    max(inPlaceSaving(of: o, alignment: alignment), viewSaving(of: o, weights: weights, alignment: alignment))
+  }
+
   /// The smallest scratchpad in which every operator runs, unsplit, when elementwise operators
   /// may write their output over an input of the same aligned size that can die there (one no
-  /// descendant of the operator reads): the largest working set, less that output where such a
-  /// write exists. Between it and `M_R`, plans with in-place writes need no tiles.
+  /// descendant of the operator reads), and splits and pads may have their outputs read in
+  /// place: the largest working set, less that output where such a write exists, less a split's
+  /// or pad's outputs. Between it and `M_R`, plans with in-place memory need no tiles.
   public func smallestInPlaceScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     let size = { (t: TensorID) in roundUp(self[t].bytes, to: alignment) }
     let footprint = operatorIDs.map { o in Set(workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } }
@@ -202,7 +230,7 @@ extension Graph {
     // Largest working sets first: an operator needs at most its working set.
     for o in operatorIDs.sorted(by: { (footprint[$0.rawValue], $1.rawValue) > (footprint[$1.rawValue], $0.rawValue) }) {
       guard footprint[o.rawValue] > best.bytes else { break }
-      var need = footprint[o.rawValue]
+      var need = footprint[o.rawValue] - viewSaving(of: o, weights: weights, alignment: alignment)
       let writes = sameSizeInPlaceWrites(of: o, alignment: alignment)
       if !writes.isEmpty {
         let below = descendants(of: o)

@@ -11,6 +11,10 @@
 /// That last resort always succeeds when the capacity is at least `M_R`, so the executor returns
 /// a valid plan for every budget a plan can exist for.
 ///
+/// A split or a pad whose outputs may be read in place (SPEC §1) has them: they lie in their
+/// input's range and take no space of their own, the input stays while one of them is resident
+/// (a window that evicts the input evicts them first), and the operator moves nothing.
+///
 /// After the run, produced graph outputs are stored, and every tensor with no later use is
 /// freed.
 struct ReplacementExecutor {
@@ -29,6 +33,10 @@ struct ReplacementExecutor {
   /// tensor of the graph (quadratic on 200,000-operator chains) or sorting at each placement.
   private var residents: [(lo: ByteCount, t: Int)] = []
   private var inDRAM: [Bool] = []
+  /// Outputs read in place, by tensor: the input they lie in. They are not in `residents`.
+  private var hostOf: [Int: TensorID] = [:]
+  /// Inputs holding outputs read in place, with those outputs.
+  private var viewsOf: [Int: [TensorID]] = [:]
   private var events: [PlanEvent] = []
   private var step = 0
 
@@ -64,7 +72,21 @@ struct ReplacementExecutor {
       var working = g.workingSet(of: o, weights: problem.weights)
       // An output written over an input that dies here takes the input's range (SPEC §1).
       var inPlace: (write: InPlaceWrite, offset: ByteCount)?
-      if let w = problem.inPlaceWrites[o.rawValue].first(where: { nextUse($0.input, after: s) == nil && offsetOf[$0.output.rawValue] == nil }) {
+      let read = readInPlace(o)
+      if let (x, parts) = read {
+        // Outputs read in place: the input is made resident, they lie in it.
+        let outputs = Set(parts.map(\.output))
+        makeResident(working.filter { !outputs.contains($0) })
+        let base = offsetOf[x.rawValue]!
+        for (y, offset) in parts {
+          events.append(.allocWithin(y, offset: base + offset, within: x))
+          offsetOf[y.rawValue] = base + offset
+          hostOf[y.rawValue] = x
+          viewsOf[x.rawValue, default: []].append(y)
+        }
+      } else if let w = problem.inPlaceWrites[o.rawValue].first(where: {
+        heldUntil($0.input, after: s) == nil && offsetOf[$0.output.rawValue] == nil
+      }) {
         makeResident(working.filter { $0 != w.output })
         if let x = offsetOf[w.input.rawValue] {
           inPlace = (w, x)
@@ -89,12 +111,56 @@ struct ReplacementExecutor {
         events.append(.store(t))
         inDRAM[t.rawValue] = true
       }
-      for t in working where nextUse(t, after: s) == nil {
-        events.append(.free(t))
-        setOffset(t, nil)
+      // Outputs read in place before the inputs that hold them.
+      var done = working.filter { hostOf[$0.rawValue] != nil } + working.filter { hostOf[$0.rawValue] == nil }
+      var k = 0
+      while k < done.count {
+        let t = done[k]
+        k += 1
+        guard offsetOf[t.rawValue] != nil, heldUntil(t, after: s) == nil else { continue }
+        let host = hostOf[t.rawValue]
+        release(t)
+        if let host, offsetOf[host.rawValue] != nil { done.append(host) }
       }
     }
     return events
+  }
+
+  /// The input `o` holds its outputs in, with their offsets in it, when they are read in place.
+  private func readInPlace(_ o: OperatorID) -> (TensorID, [(output: TensorID, offset: ByteCount)])? {
+    if let v = problem.padViews[o] { return (v.input, [(v.output, 0)]) }
+    if let sp = problem.splitsInPlace[o] { return (sp.input, sp.parts) }
+    return nil
+  }
+
+  /// The first step after `s` that needs `t` resident: a read of it, or of an output read in
+  /// place within it.
+  private func heldUntil(_ t: TensorID, after s: Step) -> Step? {
+    var next = nextUse(t, after: s)
+    for y in viewsOf[t.rawValue] ?? [] {
+      if let u = heldUntil(y, after: s) { next = min(next ?? u, u) }
+    }
+    return next
+  }
+
+  /// Frees `t` (and first what is read in place within it).
+  private mutating func release(_ t: TensorID) {
+    for y in viewsOf[t.rawValue] ?? [] where offsetOf[y.rawValue] != nil { release(y) }
+    events.append(.free(t))
+    place(t, nil)
+  }
+
+  /// Records `t` at `offset` or gone (nil): an output read in place keeps no range of its own.
+  private mutating func place(_ t: TensorID, _ offset: ByteCount?) {
+    if let x = hostOf[t.rawValue] {
+      offsetOf[t.rawValue] = offset
+      if offset == nil {
+        hostOf[t.rawValue] = nil
+        viewsOf[x.rawValue]?.removeAll { $0 == t }
+      }
+    } else {
+      setOffset(t, offset)
+    }
   }
 
   /// The first step after `s` that reads `t`, if any.
@@ -106,7 +172,8 @@ struct ReplacementExecutor {
   }
 
   private mutating func makeResident(_ working: [TensorID]) {
-    let pinned = Set(working)
+    // An output read in place pins the input it lies in.
+    let pinned = Set(working + working.compactMap { hostOf[$0.rawValue] })
     let missing = working.filter { offsetOf[$0.rawValue] == nil }
       .sorted { (problem.size($0), $1.rawValue) > (problem.size($1), $0.rawValue) }
     var placed: [TensorID] = []
@@ -131,12 +198,14 @@ struct ReplacementExecutor {
   /// Removes `t` from the scratchpad, first storing a value that is still needed and that DRAM
   /// does not hold (unless `keepValue` is false because `t` holds no value yet).
   private mutating func evict(_ t: TensorID, keepValue: Bool = true) {
+    // What is read in place within `t` goes first.
+    for y in viewsOf[t.rawValue] ?? [] where offsetOf[y.rawValue] != nil { evict(y, keepValue: keepValue) }
     if keepValue && !inDRAM[t.rawValue] && hasValue(t) && nextUse(t, after: step - 1) != nil {
       events.append(.store(t))
       inDRAM[t.rawValue] = true
     }
     events.append(.free(t))
-    setOffset(t, nil)
+    place(t, nil)
   }
 
   /// Places `t` at `offset`, or removes it from the scratchpad (nil), keeping `residents` sorted.
@@ -231,10 +300,13 @@ struct ReplacementExecutor {
     var soonest = Int.max
     for v in victims {
       evictedBytes += problem.size(v)
-      if let next = nextUse(v, after: step - 1) {
-        soonest = min(soonest, next)
-        addedTraffic += graph[v].bytes
-        if !inDRAM[v.rawValue] && hasValue(v) { addedTraffic += graph[v].bytes }
+      // A victim takes what is read in place within it along.
+      for t in [v] + (viewsOf[v.rawValue] ?? []) {
+        if let next = nextUse(t, after: step - 1) {
+          soonest = min(soonest, next)
+          addedTraffic += graph[t].bytes
+          if !inDRAM[t.rawValue] && hasValue(t) { addedTraffic += graph[t].bytes }
+        }
       }
     }
     switch policy {

@@ -183,7 +183,7 @@ private func planTiled(
       guard let tiled = try? graph.tiled(tiling) else { continue }
       let fits = tiled.graph.operatorIDs.allSatisfy { t in
         tiled.graph.workingSet(of: t, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) }
-          - (accelerator.inPlace ? tiled.graph.inPlaceSaving(of: t, alignment: alignment) : 0) <= capacity
+          - (accelerator.inPlace ? tiled.graph.memorySaving(of: t, weights: weights, alignment: alignment) : 0) <= capacity
       }
       if fits { consider(0, tiled) }
     }

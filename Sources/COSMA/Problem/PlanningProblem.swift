@@ -54,11 +54,18 @@ public struct PlanningProblem: Sendable {
           operatorName: graph[budgets.mrOperator].name)
       }
       // Below M_R, an operator that does not fit may still fit writing its output over an input
-      // that can die there: one that no descendant of the operator reads.
+      // that can die there: one that no descendant of the operator reads; or, a split or a pad,
+      // with its outputs read in place (which needs no order).
       var worst: (OperatorID, ByteCount)?
       for o in graph.operatorIDs {
         let bytes = Set(graph.workingSet(of: o, weights: accelerator.weights)).reduce(0) { $0 + size($1) }
         guard bytes > capacity else { continue }
+        let view = graph.viewSaving(of: o, weights: accelerator.weights, alignment: accelerator.alignment)
+        if view > 0 {
+          if bytes - view <= capacity { continue }
+          if worst.map({ bytes - view > $0.1 }) ?? true { worst = (o, bytes - view) }
+          continue
+        }
         let below = graph.descendants(of: o)
         let fitting = writes[o.rawValue].filter { w in
           bytes - size(w.output) <= capacity && graph.consumers[w.input.rawValue].allSatisfy { !below.contains($0) }
@@ -93,11 +100,7 @@ public struct PlanningProblem: Sendable {
     }
     let aligned = { (t: TensorID) in graph[t].bytes % accelerator.alignment == 0 }
     self.concatsInPlace = each { o in graph.concatInPlace(of: o).flatMap { c in c.parts.allSatisfy { aligned($0.input) } ? c : nil } }
-    self.splitsInPlace = each { o in
-      graph.splitInPlace(of: o).flatMap { sp in
-        sp.parts.allSatisfy { aligned($0.output) } && !(accelerator.weights == .external && graph[sp.input].kind == .weight) ? sp : nil
-      }
-    }
+    self.splitsInPlace = each { graph.splitInPlace(of: $0, weights: accelerator.weights, alignment: accelerator.alignment) }
     self.padViews = each { graph.padView(of: $0) }
   }
 

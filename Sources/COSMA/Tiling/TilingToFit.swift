@@ -15,7 +15,8 @@ extension Graph {
   ///
   /// With `inPlace`, an operator (or tile) that may write its output over an input of the same
   /// size (``inPlaceWrites(of:)``) counts its working set less that output: it need not be split
-  /// as long as that fits, whether the input can die there is left to the planning problem.
+  /// as long as that fits, whether the input can die there is left to the planning problem; a
+  /// split or a pad whose outputs may be read in place counts them as nothing.
   ///
   /// - Returns: nil when some operator fits in no number of tiles (`capacity` below `M_T`).
   public func tilingToFit(
@@ -24,7 +25,7 @@ extension Graph {
     var tiling = Tiling()
     for o in operatorIDs {
       let whole = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
-      let saving = inPlace ? inPlaceSaving(of: o, alignment: alignment) : 0
+      let saving = inPlace ? memorySaving(of: o, weights: weights, alignment: alignment) : 0
       guard whole - saving > target else { continue }
       if let k = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.rows])?.tiles {
         tiling[o] = k
@@ -44,7 +45,7 @@ extension Graph {
       for (o, tiles) in tiled.operators.enumerated() {
         let largest = tiles.map { t in
           tiled.graph.workingSet(of: t, weights: weights).reduce(0) { $0 + roundUp(tiled.graph[$1].bytes, to: alignment) }
-            - (inPlace ? tiled.graph.inPlaceSaving(of: t, alignment: alignment) : 0)
+            - (inPlace ? tiled.graph.memorySaving(of: t, weights: weights, alignment: alignment) : 0)
         }.max() ?? 0
         guard largest > capacity else { continue }
         let id = OperatorID(o)
