@@ -12,7 +12,8 @@ struct Budgets: ParsableCommand {
       line, in bytes. M_T is the smallest scratchpad in which every operator runs once operators \
       may be split into row or channel tiles or grids of both, and their reductions into partial sums, and video operators (N, C, D, H, W) each of these into blocks of frames (what optimize does below M_R); it is printed fourth. \
       With --in-place on, MI follows: the smallest scratchpad in which every operator runs unsplit \
-      when elementwise operators may write over an input that dies there.
+      when elementwise operators may write over an input that dies there and splits and pads have \
+      their outputs read in place.
 
       Examples:
         cosma budgets Models/resnet50.json
@@ -64,7 +65,7 @@ struct Budgets: ParsableCommand {
       }
       let split = graph.rowMap(of: mt.operator) != nil || graph.channelMap(of: mt.operator) != nil ? "split into tiles" : "which cannot be split"
       note("M_T \(formatBytes(mt.bytes)) (operator '\(graph[mt.operator].name)', \(split))")
-      if let mi { note("M_I \(formatBytes(mi.bytes)) (operator '\(graph[mi.operator].name)', unsplit, with in-place writes)") }
+      if let mi { note("M_I \(formatBytes(mi.bytes)) (operator '\(graph[mi.operator].name)', unsplit, with in-place memory)") }
     }
   }
 }

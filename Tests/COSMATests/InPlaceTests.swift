@@ -472,6 +472,29 @@ import Testing
     #expect(tiled.tiling.splitOperators == 0)
   }
 
+  /// An input is overwritten once: two ReLUs of one input, each fitting only written over it,
+  /// cannot both run below `M_R` (the second needs its input and its output), and `M_I` says so.
+  @Test func anInputIsOverwrittenOnce() throws {
+    let spec: [(String, TensorKind, Int)] = [
+      ("in", .input, 10), ("X", .activation, 100), ("A", .activation, 100), ("B", .activation, 100), ("y1", .output, 10),
+      ("y2", .output, 10),
+    ]
+    let tensors = spec.map { Tensor(name: $0.0, kind: $0.1, bytes: $0.2, shape: [$0.2], dtype: "int8") }
+    func t(_ n: String) -> TensorID { TensorID(spec.firstIndex { $0.0 == n }!) }
+    let g = try Graph(
+      name: "siblings", tensors: tensors,
+      operators: [
+        Operator(name: "f", type: "conv2d", inputs: [t("in")], outputs: [t("X")]),
+        Operator(name: "r1", type: "relu", inputs: [t("X")], outputs: [t("A")]),
+        Operator(name: "r2", type: "relu", inputs: [t("X")], outputs: [t("B")]),
+        Operator(name: "q1", type: "conv2d", inputs: [t("A")], outputs: [t("y1")]),
+        Operator(name: "q2", type: "conv2d", inputs: [t("B")], outputs: [t("y2")]),
+      ])
+    #expect(g.smallestInPlaceScratchpad(weights: .external, alignment: 1).bytes == 200)
+    let refusal = try #require(throws: DoesNotFitError.self) { try Self.problem(g, inPlace: true, capacity: 150) }
+    #expect(refusal.requiredBytes == 200)
+  }
+
   /// A region that cuts a pad from its reader still bounds every plan. `f: x → A, L`, `p: pad
   /// A → P`, `c: conv P → B`, `m: conv (L, B) → y` at 244 B moves nothing with P a view of A.
   /// The region {f, p, m} keeps p before m (through c) and L across p, and cannot fuse the pad

@@ -220,13 +220,15 @@ extension Graph {
 
   /// The smallest scratchpad in which every operator runs, unsplit, when elementwise operators
   /// may write their output over an input of the same aligned size that can die there (one no
-  /// descendant of the operator reads), and splits and pads may have their outputs read in
-  /// place: the largest working set, less that output where such a write exists, less a split's
+  /// descendant of the operator reads, and no operator with a larger working set overwrites),
+  /// and splits and pads may have their outputs read in place: the largest working set, less that output where such a write exists, less a split's
   /// or pad's outputs. Between it and `M_R`, plans with in-place memory need no tiles.
   public func smallestInPlaceScratchpad(weights: WeightsPlacement, alignment: Int) -> (bytes: ByteCount, operator: OperatorID) {
     let size = { (t: TensorID) in roundUp(self[t].bytes, to: alignment) }
     let footprint = operatorIDs.map { o in Set(workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } }
     var best: (bytes: ByteCount, operator: OperatorID) = (0, OperatorID(0))
+    // An input is overwritten once: by the operator with the largest working set that needs it.
+    var claimed = Set<TensorID>()
     // Largest working sets first: an operator needs at most its working set.
     for o in operatorIDs.sorted(by: { (footprint[$0.rawValue], $1.rawValue) > (footprint[$1.rawValue], $0.rawValue) }) {
       guard footprint[o.rawValue] > best.bytes else { break }
@@ -234,8 +236,9 @@ extension Graph {
       let writes = sameSizeInPlaceWrites(of: o, alignment: alignment)
       if !writes.isEmpty {
         let below = descendants(of: o)
-        if writes.contains(where: { w in consumers[w.input.rawValue].allSatisfy { !below.contains($0) } }) {
+        if let w = writes.first(where: { w in !claimed.contains(w.input) && consumers[w.input.rawValue].allSatisfy { !below.contains($0) } }) {
           need -= size(self[o].outputs[0])
+          claimed.insert(w.input)
         }
       }
       if need > best.bytes { best = (need, o) }

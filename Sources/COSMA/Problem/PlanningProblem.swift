@@ -57,9 +57,12 @@ public struct PlanningProblem: Sendable {
       // that can die there: one that no descendant of the operator reads; or, a split or a pad,
       // with its outputs read in place (which needs no order).
       var worst: (OperatorID, ByteCount)?
-      for o in graph.operatorIDs {
-        let bytes = Set(graph.workingSet(of: o, weights: accelerator.weights)).reduce(0) { $0 + size($1) }
-        guard bytes > capacity else { continue }
+      var claimed = Set<TensorID>()
+      let footprint = graph.operatorIDs.map { o in Set(graph.workingSet(of: o, weights: accelerator.weights)).reduce(0) { $0 + size($1) } }
+      // Largest working sets first, as `M_I` counts them.
+      for o in graph.operatorIDs.sorted(by: { (footprint[$0.rawValue], $1.rawValue) > (footprint[$1.rawValue], $0.rawValue) }) {
+        let bytes = footprint[o.rawValue]
+        guard bytes > capacity else { break }
         let view = graph.viewSaving(of: o, weights: accelerator.weights, alignment: accelerator.alignment)
         if view > 0 {
           if bytes - view <= capacity { continue }
@@ -70,11 +73,16 @@ public struct PlanningProblem: Sendable {
         let fitting = writes[o.rawValue].filter { w in
           bytes - size(w.output) <= capacity && graph.consumers[w.input.rawValue].allSatisfy { !below.contains($0) }
         }
-        if fitting.isEmpty {
-          let need = bytes - (writes[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0]))
+        // An input is overwritten once: an operator whose every fitting write is over an input
+        // that one with a larger working set must overwrite does not fit.
+        let free = fitting.filter { w in !claimed.contains(w.input) }
+        if free.isEmpty {
+          let need = fitting.isEmpty ? bytes - (writes[o.rawValue].isEmpty ? 0 : size(graph[o].outputs[0])) : bytes
           if worst.map({ need > $0.1 }) ?? true { worst = (o, max(need, capacity + 1)) }
+        } else {
+          claimed.insert(free[0].input)
         }
-        required[o] = fitting
+        required[o] = Array(free.prefix(1))
       }
       if let (o, need) = worst {
         var refusal = DoesNotFitError(scratchpadBytes: capacity, requiredBytes: need, operatorName: graph[o].name)
