@@ -27,7 +27,7 @@ extension PlanningProblem {
     var inside = Set<TensorID>()
     for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
     for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
-    let size = { (t: TensorID) in inside.contains(t) ? 0 : self.size(t) }
+    let size = inside.isEmpty ? self.size : { (t: TensorID) in inside.contains(t) ? 0 : self.size(t) }
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
     }
@@ -61,7 +61,7 @@ extension PlanningProblem {
         + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
       // Fractional cover of the excess, cheapest raw bytes per aligned byte first.
-      across.removeAll { size($0) == 0 }
+      if !inside.isEmpty { across.removeAll { size($0) == 0 } }
       across.sort { Double(g[$0].bytes) / Double(size($0)) < Double(g[$1].bytes) / Double(size($1)) }
       var cost = 0.0
       for t in across where excess > 0 {

@@ -112,7 +112,7 @@ struct ReplacementExecutor {
         inDRAM[t.rawValue] = true
       }
       // Outputs read in place before the inputs that hold them.
-      var done = working.filter { hostOf[$0.rawValue] != nil } + working.filter { hostOf[$0.rawValue] == nil }
+      var done = hostOf.isEmpty ? working : working.filter { hostOf[$0.rawValue] != nil } + working.filter { hostOf[$0.rawValue] == nil }
       var k = 0
       while k < done.count {
         let t = done[k]
@@ -137,7 +137,8 @@ struct ReplacementExecutor {
   /// place within it.
   private func heldUntil(_ t: TensorID, after s: Step) -> Step? {
     var next = nextUse(t, after: s)
-    for y in viewsOf[t.rawValue] ?? [] {
+    guard !viewsOf.isEmpty, let views = viewsOf[t.rawValue] else { return next }
+    for y in views {
       if let u = heldUntil(y, after: s) { next = min(next ?? u, u) }
     }
     return next
@@ -173,7 +174,7 @@ struct ReplacementExecutor {
 
   private mutating func makeResident(_ working: [TensorID]) {
     // An output read in place pins the input it lies in.
-    let pinned = Set(working + working.compactMap { hostOf[$0.rawValue] })
+    let pinned = hostOf.isEmpty ? Set(working) : Set(working + working.compactMap { hostOf[$0.rawValue] })
     let missing = working.filter { offsetOf[$0.rawValue] == nil }
       .sorted { (problem.size($0), $1.rawValue) > (problem.size($1), $0.rawValue) }
     var placed: [TensorID] = []
@@ -298,16 +299,18 @@ struct ReplacementExecutor {
     var addedTraffic = 0
     var evictedBytes = 0
     var soonest = Int.max
+    func count(_ t: TensorID) {
+      if let next = nextUse(t, after: step - 1) {
+        soonest = min(soonest, next)
+        addedTraffic += graph[t].bytes
+        if !inDRAM[t.rawValue] && hasValue(t) { addedTraffic += graph[t].bytes }
+      }
+    }
     for v in victims {
       evictedBytes += problem.size(v)
+      count(v)
       // A victim takes what is read in place within it along.
-      for t in [v] + (viewsOf[v.rawValue] ?? []) {
-        if let next = nextUse(t, after: step - 1) {
-          soonest = min(soonest, next)
-          addedTraffic += graph[t].bytes
-          if !inDRAM[t.rawValue] && hasValue(t) { addedTraffic += graph[t].bytes }
-        }
-      }
+      if !viewsOf.isEmpty, let views = viewsOf[v.rawValue] { for t in views { count(t) } }
     }
     switch policy {
     case .belady:
