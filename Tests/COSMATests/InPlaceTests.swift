@@ -32,6 +32,20 @@ import Testing
     return try PlanningProblem(graph: g, accelerator: a)
   }
 
+  /// Plans `g` at `capacity` without and with in-place memory: the optimum moves `moved` bytes
+  /// without and nothing with, and the order-free bound proves as much both ways. Returns the
+  /// plan made with it.
+  static func avoidsTheSpill(_ g: Graph, capacity: Int, moving moved: Int) throws -> PlanningResult {
+    let off = try plan(problem(g, inPlace: false, capacity: capacity), with: IlpPlanner())
+    let on = try plan(problem(g, inPlace: true, capacity: capacity), with: IlpPlanner())
+    #expect(off.plan.traffic.nonCompulsoryBytes == moved)
+    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
+    #expect(on.plan.planner.status == .optimal)
+    #expect(try problem(g, inPlace: false, capacity: capacity).spillLowerBound == moved)
+    #expect(try problem(g, inPlace: true, capacity: capacity).spillLowerBound == 0)
+    return on
+  }
+
   @Test func writingInPlaceAvoidsTheSpill() throws {
     let g = try Self.ladder()
     let off = try plan(Self.problem(g, inPlace: false), with: IlpPlanner())
@@ -234,15 +248,9 @@ import Testing
   @Test func concatenatingInPlaceAvoidsTheSpill() throws {
     let g = try Self.concatenation()
     #expect(g.concatInPlace(of: OperatorID(2))?.parts.map(\.offset) == [0, 100])
-    let off = try plan(Self.problem(g, inPlace: false, capacity: 400), with: IlpPlanner())
-    let on = try plan(Self.problem(g, inPlace: true, capacity: 400), with: IlpPlanner())
-    #expect(off.plan.traffic.nonCompulsoryBytes == 300)
-    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
-    #expect(on.plan.planner.status == .optimal)
     // The order-free bound counts the concatenation's working set as its output alone (it
     // proved 300 B here, more than the optimum, before it did).
-    #expect(try Self.problem(g, inPlace: false, capacity: 400).spillLowerBound == 300)
-    #expect(try Self.problem(g, inPlace: true, capacity: 400).spillLowerBound == 0)
+    let on = try Self.avoidsTheSpill(g, capacity: 400, moving: 300)
     let within = on.plan.events.filter { if case .allocWithin = $0 { return true } else { return false } }
     #expect(within.count == 2)
     let sim = try on.plan.simulate(graph: g)
@@ -291,13 +299,7 @@ import Testing
   @Test(arguments: [false, true]) func splittingInPlaceAvoidsTheSpill(axisLast: Bool) throws {
     let g = try Self.splitting(axisLast: axisLast)
     #expect(g.splitInPlace(of: OperatorID(1))?.parts.map(\.offset) == [0, 100])
-    let off = try plan(Self.problem(g, inPlace: false, capacity: 400), with: IlpPlanner())
-    let on = try plan(Self.problem(g, inPlace: true, capacity: 400), with: IlpPlanner())
-    #expect(off.plan.traffic.nonCompulsoryBytes == 300)
-    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
-    #expect(on.plan.planner.status == .optimal)
-    #expect(try Self.problem(g, inPlace: false, capacity: 400).spillLowerBound == 300)
-    #expect(try Self.problem(g, inPlace: true, capacity: 400).spillLowerBound == 0)
+    let on = try Self.avoidsTheSpill(g, capacity: 400, moving: 300)
     let within = on.plan.events.filter { if case .allocWithin = $0 { return true } else { return false } }
     #expect(within.count == 2)
     let sim = try on.plan.simulate(graph: g)
@@ -366,13 +368,7 @@ import Testing
     let g = try Self.padding()
     #expect(g.padView(of: OperatorID(1)) == PadView(input: g.tensor(named: "A")!, output: g.tensor(named: "P")!))
     #expect(try Self.padding(readerType: "add").padView(of: OperatorID(1)) == nil)
-    let off = try plan(Self.problem(g, inPlace: false, capacity: 244), with: IlpPlanner())
-    let on = try plan(Self.problem(g, inPlace: true, capacity: 244), with: IlpPlanner())
-    #expect(off.plan.traffic.nonCompulsoryBytes == 220)
-    #expect(on.plan.traffic.nonCompulsoryBytes == 0)
-    #expect(on.plan.planner.status == .optimal)
-    #expect(try Self.problem(g, inPlace: false, capacity: 244).spillLowerBound == 220)
-    #expect(try Self.problem(g, inPlace: true, capacity: 244).spillLowerBound == 0)
+    let on = try Self.avoidsTheSpill(g, capacity: 244, moving: 220)
     let (a, p) = (g.tensor(named: "A")!, g.tensor(named: "P")!)
     #expect(on.plan.events.contains { if case .allocWithin(p, _, a) = $0 { return true } else { return false } })
     let sim = try on.plan.simulate(graph: g)
