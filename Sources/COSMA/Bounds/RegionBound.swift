@@ -257,18 +257,26 @@ extension PlanningProblem {
         var f = ResidencyFormulation(problem: p.sub, before: p.before)
         f.free = p.free
         f.arriving = p.arriving
-        f.build()
         // CBC's root takes about a second per 2,500 integers whatever its limit (3,944 took
         // 1.7 s of a 0.5 s limit in a tiled S3D): a region that cannot finish its root in the
-        // time left is left out, as when the time has run out.
-        if f.model.integerCount <= maxIntegers, Double(f.model.integerCount) > left * 2_500 {
+        // time left is left out, as when the time has run out. Counted before building: the
+        // model of a fan of 1,027 tiles took 100 s to build, only to be refused.
+        let estimate = f.integerLowerBound()
+        if estimate <= maxIntegers, Double(estimate) > left * 2_500 {
           complete = false
           result[k] = (0, false)
           continue
         }
-        if f.model.integerCount > maxIntegers { complete = false }
+        if estimate <= maxIntegers { f.build() }
+        let tooLarge = estimate > maxIntegers || f.model.integerCount > maxIntegers
+        if !tooLarge, Double(f.model.integerCount) > left * 2_500 {
+          complete = false
+          result[k] = (0, false)
+          continue
+        }
+        if tooLarge { complete = false }
         let solved =
-          f.model.integerCount > maxIntegers
+          tooLarge
           ? SolveResult(termination: .noSolution(limit: .time), objective: nil, bound: nil, values: nil, seconds: 0, nodes: 0)
           : solver.solve(f.model, options: SolveOptions(timeLimit: max(0.2, left / Double(unsolved(queue) + 1))))
         if case .optimal = solved.termination, let o = solved.objective {
@@ -282,11 +290,11 @@ extension PlanningProblem {
         // the whole fan); a region that proved nothing is split.
         guard sets[k].count >= 6, partial == 0 else {
           result[k] = (partial, false)
-          if f.model.integerCount <= maxIntegers {
+          if !tooLarge {
             keptThisPass[p.signature] = partial
             memo.partial[p.signature] = partial
           }
-          progress?(.region(name: name, integers: f.model.integerCount, bytes: partial, exact: false))
+          progress?(.region(name: name, integers: tooLarge ? estimate : f.model.integerCount, bytes: partial, exact: false))
           continue
         }
       }
@@ -495,14 +503,24 @@ extension PlanningProblem {
     // Order pairs: `ops[i]` before `ops[j]` when the graph orders them and no region operator
     // lies between them; those the region's own edges give are left to its edges.
     let local = Reachability(graph: sub)
+    // Which region operators each one reaches, and is reached from, in the graph: bit sets over
+    // the region, so that "a third operator lies between" is one pass of words (a cubic search
+    // took 100 s on a region of 1,027 tiles).
+    let n = ops.count
+    let words = (n + 63) / 64
+    var down = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: n)
+    var up = down
+    for i in 0..<n {
+      for j in 0..<n where i != j && reach.isAncestor(ops[i].rawValue, of: ops[j].rawValue) {
+        down[i][j / 64] |= 1 << UInt64(j % 64)
+        up[j][i / 64] |= 1 << UInt64(i % 64)
+      }
+    }
     var before: [(OperatorID, OperatorID)] = []
-    for i in ops.indices {
-      for j in ops.indices where i != j && reach.isAncestor(ops[i].rawValue, of: ops[j].rawValue) {
+    for i in 0..<n {
+      for j in 0..<n where down[i][j / 64] & (1 << UInt64(j % 64)) != 0 {
         if local.isAncestor(i, of: j) { continue }
-        let implied = ops.indices.contains { m in
-          m != i && m != j && reach.isAncestor(ops[i].rawValue, of: ops[m].rawValue)
-            && reach.isAncestor(ops[m].rawValue, of: ops[j].rawValue)
-        }
+        let implied = (0..<words).contains { down[i][$0] & up[j][$0] != 0 }
         if !implied { before.append((OperatorID(i), OperatorID(j))) }
       }
     }
