@@ -37,6 +37,9 @@ struct ReplacementExecutor {
   private var hostOf: [Int: TensorID] = [:]
   /// Inputs holding outputs read in place, with those outputs.
   private var viewsOf: [Int: [TensorID]] = [:]
+  /// The tensors no window may evict while the current working set is made resident, marked by
+  /// tensor (a mark, not a set: it is read for every resident range of every window tried).
+  private var pinned: [Bool] = []
   private var events: [PlanEvent] = []
   private var step = 0
 
@@ -59,6 +62,7 @@ struct ReplacementExecutor {
     nextUseIndex = Array(repeating: 0, count: g.tensors.count)
     offsetOf = Array(repeating: nil, count: g.tensors.count)
     inDRAM = g.tensors.map { $0.kind.isInDRAMInitially }
+    pinned = Array(repeating: false, count: g.tensors.count)
     events = []
     for (s, o) in schedule.enumerated() {
       step = s
@@ -174,15 +178,17 @@ struct ReplacementExecutor {
 
   private mutating func makeResident(_ working: [TensorID]) {
     // An output read in place pins the input it lies in.
-    let pinned = hostOf.isEmpty ? Set(working) : Set(working + working.compactMap { hostOf[$0.rawValue] })
+    let held = hostOf.isEmpty ? working : working + working.compactMap { hostOf[$0.rawValue] }
+    for t in held { pinned[t.rawValue] = true }
+    defer { for t in held { pinned[t.rawValue] = false } }
     let missing = working.filter { offsetOf[$0.rawValue] == nil }
       .sorted { (problem.size($0), $1.rawValue) > (problem.size($1), $0.rawValue) }
     var placed: [TensorID] = []
     for t in missing {
-      guard let offset = place(size: problem.size(t), pinned: pinned) else {
+      guard let offset = place(size: problem.size(t)) else {
         // Fragmentation by the working set itself: undo and relocate it as one block.
         for p in placed { evict(p, keepValue: false) }
-        relocateBlock(working, pinned: pinned)
+        relocateBlock(working)
         return
       }
       bring(t, to: offset)
@@ -240,10 +246,10 @@ struct ReplacementExecutor {
 
   /// Finds an offset for `size` bytes, evicting unpinned tensors if needed; nil when only the
   /// working set itself blocks every window.
-  private mutating func place(size: ByteCount, pinned: Set<TensorID>) -> ByteCount? {
+  private mutating func place(size: ByteCount) -> ByteCount? {
     let ranges = residentRanges()
     if let gap = bestFit(size: size, ranges: ranges) { return gap }
-    guard let (offset, victims) = chooseWindow(size: size, ranges: ranges, pinned: pinned) else {
+    guard let (offset, victims) = chooseWindow(size: size, ranges: ranges, pinning: true) else {
       return nil
     }
     for v in victims { evict(v) }
@@ -257,7 +263,7 @@ struct ReplacementExecutor {
 
   /// The window `[a, a + size)` whose clearing the policy prefers, with its victims.
   private func chooseWindow(
-    size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)], pinned: Set<TensorID>
+    size: ByteCount, ranges: [(t: TensorID, lo: Int, hi: Int)], pinning: Bool
   ) -> (ByteCount, [TensorID])? {
     let end = roundDown(problem.capacity, to: problem.alignment)
     var starts = [0, end - size]
@@ -281,7 +287,7 @@ struct ReplacementExecutor {
         let r = ranges[k]
         k += 1
         guard a < r.hi else { continue }
-        if pinned.contains(r.t) {
+        if pinning && pinned[r.t.rawValue] {
           blocked = true
           break
         }
@@ -323,7 +329,7 @@ struct ReplacementExecutor {
 
   /// Last resort: evicts the resident part of the working set and places the whole working set
   /// contiguously in the window the policy prefers.
-  private mutating func relocateBlock(_ working: [TensorID], pinned: Set<TensorID>) {
+  private mutating func relocateBlock(_ working: [TensorID]) {
     for t in working where offsetOf[t.rawValue] != nil { evict(t) }
     let block = working.reduce(0) { $0 + problem.size($1) }
     let ranges = residentRanges()
@@ -331,7 +337,7 @@ struct ReplacementExecutor {
     if let gap = bestFit(size: block, ranges: ranges) {
       offset = gap
     } else {
-      let (a, victims) = chooseWindow(size: block, ranges: ranges, pinned: [])!
+      let (a, victims) = chooseWindow(size: block, ranges: ranges, pinning: false)!
       for v in victims { evict(v) }
       offset = a
     }
