@@ -24,6 +24,10 @@ enum FuzzTarget: String, CaseIterable {
       guard let g = try? Graph(jsonData: data, origin: "fuzz"), g.operators.count <= 64 else { return }
       for weights in WeightsPlacement.allCases {
         planAndCheck(g, Accelerator(scratchpad: .budget(.mr), weights: weights))
+        // And with in-place memory: writes, concatenations, splits and pads.
+        var a = Accelerator(scratchpad: .budget(.mr), weights: weights)
+        a.inPlace = true
+        planAndCheck(g, a)
       }
     case .onnx:
       _ = try? Graph(onnx: data, origin: "fuzz.onnx")
