@@ -327,7 +327,7 @@ struct ResidencyFormulation {
 
   /// For each concatenation that may run in place (its binary `z`): while `z` is 1 its inputs
   /// take no space of their own (`inside`, at most their residency and `z`), its output is
-  /// resident whenever one of them is (`reservedAround`, before the concatenation and after it,
+  /// resident whenever one of them is (`around`, before the concatenation and after it,
   /// while another reader still reads one), and they are never reloaded nor written in place over
   /// something else or overwritten (their ranges are fixed in the output's); an input lies in
   /// one output at most.
@@ -373,7 +373,7 @@ struct ResidencyFormulation {
 
   /// For each split or pad whose outputs may be read in place (its binary `z`): while `z` is 1
   /// its outputs take no space of their own (`inside`), its input is resident whenever one of
-  /// them is (`heldAround`), they are never reloaded, and neither they nor the input are written
+  /// them is (`around`), they are never reloaded, and neither they nor the input are written
   /// over in place; a tensor a concatenation holds in place is not also read so.
   private mutating func addReadInPlaceRows(capacityTerms: inout [[(VariableID, Double)]]) {
     for (_, x, parts, _, z) in views {
@@ -430,12 +430,7 @@ struct ResidencyFormulation {
     // A concatenation, split or pad that runs inside the window may start or stop working in
     // place: its rows at the steps outside the window hold with the values fixed there (and keep
     // it off unless its whole range can change).
-    for (c, _, z) in concats {
-      let step = run[c.rawValue].first { values[$0.value.rawValue] > 0.5 }?.key
-      if let step, window.contains(step) { continue }
-      model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue])
-    }
-    for (o, _, _, _, z) in views {
+    for (o, z) in concats.map({ ($0.op, $0.variable) }) + views.map({ ($0.op, $0.variable) }) {
       let step = run[o.rawValue].first { values[$0.value.rawValue] > 0.5 }?.key
       if let step, window.contains(step) { continue }
       model.setBounds(z, lower: values[z.rawValue], upper: values[z.rawValue])

@@ -19,8 +19,7 @@ public struct PlanningProblem: Sendable {
   /// alignment, so that each input's range is exactly its region of the output.
   public let concatsInPlace: [OperatorID: ConcatInPlace]
   /// The splits the planners may read in place (none unless the accelerator allows it): the
-  /// graph's (``Graph/splitInPlace(of:)``) whose input is planned and whose outputs' bytes are
-  /// multiples of the alignment, so that each output's range is exactly its share of the input's.
+  /// graph's for this weights mode and alignment (``Graph/splitInPlace(of:weights:alignment:)``).
   public let splitsInPlace: [OperatorID: SplitInPlace]
   /// The pads the planners may fuse into their readers (none unless the accelerator allows
   /// in-place memory): the graph's (``Graph/padView(of:)``).
