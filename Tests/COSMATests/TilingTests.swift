@@ -94,6 +94,42 @@ import Testing
     }
   }
 
+  /// A chain of four ReLUs on a 2,048-byte tensor, each split into 8 row tiles, on a 1 KiB
+  /// scratchpad: operator by operator (the file's order) every tensor is whole at some point
+  /// and spills; in the cascade order the tiles run band by band, each band passes through all
+  /// four operators, and nothing but the input's loads and the output's stores moves. The
+  /// planners start from that order too.
+  @Test func tilesCascadeBandByBand() throws {
+    var tensors = [Tensor(name: "x", kind: .input, bytes: 2048, shape: [1, 8, 16, 16])]
+    var operators: [Operator] = []
+    for i in 0..<4 {
+      tensors.append(Tensor(name: "t\(i)", kind: i == 3 ? .output : .activation, bytes: 2048, shape: [1, 8, 16, 16]))
+      operators.append(Operator(name: "relu\(i)", type: "relu", inputs: [TensorID(i)], outputs: [TensorID(i + 1)]))
+    }
+    let g = try Graph(name: "chain", tensors: tensors, operators: operators)
+    let tiled = try g.tiled(Tiling(Dictionary(uniqueKeysWithValues: g.operatorIDs.map { ($0, 8) }))).graph
+    let order = tiled.cascadeSchedule
+    #expect(tiled.isTopologicalOrder(order))
+    #expect(Set(order).count == tiled.operators.count)
+    // The first band reaches the last operator before the first operator's second tile runs.
+    let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    #expect(position[tiled.operator(named: "relu3[1/8]")!]! < position[tiled.operator(named: "relu0[2/8]")!]!)
+    #expect(g.cascadeSchedule == g.defaultSchedule)
+
+    let problem = try PlanningProblem(graph: tiled, accelerator: Accelerator(scratchpad: .bytes(1024), alignment: 1, weights: .external))
+    func moved(_ schedule: [OperatorID]) -> ByteCount {
+      var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: .belady)
+      let plan = problem.makePlan(events: executor.run(), info: PlannerInfo(method: "test", status: .heuristic))
+      #expect(Verifier(graph: tiled).isValid(plan))
+      return plan.traffic.nonCompulsoryBytes
+    }
+    #expect(moved(tiled.defaultSchedule) > 0)
+    #expect(moved(order) == 0)
+    let planned = try plan(problem, with: DivideAndConquerPlanner(options: PlannerOptions(timeLimit: 5))).plan
+    #expect(Verifier(graph: tiled).isValid(planned))
+    #expect(planned.traffic.nonCompulsoryBytes == 0)
+  }
+
   /// M_T is what the largest tile of the hardest operator needs: with alignment 1 (no byte
   /// lost to rounding where neighbours cut a tensor further) planning works at M_T, and one
   /// byte below it is refused naming that operator.

@@ -51,6 +51,8 @@ struct PlanningRun {
     let baseline = try BestBaselinePlanner().makePlan(for: problem).plan
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
+    // A tiled graph's tiles also run band by band (cascaded), which the paper's orders never do.
+    if problem.graph.isTiled { offerSchedule(problem.graph.cascadeSchedule) }
     for start in options.startPlans where Self.canStart(problem, from: start) {
       incumbent.offer(problem.makePlan(events: start.events, info: PlannerInfo(method: "start plan", status: .feasible)))
     }
