@@ -29,6 +29,10 @@ struct PlanningRun {
   /// start of the fixed-order ILP on it).
   var searchedOrder: [OperatorID]?
   var searchedStart: Plan?
+  /// Where the first order search starts when it is not the incumbent's order: the best
+  /// baseline's, when the cascade order's plan moved less (a search from it alone ended worse
+  /// on some tiled graphs, and the incumbent keeps whichever plan is best).
+  var firstSearchStart: [OperatorID]?
   var solves = 0
   var lastModelSize: (variables: Int, rows: Int)?
   var stages: [StageReport] = []
@@ -52,7 +56,10 @@ struct PlanningRun {
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
     // A tiled graph's tiles also run band by band (cascaded), which the paper's orders never do.
-    if problem.graph.isTiled { offerSchedule(problem.graph.cascadeSchedule) }
+    if problem.graph.isTiled {
+      offerSchedule(problem.graph.cascadeSchedule)
+      if incumbent.bytes < baseline.traffic.nonCompulsoryBytes { firstSearchStart = baseline.schedule }
+    }
     for start in options.startPlans where Self.canStart(problem, from: start) {
       incumbent.offer(problem.makePlan(events: start.events, info: PlannerInfo(method: "start plan", status: .feasible)))
     }

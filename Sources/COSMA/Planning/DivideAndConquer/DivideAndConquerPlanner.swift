@@ -59,9 +59,11 @@ extension PlanningRun {
     let offering = 0.75 * (stages.first { $0.stage == .baselines }?.seconds ?? 0)
     guard shouldContinue, remaining - offering > policy.minimumForBound else { return }
     var search = OrderSearch(problem: problem)
-    let before = search.spillCost(best.schedule)
+    let origin = firstSearchStart ?? best.schedule
+    firstSearchStart = nil
+    let before = search.spillCost(origin)
     let found = search.improve(
-      best.schedule, until: clock.seconds + min(seconds(share), remaining - offering), clock: clock,
+      origin, until: clock.seconds + min(seconds(share), remaining - offering), clock: clock,
       operatorsPerSecond: policy.work.orderOperatorsPerSecond)
     searchedOrder = found.schedule
     searchedStart = problem.makePlan(
