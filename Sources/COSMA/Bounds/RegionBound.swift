@@ -83,8 +83,9 @@ extension PlanningProblem {
 
   /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
   func regionLowerBound(
-    regionSize: Int = 32, timeLimit: Double, maxIntegers: Int = .max, solver: any MILPSolver, clock: RunClock,
-    memo: RegionBoundMemo? = nil, progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
+    regionSize: Int = 32, timeLimit: Double, maxIntegers: Int = .max, rootIntegersPerSecond: Double = 2_500,
+    solver: any MILPSolver, clock: RunClock, memo: RegionBoundMemo? = nil,
+    progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     let memo = memo ?? RegionBoundMemo()
     let start = clock.seconds
@@ -93,13 +94,14 @@ extension PlanningProblem {
     if !fans.isEmpty {
       progress?(.split("fans of shared activations and windows over the rest"))
       fanned = regionLowerBound(
-        regions: fans, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, solver: solver, clock: clock,
-        memo: memo, progress: progress)
+        regions: fans, timeLimit: timeLimit / 2, maxIntegers: maxIntegers, rootIntegersPerSecond: rootIntegersPerSecond,
+        solver: solver, clock: clock, memo: memo, progress: progress)
     }
     progress?(.split("windows of the minimum-peak order"))
     let plain = regionLowerBound(
       regions: windows(budgets.mpSchedule, regionSize: regionSize), timeLimit: timeLimit - (clock.seconds - start),
-      maxIntegers: maxIntegers, solver: solver, clock: clock, memo: memo, progress: progress)
+      maxIntegers: maxIntegers, rootIntegersPerSecond: rootIntegersPerSecond, solver: solver, clock: clock, memo: memo,
+      progress: progress)
     guard let fanned, fanned.bytes > plain.bytes else { return plain }
     return fanned
   }
@@ -174,9 +176,13 @@ extension PlanningProblem {
   }
 
   /// The same, with `timeLimit` measured on `clock` (work seconds in deterministic mode).
+  ///
+  /// CBC's root does not watch the time limit: a region whose model has more integer variables
+  /// than `rootIntegersPerSecond` times the seconds left is left out, as when the time has run
+  /// out (see below).
   func regionLowerBound(
     regions given: [[OperatorID]], timeLimit: Double, maxOperators: Int = .max, maxIntegers: Int = .max,
-    solver: any MILPSolver, clock: RunClock, memo: RegionBoundMemo? = nil,
+    rootIntegersPerSecond: Double = 2_500, solver: any MILPSolver, clock: RunClock, memo: RegionBoundMemo? = nil,
     progress: (@Sendable (RegionBound.Progress) -> Void)? = nil
   ) -> RegionBound {
     // The order pairs need the ancestor sets, which do not fit in memory beyond this size.
@@ -258,18 +264,19 @@ extension PlanningProblem {
         f.free = p.free
         f.arriving = p.arriving
         // CBC's root takes about a second per 2,500 integers whatever its limit (3,944 took
-        // 1.7 s of a 0.5 s limit in a tiled S3D): a region that cannot finish its root in the
-        // time left is left out, as when the time has run out. Counted before building: the
-        // model of a fan of 1,027 tiles took 100 s to build, only to be refused.
+        // 1.7 s of a 0.5 s limit in a tiled S3D), and sometimes three times that: a region that
+        // cannot finish its root in the time left at `rootIntegersPerSecond` is left out, as
+        // when the time has run out. Counted before building: the model of a fan of 1,027
+        // tiles took 100 s to build, only to be refused.
         let estimate = f.integerLowerBound()
-        if estimate <= maxIntegers, Double(estimate) > left * 2_500 {
+        if estimate <= maxIntegers, Double(estimate) > left * rootIntegersPerSecond {
           complete = false
           result[k] = (0, false)
           continue
         }
         if estimate <= maxIntegers { f.build() }
         let tooLarge = estimate > maxIntegers || f.model.integerCount > maxIntegers
-        if !tooLarge, Double(f.model.integerCount) > left * 2_500 {
+        if !tooLarge, Double(f.model.integerCount) > left * rootIntegersPerSecond {
           complete = false
           result[k] = (0, false)
           continue

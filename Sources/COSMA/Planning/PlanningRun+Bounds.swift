@@ -36,7 +36,8 @@ extension PlanningRun {
     guard shouldContinue, !clock.deterministic, remaining > policy.minimumForBound else { return }
     let r = problem.regionLowerBound(
       regionSize: policy.regionSize, timeLimit: remaining - policy.minimumForSolve, maxIntegers: options.maxIntegerVariables,
-      solver: solver, clock: clock, memo: regionMemo, progress: regionProgress)
+      rootIntegersPerSecond: policy.lastBoundIntegersPerSecond, solver: solver, clock: clock, memo: regionMemo,
+      progress: regionProgress)
     noteRegionBound(r, "fans and windows")
   }
 
