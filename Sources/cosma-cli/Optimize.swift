@@ -96,7 +96,10 @@ struct Optimize: ParsableCommand {
             + "\(graph.tensors.count) tensors (M_R = \(formatBytes(COSMA.Budgets(graph: original, alignment: problem.alignment, weights: problem.weights).mr)))")
         for c in tiledResult.candidates {
           let outcome = c.nonCompulsoryBytes.map { "non-compulsory \(formatBytes($0))" } ?? "failed: \(c.failure ?? "-")"
-          note("  tried          \(c.splitOperators) split (working sets above \(formatBytes(c.targetBytes))): \(outcome)")
+          let aligned = c.rowsAligned ? ", row tiles lined up" : ""
+          note(
+            "  tried          \(c.splitOperators) split into \(c.operators) operators (working sets above "
+              + "\(formatBytes(c.targetBytes))\(aligned)): \(outcome)")
         }
       }
       note("scratchpad       \(formatBytes(problem.capacity)), alignment \(problem.alignment), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")

@@ -130,6 +130,48 @@ import Testing
     #expect(planned.traffic.nonCompulsoryBytes == 0)
   }
 
+  /// Band alignment gives the operators of one resolution the same row tiles: in a DenseNet-like
+  /// block (a layer's features concatenated to its input, then read by the next layer), each
+  /// concatenation tile then reads one slice of each input and writes one slice, so it can be
+  /// done in place; with the counts each operator needed alone, a reader's other cuts split
+  /// the concatenation's output and no tile qualifies. An operator at another resolution keeps
+  /// its count, and the rewrite passes the decomposition check.
+  @Test func bandAlignmentLinesUpRowTiles() throws {
+    let tensors = [
+      Tensor(name: "i", kind: .input, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "x", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "a", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "c", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
+      Tensor(name: "d", kind: .output, bytes: 4096, shape: [1, 16, 16, 16]),
+      Tensor(name: "u", kind: .input, bytes: 512, shape: [1, 8, 8, 8]),
+      Tensor(name: "v", kind: .output, bytes: 512, shape: [1, 8, 8, 8]),
+    ]
+    let id = { (i: Int) in TensorID(i) }
+    let g = try Graph(
+      name: "block", tensors: tensors,
+      operators: [
+        Operator(name: "relu_x", type: "relu", inputs: [id(0)], outputs: [id(1)]),
+        Operator(name: "relu_a", type: "relu", inputs: [id(1)], outputs: [id(2)]),
+        Operator(name: "cat", type: "cat", inputs: [id(1), id(2)], outputs: [id(3)]),
+        Operator(name: "relu_d", type: "relu", inputs: [id(3)], outputs: [id(4)]),
+        Operator(name: "relu_v", type: "relu", inputs: [id(5)], outputs: [id(6)]),
+      ])
+    let o = { (name: String) in g.operator(named: name)! }
+    let alone = Tiling([o("relu_x"): 4, o("relu_a"): 3, o("cat"): 5, o("relu_d"): 2, o("relu_v"): 3])
+    let aligned = try #require(g.bandAligned(alone))
+    #expect(["relu_x", "relu_a", "cat", "relu_d", "relu_v"].map { aligned[o($0)] } == [5, 5, 5, 5, 3])
+    #expect(g.bandAligned(aligned) == nil)
+    func concatenationsInPlace(_ tiling: Tiling) throws -> (inPlace: Int, tiles: Int) {
+      let tiled = try g.tiled(tiling)
+      #expect(Verifier(graph: tiled.graph).decompositionViolations(original: g).isEmpty)
+      let tiles = tiled.operators[o("cat").rawValue]
+      return (tiles.filter { tiled.graph.concatInPlace(of: $0) != nil }.count, tiles.count)
+    }
+    let inPlace = try concatenationsInPlace(aligned)
+    #expect(inPlace.inPlace == 5 && inPlace.tiles == 5)
+    #expect(try concatenationsInPlace(alone).inPlace < 5)
+  }
+
   /// M_T is what the largest tile of the hardest operator needs: with alignment 1 (no byte
   /// lost to rounding where neighbours cut a tensor further) planning works at M_T, and one
   /// byte below it is refused naming that operator.
