@@ -193,8 +193,10 @@ private func planTiled(
     // tiling it comes from: tried as well, it moved less than that tiling on 11 of 13 pairs
     // (DenseNet-121 from Models/ and from Keras, NASNet-A), but the extra tilings took the
     // time of the finer ones, which then moved less still.
-    if !kind.isBaseline, let t = tiled, let aligned = graph.bandAligned(t.tiling), let a = try? graph.tiled(aligned),
-      a.graph.operators.count <= maximumTiledOperators, fits(a)
+    // Counted before it is built: building R(2+1)D's tiles only to refuse them took seconds.
+    if !kind.isBaseline, let t = tiled, let aligned = graph.bandAligned(t.tiling),
+      graph.operatorIDs.reduce(0, { $0 + aligned.tiles(of: $1) }) <= maximumTiledOperators,
+      let a = try? graph.tiled(aligned), fits(a)
     {
       consider(capacity / divisor, a, aligned: true)
     } else {
