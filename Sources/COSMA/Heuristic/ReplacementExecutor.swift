@@ -33,6 +33,8 @@ struct ReplacementExecutor {
   /// tensor of the graph (quadratic on 200,000-operator chains) or sorting at each placement.
   private var residents: [(lo: ByteCount, t: Int)] = []
   private var inDRAM: [Bool] = []
+  /// Each tensor's bytes, read for every resident of every window tried.
+  private var tensorBytes: [ByteCount] = []
   /// Outputs read in place, by tensor: the input they lie in. They are not in `residents`.
   private var hostOf: [Int: TensorID] = [:]
   /// Inputs holding outputs read in place, with those outputs.
@@ -62,6 +64,7 @@ struct ReplacementExecutor {
     nextUseIndex = Array(repeating: 0, count: g.tensors.count)
     offsetOf = Array(repeating: nil, count: g.tensors.count)
     inDRAM = g.tensors.map { $0.kind.isInDRAMInitially }
+    tensorBytes = g.tensors.map(\.bytes)
     pinned = Array(repeating: false, count: g.tensors.count)
     events = []
     for (s, o) in schedule.enumerated() {
@@ -270,17 +273,18 @@ struct ReplacementExecutor {
     starts.reserveCapacity(2 + 3 * ranges.count)
     for r in ranges { starts += [r.lo, r.hi, r.hi - size] }
     starts.sort()
-    var best: (key: (Double, Double, Int), offset: Int, victims: [TensorID])?
+    var best: (key: (Double, Double, Int), offset: Int)?
     // `ranges` is sorted by start: a window meets only ranges from the first that may still
     // reach it (no range is longer than `longest`) to the last that starts inside it, so one
     // sweep over the windows in order finds them all (a tiled graph has hundreds of residents).
+    // Windows are scored without collecting their victims, which only the chosen one needs.
     let longest = ranges.lazy.map { $0.hi - $0.lo }.max() ?? 0
     var first = 0
     var previous: Int?
     for a in starts where a >= 0 && a + size <= end && a % problem.alignment == 0 && a != previous {
       previous = a
       while first < ranges.count && ranges[first].lo + longest <= a { first += 1 }
-      var victims: [TensorID] = []
+      var tally = Tally()
       var blocked = false
       var k = first
       while k < ranges.count && ranges[k].lo < a + size {
@@ -291,39 +295,48 @@ struct ReplacementExecutor {
           blocked = true
           break
         }
-        victims.append(r.t)
+        count(r.t, into: &tally)
       }
       if blocked { continue }
-      let key = score(victims)
-      if best == nil || key < best!.key { best = (key, a, victims) }
+      let key = score(tally)
+      if best == nil || key < best!.key { best = (key, a) }
     }
-    return best.map { ($0.offset, $0.victims) }
+    guard let best else { return nil }
+    let victims = ranges.filter { $0.lo < best.offset + size && best.offset < $0.hi }.map(\.t)
+    return (best.offset, victims)
   }
 
-  /// Smaller is better.
-  private func score(_ victims: [TensorID]) -> (Double, Double, Int) {
+  /// What evicting a window's residents costs.
+  private struct Tally {
     var addedTraffic = 0
     var evictedBytes = 0
     var soonest = Int.max
-    func count(_ t: TensorID) {
+  }
+
+  /// Adds evicting `v` (and what is read in place within it) to `tally`.
+  private func count(_ v: TensorID, into tally: inout Tally) {
+    func reload(_ t: TensorID) {
       if let next = nextUse(t, after: step - 1) {
-        soonest = min(soonest, next)
-        addedTraffic += graph[t].bytes
-        if !inDRAM[t.rawValue] && hasValue(t) { addedTraffic += graph[t].bytes }
+        tally.soonest = min(tally.soonest, next)
+        let bytes = tensorBytes[t.rawValue]
+        tally.addedTraffic += bytes
+        if !inDRAM[t.rawValue] && hasValue(t) { tally.addedTraffic += bytes }
       }
     }
-    for v in victims {
-      evictedBytes += problem.size(v)
-      count(v)
-      // A victim takes what is read in place within it along.
-      if !viewsOf.isEmpty, let views = viewsOf[v.rawValue] { for t in views { count(t) } }
-    }
+    tally.evictedBytes += roundUp(tensorBytes[v.rawValue], to: problem.alignment)
+    reload(v)
+    // A victim takes what is read in place within it along.
+    if !viewsOf.isEmpty, let views = viewsOf[v.rawValue] { for t in views { reload(t) } }
+  }
+
+  /// Smaller is better.
+  private func score(_ tally: Tally) -> (Double, Double, Int) {
     switch policy {
     case .belady:
       // Furthest next use first; then the fewest bytes thrown out.
-      return (-Double(soonest), Double(evictedBytes), addedTraffic)
+      return (-Double(tally.soonest), Double(tally.evictedBytes), tally.addedTraffic)
     case .greedy:
-      return (Double(addedTraffic), Double(evictedBytes), -soonest)
+      return (Double(tally.addedTraffic), Double(tally.evictedBytes), -tally.soonest)
     }
   }
 

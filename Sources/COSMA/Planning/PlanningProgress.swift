@@ -27,6 +27,12 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
   case windows(width: Int, objectiveBytes: ByteCount, solved: Int, notPlaced: Int)
   /// A stage stopped early, and why.
   case note(String)
+  /// Tiled planning built a tiling (``Graph/tilingToFit(capacity:target:weights:alignment:inPlace:)``)
+  /// for operators whose working set is above `targetBytes`, in `seconds`.
+  case tiling(targetBytes: ByteCount, splitOperators: Int, operators: Int, rowsAligned: Bool, seconds: Double)
+  /// Tiled planning checked a tiling's rewrite and built its problem, in `seconds`, and gives
+  /// its planner `share` seconds.
+  case tilingPrepared(operators: Int, seconds: Double, share: Double)
 
   public var description: String {
     switch self {
@@ -51,6 +57,12 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
     case .windows(let width, let o, let solved, let notPlaced):
       return "windows of \(width) operators: \(groupThousands(o)) B (\(solved) windows solved, \(notPlaced) not placed)"
     case .note(let text): return text
+    case .tiling(let target, let split, let operators, let aligned, let seconds):
+      return "tiling above \(groupThousands(target)) B: \(split) operators split into \(groupThousands(operators))"
+        + (aligned ? " (row tiles lined up)" : "") + " in \(String(format: "%.2f", seconds)) s"
+    case .tilingPrepared(let operators, let seconds, let share):
+      return "tiling of \(groupThousands(operators)) operators checked and its problem built in \(String(format: "%.2f", seconds)) s; "
+        + "planned in up to \(String(format: "%.1f", share)) s"
     }
   }
 }

@@ -184,6 +184,7 @@ private func planTiled(
     // up, which can add four fifths more (NASNet-A at 2 MiB: 1,700 operators, then 3,052).
     if lastOperators > maximumTiledOperators / 2 { break }
     if divisor > divisors[0], clock.seconds - start > options.timeLimit / 4 { break }
+    let built = clock.seconds
     let tiled = try graph.tilingToFit(
       capacity: capacity, target: capacity / divisor, weights: weights, alignment: alignment, inPlace: accelerator.inPlace)
     if divisor > divisors[0], let t = tiled, t.graph.operators.count > maximumTiledOperators { break }
@@ -201,6 +202,12 @@ private func planTiled(
       consider(capacity / divisor, a, aligned: true)
     } else {
       consider(capacity / divisor, tiled)
+    }
+    if let t = tilings.last, t.target == capacity / divisor {
+      options.progress?(
+        .tiling(
+          targetBytes: t.target, splitOperators: t.tiled.tiling.splitOperators, operators: t.tiled.graph.operators.count,
+          rowsAligned: t.aligned, seconds: clock.seconds - built))
     }
   }
   if !kind.isBaseline {
@@ -240,6 +247,7 @@ private func planTiled(
       // An equal share of what is left once the check and the problem are done (on a tiled
       // R(2+1)D of 6,500 operators they took 7 s of a 30 s limit).
       share.timeLimit = max(0.5, (options.timeLimit - (clock.seconds - start)) / Double(tilings.count - i))
+      options.progress?(.tilingPrepared(operators: tiled.graph.operators.count, seconds: clock.seconds - began, share: share.timeLimit))
       let result = try plan(problem, with: kind.planner(options: share))
       let bytes = result.plan.traffic.nonCompulsoryBytes
       candidate.nonCompulsoryBytes = bytes

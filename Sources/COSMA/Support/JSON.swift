@@ -35,7 +35,10 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   private func write(into out: inout String, indent: Int, width: Int) {
-    if compactCount(within: width - indent) != nil { out += compact(); return }
+    if compactCount(within: width - indent) != nil {
+      appendCompact(to: &out)
+      return
+    }
     let pad = String(repeating: " ", count: indent + 2)
     switch self {
     case .array(let items):
@@ -55,7 +58,7 @@ public indirect enum JSONValue: Sendable, Equatable {
       }
       out += String(repeating: " ", count: indent) + "}"
     default:
-      out += compact()
+      appendCompact(to: &out)
     }
   }
 
@@ -72,14 +75,57 @@ public indirect enum JSONValue: Sendable, Equatable {
       }
     case .object(let fields):
       for (i, (k, v)) in fields.enumerated() {
-        n += (i > 0 ? 2 : 0) + JSONValue.quote(k).count + 2
+        n += (i > 0 ? 2 : 0) + (JSONValue.needsEscape(k) ? JSONValue.quote(k).count : k.count + 2) + 2
         guard n <= limit, let c = v.compactCount(within: limit - n) else { return nil }
         n += c
       }
+    case .int(let i):
+      n = i == 0 ? 1 : (i < 0 ? 1 : 0)
+      var m = i.magnitude
+      while m > 0 {
+        n += 1
+        m /= 10
+      }
+    case .string(let s) where !JSONValue.needsEscape(s):
+      n = s.count + 2
     default:
       n = compact().count
     }
     return n <= limit ? n : nil
+  }
+
+  /// Appends ``compact()`` to `out` (a plan's hundreds of thousands of events are written this
+  /// way, without a string per value).
+  private func appendCompact(to out: inout String) {
+    switch self {
+    case .string(let s) where !JSONValue.needsEscape(s):
+      out += "\""
+      out += s
+      out += "\""
+    case .array(let items):
+      out += "["
+      for (i, item) in items.enumerated() {
+        if i > 0 { out += ", " }
+        item.appendCompact(to: &out)
+      }
+      out += "]"
+    case .object(let fields):
+      out += "{"
+      for (i, (k, v)) in fields.enumerated() {
+        if i > 0 { out += ", " }
+        JSONValue.string(k).appendCompact(to: &out)
+        out += ": "
+        v.appendCompact(to: &out)
+      }
+      out += "}"
+    default:
+      out += compact()
+    }
+  }
+
+  /// Whether `s` has a character JSON escapes.
+  static func needsEscape(_ s: String) -> Bool {
+    s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
   }
 
   /// The value on one line.
@@ -102,7 +148,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   static func quote(_ s: String) -> String {
     // Nearly every name needs no escape.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+    if !needsEscape(s) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {

@@ -159,7 +159,9 @@ extension Graph {
     // The slices: a grid over the axes each tensor is cut along.
     var newTensors: [Tensor] = []
     var pieces = [[TensorID]](repeating: [], count: tensors.count)
-    var regions = [[[Int: Range<Int>]]](repeating: [], count: tensors.count)
+    // Each slice's region, one range per dimension, slice after slice (empty for a tensor that
+    // is not cut): read for every slice by every tile, so kept flat.
+    var boxes = [[Range<Int>]](repeating: [], count: tensors.count)
     var used = Set(tensors.map { ExactName($0.name) } + operators.map { ExactName($0.name) })
     func unique(_ base: String) -> String {
       var name = base
@@ -177,7 +179,6 @@ extension Graph {
       }
       guard !intervals.isEmpty, let shape = t.shape, let elements = checkedProduct(shape) else {
         pieces[i] = [TensorID(newTensors.count)]
-        regions[i] = [[:]]
         newTensors.append(t)
         continue
       }
@@ -194,7 +195,7 @@ extension Graph {
           "\(Graph.rowAxis(shape: shape) == a ? "" : shape.count == 5 && a == 2 ? "d" : "c")\(cell[a]!.lowerBound):\(cell[a]!.upperBound)"
         }
         pieces[i].append(TensorID(newTensors.count))
-        regions[i].append(cell)
+        boxes[i] += region
         newTensors.append(
           Tensor(
             name: unique("\(t.name)[\(label.joined(separator: ","))]"), kind: t.kind, bytes: t.bytes / elements * volume,
@@ -233,6 +234,15 @@ extension Graph {
       // consecutive) and the partial the previous tile of the chain wrote.
       let reduction = list.firstIndex { $0.map.axis == .reduction }
       var previous: TensorID?
+      // Along which axis of input m each map constrains what a tile reads, and its extent there.
+      let inputAxes: [[(axis: Int, extent: Int)?]] = op.inputs.indices.map { m in
+        list.map { entry in
+          guard let a = entry.map.inputAxes[m], let n = extent(of: op.inputs[m], along: a) else { return nil }
+          return (a, n)
+        }
+      }
+      // The output axis of each map, or -1 for a reduction.
+      let axes = list.map { $0.map.axis == .reduction ? -1 : $0.map.outputAxis }
       for (index, tile) in tiles.enumerated() {
         let outs = zip(list, tile).map { entry, j in part(j, of: entry.parts, entry.map) }
         let step = reduction.map { tile[$0] } ?? 0, steps = reduction.map { list[$0].parts } ?? 1
@@ -242,9 +252,8 @@ extension Graph {
           if let r = reduction, list[r].map.inputs[m] == .final, step != steps - 1 { continue }
           // What the tile needs of input m along each axis some map constrains.
           var needs: [(axis: Int, extent: Int, ranges: [Range<Int>])] = []
-          for ((map, _), out) in zip(list, outs) {
-            guard let a = map.inputAxes[m], let n = extent(of: x, along: a),
-              let need = map.inputRanges(m, outputs: out, inputExtent: n)
+          for (e, (map, _)) in list.enumerated() {
+            guard let (a, n) = inputAxes[m][e], let need = map.inputRanges(m, outputs: outs[e], inputExtent: n)
             else { continue }
             needs.append((a, n, need))
           }
@@ -252,17 +261,33 @@ extension Graph {
             inputs += pieces[x.rawValue]
             continue
           }
-          for (p, cell) in zip(pieces[x.rawValue], regions[x.rawValue])
-          where needs.allSatisfy({ need in need.ranges.contains { (cell[need.axis] ?? 0..<need.extent).overlaps($0) } }) {
-            inputs.append(p)
+          let ps = pieces[x.rawValue], bs = boxes[x.rawValue], rank = bs.count / ps.count
+          for p in ps.indices {
+            var all = true
+            for n in needs.indices {
+              let have = rank == 0 ? 0..<needs[n].extent : bs[p * rank + needs[n].axis]
+              var any = false
+              for r in needs[n].ranges where have.overlaps(r) {
+                any = true
+                break
+              }
+              if !any {
+                all = false
+                break
+              }
+            }
+            if all { inputs.append(ps[p]) }
           }
         }
-        var outputs = op.outputs.flatMap { y in
-          zip(pieces[y.rawValue], regions[y.rawValue]).filter { _, cell in
-            zip(list, outs).allSatisfy { entry, out in
-              entry.map.axis == .reduction || out.contains((cell[entry.map.outputAxis] ?? 0..<entry.map.extent).lowerBound)
-            }
-          }.map(\.0)
+        var outputs: [TensorID] = []
+        for y in op.outputs {
+          let ps = pieces[y.rawValue], bs = boxes[y.rawValue], rank = bs.count / ps.count
+          for p in ps.indices
+          where axes.indices.allSatisfy({ e in
+            axes[e] < 0 || outs[e].contains(rank == 0 ? 0 : bs[p * rank + axes[e]].lowerBound)
+          }) {
+            outputs.append(ps[p])
+          }
         }
         // The share of the MACs: of the rows, then of their channels (each share exact).
         let macs = op.macs.map { total in
