@@ -172,6 +172,68 @@ import Testing
     #expect(try concatenationsInPlace(alone).inPlace < 5)
   }
 
+  /// Two layers of a DenseNet-like block: `c1 = cat(x, a)`, read by a ReLU and by
+  /// `c2 = cat(c1, b)`, read by a ReLU. Dissolved, neither concatenation nor its output is in the
+  /// tiled graph: the last ReLU's tiles read the slices of `x`, `a` and `b`, and the rewrite passes
+  /// the decomposition check with and without the original. A tile that leaves out its rows of
+  /// `b` is caught, and the planner plans the block below `M_R` without copying anything.
+  @Test func dissolvedConcatenationsAreReadWhereTheirInputsLie() throws {
+    let tensors = [
+      Tensor(name: "i", kind: .input, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "x", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "a", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "c1", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
+      Tensor(name: "m1", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
+      Tensor(name: "w", kind: .weight, bytes: 128, shape: [8, 16, 1, 1]),
+      Tensor(name: "b", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+      Tensor(name: "c2", kind: .activation, bytes: 6144, shape: [1, 24, 16, 16]),
+      Tensor(name: "d", kind: .output, bytes: 6144, shape: [1, 24, 16, 16]),
+    ]
+    let id = { (i: Int) in TensorID(i) }
+    let g = try Graph(
+      name: "block", tensors: tensors,
+      operators: [
+        Operator(name: "relu_x", type: "relu", inputs: [id(0)], outputs: [id(1)]),
+        Operator(name: "relu_a", type: "relu", inputs: [id(1)], outputs: [id(2)]),
+        Operator(name: "cat1", type: "cat", inputs: [id(1), id(2)], outputs: [id(3)]),
+        Operator(name: "relu_m", type: "relu", inputs: [id(3)], outputs: [id(4)]),
+        Operator(
+          name: "conv_b", type: "conv2d", inputs: [id(4), id(5)], outputs: [id(6)], macs: 32768,
+          attributes: OperatorAttributes(kernel: [1, 1])),
+        Operator(name: "cat2", type: "cat", inputs: [id(3), id(6)], outputs: [id(7)]),
+        Operator(name: "relu_d", type: "relu", inputs: [id(7)], outputs: [id(8)]),
+      ])
+    let o = { (name: String) in g.operator(named: name)! }
+    #expect(Set(g.dissolvableConcatenations().keys) == [o("cat1"), o("cat2")])
+    var tiling = Tiling(Dictionary(uniqueKeysWithValues: ["relu_x", "relu_a", "relu_m", "conv_b", "relu_d"].map { (o($0), 4) }))
+    tiling.dissolvesConcatenations = true
+    let tiled = try g.tiled(tiling)
+    let t = tiled.graph
+    #expect(tiled.operators[o("cat1").rawValue].isEmpty && tiled.operators[o("cat2").rawValue].isEmpty)
+    #expect(!t.tensors.contains { ["c1", "c2"].contains($0.slice?.of ?? $0.name) })
+    let last = try #require(t.operator(named: "relu_d[2/4]"))
+    #expect(t[last].inputs.map { t[$0].name } == ["x[4:8]", "a[4:8]", "b[4:8]"])
+    #expect(Verifier(graph: t).decompositionViolations(original: g).isEmpty)
+    #expect(Verifier(graph: t).decompositionViolations().isEmpty)
+    // A tile that leaves out its rows of `b` (and the slice, so that nothing reads it).
+    let dropped = try #require(t.tensor(named: "b[4:8]"))
+    var operators = t.operators
+    operators[last.rawValue].inputs.removeAll { $0 == dropped }
+    let broken = try Graph(name: t.name, tensors: t.tensors, operators: operators)
+    let found = Verifier(graph: broken).decompositionViolations(original: g).map(\.message)
+    #expect(found.contains { $0.contains("relu_d[2/4]") && $0.contains("'c2'") })
+    // Planned below M_R with in-place operators: the concatenations are dissolved.
+    let mr = Budgets(graph: g, alignment: 1, weights: .scratchpad).mr
+    var small = Accelerator(scratchpad: .bytes(mr / 2), alignment: 1, weights: .scratchpad)
+    small.inPlace = true
+    var options = PlannerOptions()
+    options.timeLimit = 2
+    let planned = try plan(graph: g, accelerator: small, planner: .auto, options: options)
+    let rewrite = try #require(planned.tiled)
+    #expect(rewrite.operators[o("cat2").rawValue].isEmpty)
+    #expect(Verifier(graph: rewrite.graph).decompositionViolations(original: g).isEmpty)
+  }
+
   /// M_T is what the largest tile of the hardest operator needs: with alignment 1 (no byte
   /// lost to rounding where neighbours cut a tensor further) planning works at M_T, and one
   /// byte below it is refused naming that operator.

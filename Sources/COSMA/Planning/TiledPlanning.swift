@@ -211,7 +211,8 @@ private func planTiled(
     }
   }
   if !kind.isBaseline {
-    for tiling in smallTilings(of: graph, most: smallTilingCount) {
+    for var tiling in smallTilings(of: graph, most: smallTilingCount) {
+      tiling.dissolvesConcatenations = accelerator.inPlace
       guard let tiled = try? graph.tiled(tiling) else { continue }
       if fits(tiled) { consider(0, tiled) }
     }

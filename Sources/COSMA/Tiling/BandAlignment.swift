@@ -28,11 +28,20 @@ extension Graph {
       }
       return r
     }
+    // A dissolved concatenation joins its readers to its inputs' producers.
+    let dissolved = tiling.dissolvesConcatenations ? dissolvableConcatenations() : [:]
+    func producers(of t: TensorID) -> [OperatorID] {
+      guard let p = producer[t.rawValue] else { return [] }
+      guard let d = dissolved[p] else { return [p] }
+      return d.parts.flatMap { producers(of: $0.input) }
+    }
     for o in rows.keys.sorted() {
       for t in self[o].inputs {
-        guard let p = producer[t.rawValue], let n = rows[p], n == rows[o] else { continue }
-        let (a, b) = (find(o), find(p))
-        if a != b { parent[max(a, b)] = min(a, b) }
+        for p in producers(of: t) {
+          guard let n = rows[p], n == rows[o] else { continue }
+          let (a, b) = (find(o), find(p))
+          if a != b { parent[max(a, b)] = min(a, b) }
+        }
       }
     }
     var most: [OperatorID: Int] = [:]

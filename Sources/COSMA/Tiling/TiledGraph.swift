@@ -14,6 +14,9 @@ public struct Tiling: Sendable, Equatable, Hashable {
   /// The operators of `N, C, D, H, W` split along their depth too (``TileAxis/depth``): the
   /// blocks of frames, each split as the rest of the tiling says.
   public var depths: [OperatorID: Int]
+  /// Whether concatenations are dissolved (SPEC §2, "Dissolved concatenations"): left out, their
+  /// readers reading the slices of their inputs (``Graph/dissolvableConcatenations()``).
+  public var dissolvesConcatenations = false
 
   public init(
     _ counts: [OperatorID: Int] = [:], channels: Set<OperatorID> = [], columns: [OperatorID: Int] = [:],
@@ -140,9 +143,11 @@ extension Graph {
     func part(_ j: Int, of parts: Int, _ map: TileMap) -> Range<Int> {
       (j * map.extent / parts)..<((j + 1) * map.extent / parts)
     }
+    let dissolved = tiling.dissolvesConcatenations ? dissolvableConcatenations() : [:]
+    let dissolvedOutputs = Set(dissolved.values.map(\.output.rawValue))
     // Cut points of every tensor, per axis.
     var cuts = [[Int: Set<Int>]](repeating: [:], count: tensors.count)
-    for (o, list) in maps {
+    for (o, list) in maps where dissolved[o] == nil {
       for (map, k) in list {
         for y in self[o].outputs where map.axis != .reduction {
           cuts[y.rawValue][map.outputAxis, default: []].formUnion((1..<k).map { part($0, of: k, map).lowerBound })
@@ -153,6 +158,18 @@ extension Graph {
             guard let rs = map.inputRanges(i, outputs: part(j, of: k, map), inputExtent: n) else { continue }
             for r in rs { cuts[x.rawValue][a, default: []].formUnion([r.lowerBound, r.upperBound]) }
           }
+        }
+      }
+    }
+    // A dissolved concatenation's output is its inputs' slices: its cuts cut them (outer ones
+    // first, so that they reach the inputs of nested ones), and each slice lies in one input.
+    for o in dissolved.keys.sorted(by: >) {
+      let d = dissolved[o]!
+      for (x, start) in d.parts {
+        let n = self[x].shape![d.axis]
+        for (axis, points) in cuts[d.output.rawValue] {
+          cuts[x.rawValue][axis, default: []].formUnion(
+            axis == d.axis ? points.filter { $0 > start && $0 < start + n }.map { $0 - start } : Array(points))
         }
       }
     }
@@ -169,7 +186,7 @@ extension Graph {
       used.insert(ExactName(name))
       return name
     }
-    for (i, t) in tensors.enumerated() {
+    for (i, t) in tensors.enumerated() where !dissolvedOutputs.contains(i) {
       let id = TensorID(i)
       var intervals: [(axis: Int, ranges: [Range<Int>])] = []
       for (axis, points) in cuts[i].sorted(by: { $0.key < $1.key }) {
@@ -202,11 +219,27 @@ extension Graph {
             shape: region.map(\.count), dtype: t.dtype, slice: TensorSlice(of: t.name, region: region)))
       }
     }
+    // A dissolved output's slices are its inputs', where they lie in it (inner ones first).
+    for o in dissolved.keys.sorted() {
+      let d = dissolved[o]!
+      let y = d.output.rawValue
+      for (x, start) in d.parts {
+        let ps = pieces[x.rawValue], bs = boxes[x.rawValue], rank = bs.count / max(1, ps.count)
+        let shape = self[x].shape!
+        for p in ps.indices {
+          var box = rank == 0 ? shape.map { 0..<$0 } : Array(bs[(p * rank)..<((p + 1) * rank)])
+          box[d.axis] = (box[d.axis].lowerBound + start)..<(box[d.axis].upperBound + start)
+          pieces[y].append(ps[p])
+          boxes[y] += box
+        }
+      }
+    }
     // The operators, each split one's tiles together.
     var newOperators: [Operator] = []
     var opsOf = [[OperatorID]](repeating: [], count: operators.count)
     for (i, op) in operators.enumerated() {
       let o = OperatorID(i)
+      if dissolved[o] != nil { continue }
       guard let list = maps[o] else {
         opsOf[i] = [OperatorID(newOperators.count)]
         var whole = op

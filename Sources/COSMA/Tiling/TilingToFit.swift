@@ -23,7 +23,10 @@ extension Graph {
     capacity: ByteCount, target: ByteCount, weights: WeightsPlacement, alignment: Int, inPlace: Bool = false
   ) throws -> TiledGraph? {
     var tiling = Tiling()
-    for o in operatorIDs {
+    // With in-place operators, concatenations are dissolved: they need no tiles.
+    tiling.dissolvesConcatenations = inPlace
+    let dissolved = inPlace ? dissolvableConcatenations() : [:]
+    for o in operatorIDs where dissolved[o] == nil {
       let whole = largestTile(of: o, tiles: 1, weights: weights, alignment: alignment)
       let saving = inPlace ? memorySaving(of: o, weights: weights, alignment: alignment) : 0
       guard whole - saving > target else { continue }

@@ -25,6 +25,8 @@ private let globalPoolingTypes: Set<String> = [
 /// Attention: the output rows follow from the same rows of the queries (its first input); keys,
 /// values and masks are needed whole.
 private let queryRowTypes: Set<String> = ["scaled_dot_product_attention"]
+/// Concatenations, which a tiled graph may dissolve.
+private let concatenationTypes: Set<String> = ["cat", "concat", "concatenate"]
 /// Paddings: output rows `[a, b)` need input rows `[a − p, b)`, `p` the rows added.
 private let paddingTypes: Set<String> = ["pad", "constant_pad_nd"]
 /// Resizes from `m` to `n` rows: output rows `[a, b)` need `[⌊a·m/n⌋ − 1, ⌈b·m/n⌉ + 1)`.
@@ -119,6 +121,23 @@ extension Verifier {
       if let s = g[t].slice { return (s.of, s.region) }
       return (g[t].name, nil)
     }
+    // Concatenations of the original left out, their output read as its inputs' slices.
+    let dissolved = original.map { dissolvedConcatenations(of: $0, wholes: &wholes, report: report) } ?? [:]
+    // Where each tensor lies in the dissolved outputs that hold it: their names and its start
+    // in each dimension.
+    var within: [String: [(output: String, start: [Int])]] = [:]
+    for (name, parts) in dissolved.sorted(by: { $0.key < $1.key }) {
+      for (leaf, start) in parts { within[leaf, default: []].append((name, start)) }
+    }
+    // A tile's input as the tensor its operator reads in the original: a slice of an input of a
+    // dissolved output, as a region of that output.
+    func wholeIn(_ t: TensorID, reading inputs: Set<String>) -> (name: String, region: [Range<Int>]?) {
+      let (name, region) = whole(t)
+      guard !inputs.contains(name), let at = within[name]?.first(where: { inputs.contains($0.output) }),
+        let box = region ?? g[t].shape.map({ $0.map { 0..<$0 } }), box.count == at.start.count
+      else { return (name, region) }
+      return (at.output, zip(box, at.start).map { ($0.lowerBound + $1)..<($0.upperBound + $1) })
+    }
     // Operators that are not tiles read and write whole tensors.
     for op in g.operators where op.tile == nil {
       if (op.inputs + op.outputs).contains(where: { g[$0].partial != nil }) {
@@ -171,21 +190,23 @@ extension Verifier {
         if outputs != Set(op.outputs.map { original[$0].name }) { report("the tiles of '\(name)' write other tensors than it") }
       }
       // Each tile reads what its output region needs; a chain of partial sums, together.
+      let reads = Set(original.flatMap { o in o.operator(named: name).map { o[$0].inputs.map { o[$0].name } } } ?? [])
       for chain in partialChains(members, wholes: wholes, whole: whole, report: report) {
-        checkInputs(of: chain.map { g.operators[$0] }, wholes: wholes, whole: whole, report: report)
+        checkInputs(of: chain.map { g.operators[$0] }, wholes: wholes, whole: { wholeIn($0, reading: reads) }, report: report)
       }
     }
     if let original {
       for op in original.operators {
-        if g.operator(named: op.name) == nil && tiles[op.name] == nil { report("operator '\(op.name)' of '\(original.name)' is missing") }
+        if g.operator(named: op.name) == nil && tiles[op.name] == nil && !op.outputs.contains(where: { dissolved[original[$0].name] != nil }) { report("operator '\(op.name)' of '\(original.name)' is missing") }
         if let mine = g.operator(named: op.name) {
           let ins = Set(g[mine].inputs.map { whole($0).name }), outs = Set(g[mine].outputs.map { whole($0).name })
-          if ins != Set(op.inputs.map { original[$0].name }) || outs != Set(op.outputs.map { original[$0].name }) {
+          let expected = Set(op.inputs.flatMap { x in dissolved[original[x].name]?.map(\.leaf) ?? [original[x].name] })
+          if ins != expected || outs != Set(op.outputs.map { original[$0].name }) {
             report("operator '\(op.name)' reads or writes other tensors than in '\(original.name)'")
           }
         }
       }
-      for t in original.tensors where g.tensor(named: t.name) == nil && wholes[t.name] == nil {
+      for t in original.tensors where g.tensor(named: t.name) == nil && wholes[t.name] == nil && dissolved[t.name] == nil {
         report("tensor '\(t.name)' of '\(original.name)' is missing")
       }
       for t in g.tensors where t.slice == nil && t.partial == nil && original.tensor(named: t.name) == nil {
@@ -193,6 +214,66 @@ extension Verifier {
       }
     }
     return found
+  }
+
+  /// The concatenations of `original` that this graph dissolves (SPEC §2, "Dissolved
+  /// concatenations"): absent, as operator and output, with inputs that cut the output along one
+  /// axis; for each output's name, the tensors it is made of (nested dissolved outputs opened)
+  /// with their start in it in each dimension. Adds each output to `wholes`, made of its
+  /// tensors' slices.
+  private func dissolvedConcatenations(
+    of original: Graph, wholes: inout [String: WholeTensor], report: (String) -> Void
+  ) -> [String: [(leaf: String, start: [Int])]] {
+    let g = graph
+    var direct: [String: [(input: String, start: [Int])]] = [:]
+    for op in original.operators where concatenationTypes.contains(op.type.lowercased()) && op.outputs.count == 1 {
+      let y = original[op.outputs[0]]
+      guard g.operator(named: op.name) == nil, !g.operators.contains(where: { $0.tile?.of == op.name }),
+        g.tensor(named: y.name) == nil, wholes[y.name] == nil
+      else { continue }
+      // The inputs must cut the output along one axis, in order.
+      let shapes = op.inputs.map { original[$0].shape }
+      guard let shape = y.shape, shapes.allSatisfy({ $0?.count == shape.count }),
+        let axis = shape.indices.first(where: { d in shapes.contains { $0![d] != shape[d] } }) ?? (shape.isEmpty ? nil : 0),
+        shapes.allSatisfy({ s in s!.indices.allSatisfy { $0 == axis || s![$0] == shape[$0] } }),
+        shapes.reduce(0, { $0 + $1![axis] }) == shape[axis],
+        op.inputs.reduce(0, { $0 + original[$1].bytes }) == y.bytes
+      else {
+        report("operator '\(op.name)' is missing, and its inputs do not cut '\(y.name)' along one axis")
+        continue
+      }
+      var at = 0
+      direct[y.name] = op.inputs.map { x in
+        defer { at += original[x].shape![axis] }
+        return (original[x].name, shape.indices.map { $0 == axis ? at : 0 })
+      }
+    }
+    var leaves: [String: [(leaf: String, start: [Int])]] = [:]
+    func open(_ name: String) -> [(leaf: String, start: [Int])] {
+      if let done = leaves[name] { return done }
+      guard let parts = direct[name] else { return [(name, [])] }
+      let list = parts.flatMap { part in
+        open(part.input).map { l in (l.leaf, l.start.isEmpty ? part.start : zip(l.start, part.start).map { $0 + $1 }) }
+      }
+      leaves[name] = list
+      return list
+    }
+    for name in direct.keys.sorted() {
+      let list = open(name)
+      guard let o = original.tensor(named: name), let shape = original[o].shape else { continue }
+      var slices: [Int] = []
+      for (leaf, _) in list {
+        if let w = wholes[leaf] {
+          slices += w.slices
+        } else if let t = g.tensor(named: leaf) {
+          slices.append(t.rawValue)
+        } else {
+          report("tensor '\(leaf)', part of the dissolved '\(name)', is missing")
+        }
+      }
+      wholes[name] = WholeTensor(extents: shape, bytes: original[o].bytes, slices: slices)
+    }
+    return leaves
   }
 
   /// The tiles of one operator (indices into the graph's operators) grouped into chains of
@@ -332,7 +413,7 @@ extension Verifier {
     let chainInputs = chain.flatMap { $0.inputs.filter { g[$0].partial == nil } }
     for x in chainInputs {
       let (name, _) = whole(x)
-      guard g[x].slice != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
+      guard whole(x).region != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
       let xe = w.extents
       var need = xe.map { 0..<$0 }
       // Along a dilated window's dimension a tile may need separate bands of rows.
@@ -446,7 +527,7 @@ extension Verifier {
       }
       let volume = boxes.reduce(0) { $0 + $1.reduce(1) { $0 * $1.count } }
       let read = Set(chainInputs.filter { whole($0).name == name }.map(\.rawValue))
-      let covered = read.reduce(0) { sum, t in sum + boxes.reduce(0) { $0 + Self.overlap(g.tensors[t].slice!.region, $1) } }
+      let covered = read.reduce(0) { sum, t in sum + boxes.reduce(0) { $0 + Self.overlap(whole(TensorID(t)).region!, $1) } }
       if covered < volume {
         let wanted = need.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
         report("tile '\(op.name)' reads \(covered) of the \(volume) elements of '\(name)' its output needs ([\(wanted)])")
