@@ -172,6 +172,38 @@ import Testing
     #expect(try concatenationsInPlace(alone).inPlace < 5)
   }
 
+  /// Four 1×1 convolutions of 64 weight bytes each, split into 4 row tiles: cascaded in
+  /// segments of at most 128 weight bytes, the first two operators' bands pass through both
+  /// before the last two start, which then cascade the same way; with room for all weights, one
+  /// cascade through all four.
+  @Test func cascadeInSegmentsKeepsEachSegmentsWeights() throws {
+    var tensors = [Tensor(name: "x", kind: .input, bytes: 2048, shape: [1, 8, 16, 16])]
+    var operators: [Operator] = []
+    for i in 0..<4 {
+      tensors.append(Tensor(name: "w\(i)", kind: .weight, bytes: 64, shape: [8, 8, 1, 1]))
+      tensors.append(Tensor(name: "t\(i)", kind: i == 3 ? .output : .activation, bytes: 2048, shape: [1, 8, 16, 16]))
+      operators.append(
+        Operator(
+          name: "conv\(i)", type: "conv2d", inputs: [TensorID(2 * i), TensorID(2 * i + 1)], outputs: [TensorID(2 * i + 2)],
+          macs: 16384, attributes: OperatorAttributes(kernel: [1, 1])))
+    }
+    let g = try Graph(name: "chain", tensors: tensors, operators: operators)
+    let tiled = try g.tiled(Tiling(Dictionary(uniqueKeysWithValues: g.operatorIDs.map { ($0, 4) }))).graph
+    func position(_ order: [OperatorID]) -> (String) -> Int {
+      let at = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+      return { at[tiled.operator(named: $0)!]! }
+    }
+    let segmented = tiled.cascadeSchedule(segmentWeightBytes: 128)
+    #expect(tiled.isTopologicalOrder(segmented) && Set(segmented).count == tiled.operators.count)
+    let p = position(segmented)
+    #expect(p("conv1[1/4]") < p("conv0[2/4]"))
+    #expect(p("conv1[4/4]") < p("conv2[1/4]"))
+    #expect(p("conv3[1/4]") < p("conv2[2/4]"))
+    let whole = position(tiled.cascadeSchedule(segmentWeightBytes: 1 << 20))
+    #expect(whole("conv3[1/4]") < whole("conv0[2/4]"))
+    #expect(tiled.cascadeSchedule(segmentWeightBytes: 1 << 20) == tiled.cascadeSchedule)
+  }
+
   /// Two layers of a DenseNet-like block: `c1 = cat(x, a)`, read by a ReLU and by
   /// `c2 = cat(c1, b)`, read by a ReLU. Dissolved, neither concatenation nor its output is in the
   /// tiled graph: the last ReLU's tiles read the slices of `x`, `a` and `b`, and the rewrite passes

@@ -70,12 +70,20 @@ struct PlanningRun {
     if problem.graph.isTiled {
       // Each executor run only while what the one before took is left (the first counts the
       // slowest baseline's; deterministic mode runs both).
+      // With weights in the scratchpad, also in segments whose weights fill a half, a quarter
+      // or an eighth of it.
       var last = slowest
-      for policy in ReplacementPolicy.allCases where deterministic || remaining > last {
-        let began = clock.wallSeconds
-        var executor = ReplacementExecutor(problem: problem, schedule: problem.graph.cascadeSchedule, policy: policy)
-        offer(executor.run())
-        last = clock.wallSeconds - began
+      var schedules = [problem.graph.cascadeSchedule]
+      if problem.weights == .scratchpad {
+        for d in [2, 4, 8] { schedules.append(problem.graph.cascadeSchedule(segmentWeightBytes: problem.capacity / d)) }
+      }
+      for schedule in schedules {
+        for policy in ReplacementPolicy.allCases where deterministic || remaining > last {
+          let began = clock.wallSeconds
+          var executor = ReplacementExecutor(problem: problem, schedule: schedule, policy: policy)
+          offer(executor.run())
+          last = clock.wallSeconds - began
+        }
       }
       if incumbent.bytes < baseline.traffic.nonCompulsoryBytes { firstSearchStart = baseline.schedule }
     }

@@ -11,7 +11,42 @@ extension Graph {
   /// tiled tensor is rarely live at once. On a graph without tiles it is the file's order.
   ///
   /// - Complexity: O((n + e) log n) for n operators and e edges.
-  public var cascadeSchedule: [OperatorID] {
+  public var cascadeSchedule: [OperatorID] { cascadeSchedule(segments: nil) }
+
+  /// The cascade order within segments run one after the other: the operators of the original
+  /// graph, in file order, cut into segments whose weights add up to at most `weightBytes` (one
+  /// operator at least), each segment's tiles cascaded band by band. A band that passed
+  /// through a whole network needs all of its weights at once: where they do not fit, each band
+  /// would load them again, while a segment loads its own once for all of its bands.
+  public func cascadeSchedule(segmentWeightBytes weightBytes: ByteCount) -> [OperatorID] {
+    var segment = [Int](repeating: 0, count: operators.count)
+    var current = 0, used = 0
+    var seen: [String: Int] = [:]
+    var counted = Set<TensorID>()
+    for (i, op) in operators.enumerated() {
+      let whole = op.tile?.of ?? op.name
+      if let s = seen[whole] {
+        segment[i] = s
+      } else {
+        // An operator of the original starts a new segment when its first tile's weights do
+        // not fit beside the segment's.
+        let bytes = op.inputs.filter { tensors[$0.rawValue].kind == .weight && !counted.contains($0) }
+          .reduce(0) { $0 + tensors[$1.rawValue].bytes }
+        if used > 0 && used + bytes > weightBytes {
+          current += 1
+          used = 0
+        }
+        seen[whole] = current
+        segment[i] = current
+      }
+      for x in op.inputs where tensors[x.rawValue].kind == .weight && counted.insert(x).inserted {
+        used += tensors[x.rawValue].bytes
+      }
+    }
+    return cascadeSchedule(segments: segment)
+  }
+
+  private func cascadeSchedule(segments: [Int]?) -> [OperatorID] {
     guard operators.contains(where: { $0.tile != nil }) else { return defaultSchedule }
     var band = [Double](repeating: 0, count: operators.count)
     var missing = predecessors.map(\.count)
@@ -23,7 +58,7 @@ extension Graph {
         // Every predecessor has run, so its band is known.
         band[i] = predecessors[i].lazy.map { band[$0.rawValue] }.max() ?? 0
       }
-      ready.insert((band[i], i))
+      ready.insert((segments?[i] ?? 0, band[i], i))
     }
     for i in operators.indices where missing[i] == 0 { enqueue(i) }
     var order: [OperatorID] = []
@@ -39,15 +74,15 @@ extension Graph {
   }
 }
 
-/// A binary min-heap of ready operators by band, then position in the file.
+/// A binary min-heap of ready operators by segment, band, then position in the file.
 private struct BandQueue {
-  private var items: [(band: Double, position: Int)] = []
+  private var items: [(segment: Int, band: Double, position: Int)] = []
 
   private func less(_ a: Int, _ b: Int) -> Bool {
-    (items[a].band, items[a].position) < (items[b].band, items[b].position)
+    (items[a].segment, items[a].band, items[a].position) < (items[b].segment, items[b].band, items[b].position)
   }
 
-  mutating func insert(_ item: (band: Double, position: Int)) {
+  mutating func insert(_ item: (segment: Int, band: Double, position: Int)) {
     items.append(item)
     var i = items.count - 1
     while i > 0, less(i, (i - 1) / 2) {
