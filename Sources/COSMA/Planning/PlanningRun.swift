@@ -64,14 +64,13 @@ struct PlanningRun {
     let baseline = baselines.plan
     incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
-    // A tiled graph's tiles also run band by band (cascaded), which the paper's orders never do.
-    // Its two executor runs are left out when the time is not left: the baselines run whatever
-    // the limit, but this need not (on R(2+1)D's 6,543 tiles it took a 5 s limit to 6.6–7.9 s).
+    // A tiled graph's tiles also run band by band (cascaded), which the paper's orders never do;
+    // with weights in the scratchpad, also in segments whose weights fill a half, a quarter or
+    // an eighth of it (a band through the whole network reloads every weight). Each executor
+    // run starts only while what the one before took is left (the first counts the slowest
+    // baseline's; deterministic mode runs them all): the baselines run whatever the limit, but
+    // these need not (on R(2+1)D's 6,543 tiles they took a 5 s limit to 6.6–7.9 s).
     if problem.graph.isTiled {
-      // Each executor run only while what the one before took is left (the first counts the
-      // slowest baseline's; deterministic mode runs both).
-      // With weights in the scratchpad, also in segments whose weights fill a half, a quarter
-      // or an eighth of it.
       var last = slowest
       var schedules = [problem.graph.cascadeSchedule]
       if problem.weights == .scratchpad {
