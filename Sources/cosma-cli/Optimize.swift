@@ -92,7 +92,9 @@ struct Optimize: ParsableCommand {
       note("graph            \(original.name): \(original.operators.count) operators, \(original.tensors.count) tensors")
       if let tiled = tiledResult.tiled {
         note(
-          "tiling           \(tiled.tiling.summary): \(graph.operators.count) operators, "
+          "tiling           \(tiled.tiling.summary)"
+            + (tiled.dissolvedConcatenations > 0 ? ", \(tiled.dissolvedConcatenations) concatenations dissolved" : "")
+            + ": \(graph.operators.count) operators, "
             + "\(graph.tensors.count) tensors (M_R = \(formatBytes(COSMA.Budgets(graph: original, alignment: problem.alignment, weights: problem.weights).mr)))")
         for c in tiledResult.candidates {
           let outcome = c.nonCompulsoryBytes.map { "non-compulsory \(formatBytes($0))" } ?? "failed: \(c.failure ?? "-")"

@@ -242,6 +242,7 @@ import Testing
     let tiled = try g.tiled(tiling)
     let t = tiled.graph
     #expect(tiled.operators[o("cat1").rawValue].isEmpty && tiled.operators[o("cat2").rawValue].isEmpty)
+    #expect(tiled.dissolvedConcatenations == 2)
     #expect(!t.tensors.contains { ["c1", "c2"].contains($0.slice?.of ?? $0.name) })
     let last = try #require(t.operator(named: "relu_d[2/4]"))
     #expect(t[last].inputs.map { t[$0].name } == ["x[4:8]", "a[4:8]", "b[4:8]"])

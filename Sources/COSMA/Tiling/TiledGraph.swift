@@ -96,6 +96,10 @@ public struct TiledGraph: Sendable {
   /// For each original tensor, its tensors in ``graph`` (itself alone when not cut), in row
   /// order.
   public let tensors: [[TensorID]]
+
+  /// How many concatenations of the original it leaves out (SPEC §2, "Dissolved
+  /// concatenations"): the operators with no tiles.
+  public var dissolvedConcatenations: Int { operators.filter(\.isEmpty).count }
 }
 
 /// A tiling that cannot be applied.
