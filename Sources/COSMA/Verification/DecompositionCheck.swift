@@ -226,9 +226,10 @@ extension Verifier {
   ) -> [String: [(leaf: String, start: [Int])]] {
     let g = graph
     var direct: [String: [(input: String, start: [Int])]] = [:]
+    let split = Set(g.operators.compactMap(\.tile?.of))
     for op in original.operators where concatenationTypes.contains(op.type.lowercased()) && op.outputs.count == 1 {
       let y = original[op.outputs[0]]
-      guard g.operator(named: op.name) == nil, !g.operators.contains(where: { $0.tile?.of == op.name }),
+      guard g.operator(named: op.name) == nil, !split.contains(op.name),
         g.tensor(named: y.name) == nil, wholes[y.name] == nil
       else { continue }
       // The inputs must cut the output along one axis, in order.
@@ -412,8 +413,8 @@ extension Verifier {
     var done = Set<String>()
     let chainInputs = chain.flatMap { $0.inputs.filter { g[$0].partial == nil } }
     for x in chainInputs {
-      let (name, _) = whole(x)
-      guard whole(x).region != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
+      let (name, region) = whole(x)
+      guard region != nil, done.insert(name).inserted, let w = wholes[name] else { continue }
       let xe = w.extents
       var need = xe.map { 0..<$0 }
       // Along a dilated window's dimension a tile may need separate bands of rows.
