@@ -18,32 +18,78 @@ extension Graph {
   /// operator at least), each segment's tiles cascaded band by band. A band that passed
   /// through a whole network needs all of its weights at once: where they do not fit, each band
   /// would load them again, while a segment loads its own once for all of its bands.
+  ///
+  /// The cuts are placed where the fewest activation bytes cross them (a tensor made before a
+  /// cut and read after it waits in the scratchpad or goes to DRAM): of all the ways to cut the
+  /// file order into segments within the budget, the one whose cuts add up to the fewest
+  /// crossing bytes. In a DenseNet this cuts after a transition's pooling, where the block's
+  /// whole feature map is dead, and not between its batch norm and its convolution.
+  ///
+  /// - Complexity: O(n + e + m·l) for m operators of the original graph and segments of at
+  ///   most l of them.
   public func cascadeSchedule(segmentWeightBytes weightBytes: ByteCount) -> [OperatorID] {
-    var segment = [Int](repeating: 0, count: operators.count)
-    var current = 0, used = 0
-    var seen: [String: Int] = [:]
-    var counted = Set<TensorID>()
+    // Each tile's operator of the original graph, numbered in file order, with its weights.
+    var original = [Int](repeating: 0, count: operators.count)
+    var numbers: [String: Int] = [:]
+    var weightSets: [Set<TensorID>] = []
     for (i, op) in operators.enumerated() {
       let whole = op.tile?.of ?? op.name
-      if let s = seen[whole] {
-        segment[i] = s
+      let n: Int
+      if let known = numbers[whole] {
+        n = known
       } else {
-        // An operator of the original starts a new segment when its first tile's weights do
-        // not fit beside the segment's.
-        let bytes = op.inputs.filter { tensors[$0.rawValue].kind == .weight && !counted.contains($0) }
-          .reduce(0) { $0 + tensors[$1.rawValue].bytes }
-        if used > 0 && used + bytes > weightBytes {
-          current += 1
-          used = 0
-        }
-        seen[whole] = current
-        segment[i] = current
+        n = weightSets.count
+        numbers[whole] = n
+        weightSets.append([])
       }
-      for x in op.inputs where tensors[x.rawValue].kind == .weight && counted.insert(x).inserted {
-        used += tensors[x.rawValue].bytes
+      original[i] = n
+      for x in op.inputs where tensors[x.rawValue].kind == .weight { weightSets[n].insert(x) }
+    }
+    let m = weightSets.count
+    let weightBytesOf = weightSets.map { $0.reduce(0) { $0 + tensors[$1.rawValue].bytes } }
+    // The activation bytes crossing a cut before original operator j: made before j, read at
+    // or after it.
+    var change = [Int](repeating: 0, count: m + 1)
+    for (t, tensor) in tensors.enumerated() where tensor.kind != .weight {
+      guard let p = producer[t] else { continue }
+      let made = original[p.rawValue]
+      guard let last = consumers[t].lazy.map({ original[$0.rawValue] }).max(), last > made else { continue }
+      change[made + 1] += tensor.bytes
+      change[last + 1] -= tensor.bytes
+    }
+    var crossing = [Int](repeating: 0, count: m + 1)
+    for j in 1...m { crossing[j] = crossing[j - 1] + change[j] }
+    crossing[0] = 0
+    crossing[m] = 0
+    // cost[j]: the fewest crossing bytes of cuts segmenting operators 0..<j, the last cut
+    // before operator start[j].
+    var cost = [Int](repeating: .max, count: m + 1)
+    var start = [Int](repeating: 0, count: m + 1)
+    cost[0] = 0
+    for j in 1...m {
+      var weights = 0
+      var i = j - 1
+      while i >= 0 {
+        weights += weightBytesOf[i]
+        if i < j - 1 && weights > weightBytes { break }
+        if cost[i] != .max, cost[i] + crossing[i] <= cost[j] {
+          cost[j] = cost[i] + crossing[i]
+          start[j] = i
+        }
+        i -= 1
       }
     }
-    return cascadeSchedule(segments: segment)
+    var firsts: [Int] = []
+    var j = m
+    while j > 0 {
+      firsts.append(start[j])
+      j = start[j]
+    }
+    var segmentOf = [Int](repeating: 0, count: m)
+    for (s, first) in firsts.reversed().enumerated() where first > 0 {
+      for n in first..<m { segmentOf[n] = s }
+    }
+    return cascadeSchedule(segments: original.map { segmentOf[$0] })
   }
 
   private func cascadeSchedule(segments: [Int]?) -> [OperatorID] {

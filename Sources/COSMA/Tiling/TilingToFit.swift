@@ -34,6 +34,27 @@ extension Graph {
         tiling[o] = k
         continue
       }
+      // Below the capacity, an operator whose rows cannot reach the target because its
+      // weights, read whole by every row tile, take most of the room is split by channels
+      // when those reach it.
+      if target < capacity, weightsOutweighActivations(of: o, weights: weights),
+        let k = fewestTiles(of: o, capacity: target, weights: weights, alignment: alignment, axes: [.channels])?.tiles
+      {
+        tiling[o] = k
+        if k > 1 { tiling.channels.insert(o) }
+        continue
+      }
+      // Else, below the capacity, rows as fine as needed to come within twice the finest row
+      // tile (the fewest that merely fit the capacity would leave tiles far above the target).
+      if target < capacity, let most = rowMap(of: o)?.extent, most > 1 {
+        let finest = largestTile(of: o, tiles: most, along: .rows, weights: weights, alignment: alignment)
+        if 2 * finest < capacity,
+          let k = fewestTiles(of: o, capacity: 2 * finest, weights: weights, alignment: alignment, axes: [.rows])?.tiles
+        {
+          tiling[o] = k
+          continue
+        }
+      }
       // Whole frames first; blocks of frames (fewest first) only when nothing else fits.
       let depths = [1] + Graph.tileCounts(depthMap(of: o)?.extent ?? 1)
       guard let d = depths.first(where: { split(o, depth: $0, into: &tiling, capacity: capacity, weights: weights, alignment: alignment) })
@@ -91,6 +112,15 @@ extension Graph {
       if !grown { return tiled }
     }
     return nil
+  }
+
+  /// Whether operator `o`'s weights in the scratchpad take more bytes than its other inputs
+  /// and outputs.
+  private func weightsOutweighActivations(of o: OperatorID, weights: WeightsPlacement) -> Bool {
+    guard weights == .scratchpad else { return false }
+    let set = workingSet(of: o, weights: weights)
+    let weightBytes = set.filter { self[$0].kind == .weight }.reduce(0) { $0 + self[$1].bytes }
+    return 2 * weightBytes > set.reduce(0) { $0 + self[$1].bytes }
   }
 
   /// Splits operator `o` in `tiling`, each of `depth` blocks of frames, into the fewest row
