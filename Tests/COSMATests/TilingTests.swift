@@ -204,6 +204,78 @@ import Testing
     #expect(tiled.cascadeSchedule(segmentWeightBytes: 1 << 20) == tiled.cascadeSchedule)
   }
 
+  /// Three 1×1 convolutions whose middle tensor is eight times the first: with room for two of
+  /// the three weights, the segments are cut before the second convolution (512 B cross) and not
+  /// before the third (4,096 B), where filling the first segment first would cut.
+  @Test func cascadeSegmentsAreCutWhereTheFewestBytesCross() throws {
+    let channels = [8, 2, 16, 8]
+    var tensors = [Tensor(name: "x", kind: .input, bytes: 8 * 256, shape: [1, 8, 16, 16])]
+    var operators: [Operator] = []
+    for i in 0..<3 {
+      let (c, d) = (channels[i], channels[i + 1])
+      tensors.append(Tensor(name: "w\(i)", kind: .weight, bytes: c * d, shape: [d, c, 1, 1]))
+      tensors.append(Tensor(name: "t\(i)", kind: i == 2 ? .output : .activation, bytes: d * 256, shape: [1, d, 16, 16]))
+      operators.append(
+        Operator(
+          name: "conv\(i)", type: "conv2d", inputs: [TensorID(2 * i), TensorID(2 * i + 1)], outputs: [TensorID(2 * i + 2)],
+          macs: 256 * c * d, attributes: OperatorAttributes(kernel: [1, 1])))
+    }
+    let g = try Graph(name: "chain", tensors: tensors, operators: operators)
+    let tiled = try g.tiled(Tiling(Dictionary(uniqueKeysWithValues: g.operatorIDs.map { ($0, 4) }))).graph
+    // Weights of 16, 32 and 128 B: a budget of 160 B holds two neighbours, not all three.
+    let order = tiled.cascadeSchedule(segmentWeightBytes: 160)
+    #expect(tiled.isTopologicalOrder(order) && Set(order).count == tiled.operators.count)
+    let at = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    let p = { (name: String) in at[tiled.operator(named: name)!]! }
+    #expect(p("conv0[4/4]") < p("conv1[1/4]"))
+    #expect(p("conv2[1/4]") < p("conv1[2/4]"))
+  }
+
+  /// Below the capacity, an operator whose rows cannot reach the target is split by channels
+  /// when its weights outweigh the rest (every row tile would read them all), and otherwise into
+  /// rows within twice its finest row tile rather than the fewest tiles that fit.
+  @Test func tilesBelowTheCapacityComeCloseToTheTarget() throws {
+    // A 1×1 convolution of 2,048 B of weights on a 2 × 2 map: 2,624 B in all.
+    let heavy = try Graph(
+      name: "heavy",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 16, 2, 2]),
+        Tensor(name: "w", kind: .weight, bytes: 2048, shape: [128, 16, 1, 1]),
+        Tensor(name: "y", kind: .output, bytes: 512, shape: [1, 128, 2, 2]),
+      ],
+      operators: [
+        Operator(
+          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 8192,
+          attributes: OperatorAttributes(kernel: [1, 1]))
+      ])
+    let conv = OperatorID(0)
+    let byChannels = try #require(try heavy.tilingToFit(capacity: 2624, target: 1312, weights: .scratchpad, alignment: 1))
+    #expect(byChannels.tiling.axis(of: conv) == .channels && byChannels.tiling[conv] > 1)
+    #expect(heavy.largestTile(of: conv, tiles: byChannels.tiling[conv], along: .channels, weights: .scratchpad, alignment: 1) <= 1312)
+    // The whole fits the capacity, so the fewest tiles that fit would be one.
+    let whole = try #require(try heavy.tilingToFit(capacity: 2624, target: 2624, weights: .scratchpad, alignment: 1))
+    #expect(whole.tiling[conv] == 1)
+    // A 3×3 convolution from 4 to 64 channels on 16 × 16: its finest row tile (3,520 B) is far
+    // above a sixteenth of the whole (19,712 B).
+    let wide = try Graph(
+      name: "wide",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: 1024, shape: [1, 4, 16, 16]),
+        Tensor(name: "w", kind: .weight, bytes: 2304, shape: [64, 4, 3, 3]),
+        Tensor(name: "y", kind: .output, bytes: 16384, shape: [1, 64, 16, 16]),
+      ],
+      operators: [
+        Operator(
+          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 589_824,
+          attributes: OperatorAttributes(kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1]))
+      ])
+    let finest = wide.largestTile(of: conv, tiles: 16, weights: .scratchpad, alignment: 1)
+    let rows = try #require(try wide.tilingToFit(capacity: 19712, target: 19712 / 16, weights: .scratchpad, alignment: 1))
+    #expect(rows.tiling.axis(of: conv) == .rows && rows.tiling[conv] > 1)
+    #expect(wide.largestTile(of: conv, tiles: rows.tiling[conv], weights: .scratchpad, alignment: 1) <= 2 * finest)
+    #expect(wide.largestTile(of: conv, tiles: rows.tiling[conv] - 1, weights: .scratchpad, alignment: 1) > 2 * finest)
+  }
+
   /// Two layers of a DenseNet-like block: `c1 = cat(x, a)`, read by a ReLU and by
   /// `c2 = cat(c1, b)`, read by a ReLU. Dissolved, neither concatenation nor its output is in the
   /// tiled graph: the last ReLU's tiles read the slices of `x`, `a` and `b`, and the rewrite passes
