@@ -231,23 +231,30 @@ import Testing
     #expect(p("conv2[1/4]") < p("conv1[2/4]"))
   }
 
+  /// One convolution with groups 1 and stride 1, padded to keep its size, of int8 tensors.
+  private func convolution(input: [Int], output: [Int], kernel k: Int) throws -> Graph {
+    let weight = [output[1], input[1], k, k]
+    return try Graph(
+      name: "conv",
+      tensors: [
+        Tensor(name: "x", kind: .input, bytes: input.reduce(1, *), shape: input),
+        Tensor(name: "w", kind: .weight, bytes: weight.reduce(1, *), shape: weight),
+        Tensor(name: "y", kind: .output, bytes: output.reduce(1, *), shape: output),
+      ],
+      operators: [
+        Operator(
+          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)],
+          macs: output.reduce(1, *) * input[1] * k * k,
+          attributes: OperatorAttributes(kernel: [k, k], strides: [1, 1], pads: Array(repeating: k / 2, count: 4)))
+      ])
+  }
+
   /// Below the capacity, an operator whose rows cannot reach the target is split by channels
   /// when its weights outweigh the rest (every row tile would read them all), and otherwise into
   /// rows within twice its finest row tile rather than the fewest tiles that fit.
   @Test func tilesBelowTheCapacityComeCloseToTheTarget() throws {
     // A 1×1 convolution of 2,048 B of weights on a 2 × 2 map: 2,624 B in all.
-    let heavy = try Graph(
-      name: "heavy",
-      tensors: [
-        Tensor(name: "x", kind: .input, bytes: 64, shape: [1, 16, 2, 2]),
-        Tensor(name: "w", kind: .weight, bytes: 2048, shape: [128, 16, 1, 1]),
-        Tensor(name: "y", kind: .output, bytes: 512, shape: [1, 128, 2, 2]),
-      ],
-      operators: [
-        Operator(
-          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 8192,
-          attributes: OperatorAttributes(kernel: [1, 1]))
-      ])
+    let heavy = try convolution(input: [1, 16, 2, 2], output: [1, 128, 2, 2], kernel: 1)
     let conv = OperatorID(0)
     let byChannels = try #require(try heavy.tilingToFit(capacity: 2624, target: 1312, weights: .scratchpad, alignment: 1))
     #expect(byChannels.tiling.axis(of: conv) == .channels && byChannels.tiling[conv] > 1)
@@ -257,18 +264,7 @@ import Testing
     #expect(whole.tiling[conv] == 1)
     // A 3×3 convolution from 4 to 64 channels on 16 × 16: its finest row tile (3,520 B) is far
     // above a sixteenth of the whole (19,712 B).
-    let wide = try Graph(
-      name: "wide",
-      tensors: [
-        Tensor(name: "x", kind: .input, bytes: 1024, shape: [1, 4, 16, 16]),
-        Tensor(name: "w", kind: .weight, bytes: 2304, shape: [64, 4, 3, 3]),
-        Tensor(name: "y", kind: .output, bytes: 16384, shape: [1, 64, 16, 16]),
-      ],
-      operators: [
-        Operator(
-          name: "conv", type: "conv2d", inputs: [TensorID(0), TensorID(1)], outputs: [TensorID(2)], macs: 589_824,
-          attributes: OperatorAttributes(kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1]))
-      ])
+    let wide = try convolution(input: [1, 4, 16, 16], output: [1, 64, 16, 16], kernel: 3)
     let finest = wide.largestTile(of: conv, tiles: 16, weights: .scratchpad, alignment: 1)
     let rows = try #require(try wide.tilingToFit(capacity: 19712, target: 19712 / 16, weights: .scratchpad, alignment: 1))
     #expect(rows.tiling.axis(of: conv) == .rows && rows.tiling[conv] > 1)
