@@ -59,8 +59,6 @@ extension Graph {
     }
     var crossing = [Int](repeating: 0, count: m + 1)
     for j in 1...m { crossing[j] = crossing[j - 1] + change[j] }
-    crossing[0] = 0
-    crossing[m] = 0
     // cost[j]: the fewest crossing bytes of cuts segmenting operators 0..<j, the last cut
     // before operator start[j].
     var cost = [Int](repeating: .max, count: m + 1)

@@ -1,7 +1,10 @@
 extension Graph {
   /// A tiling in which every tile fits `capacity`: each operator whose working set exceeds
-  /// `target` (at most `capacity`) split into the fewest row tiles whose largest fits `target`,
-  /// or else into the fewest row tiles, or failing that channel tiles, or failing both the grid
+  /// `target` (at most `capacity`) split into the fewest row tiles whose largest fits `target`;
+  /// below the capacity, else into the fewest channel tiles that fit `target` when its weights
+  /// outweigh its other tensors (each row tile reads them whole), or else into the fewest row
+  /// tiles within twice its finest row tile; or else into the fewest row tiles that fit
+  /// `capacity`, or failing that channel tiles, or failing both the grid
   /// of rows × channels of fewest tiles, or failing that too the split with its reduction in
   /// partial sums of fewest tiles, that fit `capacity` (channel tiles read their whole
   /// input, so they are kept for what rows cannot fit), and failing all of these, the same in
