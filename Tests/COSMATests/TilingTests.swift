@@ -130,6 +130,17 @@ import Testing
     #expect(planned.traffic.nonCompulsoryBytes == 0)
   }
 
+  /// The start of a DenseNet-like block: input `i`, `x = relu(i)`, `a = relu(x)` (tensors 0–2).
+  private static let blockStart = (
+    tensors: ["i", "x", "a"].enumerated().map { k, name in
+      Tensor(name: name, kind: k == 0 ? .input : .activation, bytes: 2048, shape: [1, 8, 16, 16])
+    },
+    operators: [
+      Operator(name: "relu_x", type: "relu", inputs: [TensorID(0)], outputs: [TensorID(1)]),
+      Operator(name: "relu_a", type: "relu", inputs: [TensorID(1)], outputs: [TensorID(2)]),
+    ]
+  )
+
   /// Band alignment gives the operators of one resolution the same row tiles: in a DenseNet-like
   /// block (a layer's features concatenated to its input, then read by the next layer), each
   /// concatenation tile then reads one slice of each input and writes one slice, so it can be
@@ -137,10 +148,7 @@ import Testing
   /// the concatenation's output and no tile qualifies. An operator at another resolution keeps
   /// its count, and the rewrite passes the decomposition check.
   @Test func bandAlignmentLinesUpRowTiles() throws {
-    let tensors = [
-      Tensor(name: "i", kind: .input, bytes: 2048, shape: [1, 8, 16, 16]),
-      Tensor(name: "x", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
-      Tensor(name: "a", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+    let tensors = Self.blockStart.tensors + [
       Tensor(name: "c", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
       Tensor(name: "d", kind: .output, bytes: 4096, shape: [1, 16, 16, 16]),
       Tensor(name: "u", kind: .input, bytes: 512, shape: [1, 8, 8, 8]),
@@ -149,9 +157,7 @@ import Testing
     let id = { (i: Int) in TensorID(i) }
     let g = try Graph(
       name: "block", tensors: tensors,
-      operators: [
-        Operator(name: "relu_x", type: "relu", inputs: [id(0)], outputs: [id(1)]),
-        Operator(name: "relu_a", type: "relu", inputs: [id(1)], outputs: [id(2)]),
+      operators: Self.blockStart.operators + [
         Operator(name: "cat", type: "cat", inputs: [id(1), id(2)], outputs: [id(3)]),
         Operator(name: "relu_d", type: "relu", inputs: [id(3)], outputs: [id(4)]),
         Operator(name: "relu_v", type: "relu", inputs: [id(5)], outputs: [id(6)]),
@@ -278,10 +284,7 @@ import Testing
   /// the decomposition check with and without the original. A tile that leaves out its rows of
   /// `b` is caught, and the planner plans the block below `M_R` without copying anything.
   @Test func dissolvedConcatenationsAreReadWhereTheirInputsLie() throws {
-    let tensors = [
-      Tensor(name: "i", kind: .input, bytes: 2048, shape: [1, 8, 16, 16]),
-      Tensor(name: "x", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
-      Tensor(name: "a", kind: .activation, bytes: 2048, shape: [1, 8, 16, 16]),
+    let tensors = Self.blockStart.tensors + [
       Tensor(name: "c1", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
       Tensor(name: "m1", kind: .activation, bytes: 4096, shape: [1, 16, 16, 16]),
       Tensor(name: "w", kind: .weight, bytes: 128, shape: [8, 16, 1, 1]),
@@ -292,9 +295,7 @@ import Testing
     let id = { (i: Int) in TensorID(i) }
     let g = try Graph(
       name: "block", tensors: tensors,
-      operators: [
-        Operator(name: "relu_x", type: "relu", inputs: [id(0)], outputs: [id(1)]),
-        Operator(name: "relu_a", type: "relu", inputs: [id(1)], outputs: [id(2)]),
+      operators: Self.blockStart.operators + [
         Operator(name: "cat1", type: "cat", inputs: [id(1), id(2)], outputs: [id(3)]),
         Operator(name: "relu_m", type: "relu", inputs: [id(3)], outputs: [id(4)]),
         Operator(
