@@ -6,8 +6,11 @@ struct Bound: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Prove a lower bound on the non-compulsory traffic of every plan.",
     discussion: """
-      Two bounds, whatever the order. The order-free bound: activations live across an operator \
-      in every order, with its working set, beyond the capacity must be spilled. The region bound: \
+      Two bounds, whatever the order. The order-free bound, the better of two arguments: \
+      activations live across an operator in every order, with its working set, beyond the \
+      capacity must be spilled; and an activation read by several operators, each of whose \
+      outputs goes to an operator that leaves no room for it and fits beside no other reader, is \
+      reloaded between two reads (or that output spilled), and stored once. The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
       on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
@@ -61,7 +64,7 @@ struct Bound: ParsableCommand {
       let graph = try loadGraph(graphPath, graphOptions)
       let problem = try PlanningProblem(graph: graph, accelerator: inPlaceOption.applied(to: try acceleratorOptions.accelerator()))
       let start = Date()
-      let orderFree = problem.spillLowerBound
+      let orderFree = problem.orderFreeLowerBound
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {

@@ -207,7 +207,8 @@ import Testing
 
   /// NASNet-A at M_R: the stem's first activation (2.6 MB) is read by five ReLUs, and the
   /// operator after each ReLU leaves no room for it, so it is stored once and reloaded four
-  /// times whatever the order: 5 × 2,613,600 bytes, proven on the fan region alone.
+  /// times whatever the order: 5 × 2,613,600 bytes, proven on the fan region alone, and by the
+  /// fan reload bound without a solver.
   @Test func nasnetStemForcesFiveTransfers() throws {
     let problem = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
     let fans = problem.fanRegions()
@@ -216,5 +217,68 @@ import Testing
     let r = problem.regionLowerBound(regions: [stem], timeLimit: 120, solver: CbcSolver())
     #expect(r.regions.first?.isExact == true)
     #expect(r.bytes == 5 * 2_613_600)
+    #expect(problem.fanReloadBound == 5 * 2_613_600)
+  }
+
+  /// NASNet-A's stem in small: `t` is read by three operators whose outputs each go to an
+  /// operator that cannot run beside `t`, and no two outputs fit beside `t`. Between two reads,
+  /// `t` is evicted and reloaded (or the first output spilled, which costs more), and stored
+  /// once: 128 + 128 + 128 B, the optimum.
+  @Test func fansReloadTheirSharedTensor() throws {
+    let g = try Fixtures.graph(
+      "stem",
+      tensors: [
+        "x:input:64", "t:activation:128", "y1:activation:128", "y2:activation:128", "y3:activation:128",
+        "z1:output:192", "z2:output:192", "z3:output:192",
+      ],
+      operators: ["conv: x -> t", "r1: t -> y1", "r2: t -> y2", "r3: t -> y3", "b1: y1 -> z1", "b2: y2 -> z2", "b3: y3 -> z3"])
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(320), alignment: 64))
+    #expect(problem.spillLowerBound == 0)
+    #expect(problem.fanReloadBound == 384)
+    #expect(problem.orderFreeLowerBound == 384)
+    let best = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 10))).plan
+    #expect(best.traffic.nonCompulsoryBytes == 384)
+    // With room for two outputs beside `t`, nothing is forced.
+    let roomy = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(384), alignment: 64))
+    #expect(roomy.fanReloadBound == 0)
+  }
+
+  /// Never above the optimum: 30 seeded random fans (a shared tensor, two or three readers, each
+  /// output read by one or two operators, random sizes and capacities; 120 in the long tests),
+  /// against the optimum by exhaustive search, in both weights modes.
+  @Test func fanReloadBoundNeverAboveTheOptimum() throws {
+    var positive = 0
+    var tight = 0
+    let count = TestScale.count(30, full: 120)
+    for seed in 0..<count {
+      var rng = SplitMix64(seed: UInt64(5000 + seed))
+      func units() -> Int { 64 * (1 + Int(rng.next() % 4)) }
+      let readers = 2 + Int(rng.next() % 2)
+      var tensors = ["x:input:\(units())", "w:weight:\(units())", "t:activation:\(units())"]
+      var operators = ["p: x,w -> t"]
+      for i in 0..<readers {
+        tensors.append("y\(i):activation:\(units())")
+        operators.append("r\(i): t -> y\(i)")
+        let blockers = 1 + Int(rng.next() % 2)
+        for j in 0..<blockers {
+          tensors.append("z\(i)_\(j):output:\(units())")
+          operators.append("b\(i)_\(j): y\(i)\(rng.next() % 2 == 0 ? ",w" : "") -> z\(i)_\(j)")
+        }
+      }
+      let g = try Fixtures.graph("fan \(seed)", tensors: tensors, operators: operators)
+      let weights: WeightsPlacement = seed % 2 == 0 ? .external : .scratchpad
+      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
+      let capacity = mr + 64 * Int(rng.next() % 3)
+      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
+      let bound = problem.fanReloadBound
+      let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
+      let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
+      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
+      #expect(bound <= optimum, "seed \(seed): fan bound \(bound) above the optimum \(optimum)")
+      if bound > 0 { positive += 1 }
+      if bound > 0 && bound == optimum { tight += 1 }
+    }
+    #expect(positive >= count / 8, "the fan bound is positive on only \(positive) of \(count) fans")
+    #expect(tight >= 1)
   }
 }

@@ -207,6 +207,9 @@ extension PlanningProblem {
       var arriving: Set<TensorID>
       var before: [(OperatorID, OperatorID)]
       var signature: RegionSignature
+      /// What its fans force whatever the order (``PlanningProblem/fanReloadBound``): its bound
+      /// when CBC proves nothing, and a row of its model, which CBC then only has to reach.
+      var floor: ByteCount
     }
     // Identical regions (repeated layers) are solved once: settled ones in any pass, the
     // others once in this pass.
@@ -224,7 +227,8 @@ extension PlanningProblem {
       else { return nil }
       return Pending(
         index: k, sub: sub, free: free, arriving: arriving, before: before,
-        signature: RegionSignature(sub, free: free, arriving: arriving, before: before))
+        signature: RegionSignature(sub, free: free, arriving: arriving, before: before),
+        floor: sub.fanReloadBound(free: free, arriving: arriving))
     }
     var queue: [Pending] = []
     for k in sets.indices {
@@ -253,7 +257,7 @@ extension PlanningProblem {
       let left = timeLimit - (clock.seconds - start)
       if left <= 0.05 {
         complete = false
-        result[k] = (0, false)
+        result[k] = (p.floor, false)
         continue
       }
       var partial = 0
@@ -263,6 +267,7 @@ extension PlanningProblem {
         var f = ResidencyFormulation(problem: p.sub, before: p.before)
         f.free = p.free
         f.arriving = p.arriving
+        f.objectiveFloor = p.floor
         // CBC's root takes about a second per 2,500 integers whatever its limit (3,944 took
         // 1.7 s of a 0.5 s limit in a tiled S3D), and sometimes three times that: a region that
         // cannot finish its root in the time left at `rootIntegersPerSecond` is left out, as
@@ -271,14 +276,14 @@ extension PlanningProblem {
         let estimate = f.integerLowerBound()
         if estimate <= maxIntegers, Double(estimate) > left * rootIntegersPerSecond {
           complete = false
-          result[k] = (0, false)
+          result[k] = (p.floor, false)
           continue
         }
         if estimate <= maxIntegers { f.build() }
         let tooLarge = estimate > maxIntegers || f.model.integerCount > maxIntegers
         if !tooLarge, Double(f.model.integerCount) > left * rootIntegersPerSecond {
           complete = false
-          result[k] = (0, false)
+          result[k] = (p.floor, false)
           continue
         }
         if tooLarge { complete = false }
@@ -292,7 +297,7 @@ extension PlanningProblem {
           progress?(.region(name: name, integers: f.model.integerCount, bytes: result[k]!.bound, exact: true))
           continue
         }
-        partial = max(memo.partial[p.signature] ?? 0, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
+        partial = max(memo.partial[p.signature] ?? 0, p.floor, Int(((solved.bound ?? 0) - 1e-6).rounded(.up)))
         // CBC's bound on the whole region is kept when positive (a fan's forced reloads need
         // the whole fan); a region that proved nothing is split.
         guard sets[k].count >= 6, partial == 0 else {

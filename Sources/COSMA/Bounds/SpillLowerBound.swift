@@ -1,4 +1,8 @@
 extension PlanningProblem {
+  /// The bounds that hold whatever the order and need no solver: the better of
+  /// ``spillLowerBound`` and ``fanReloadBound``.
+  public var orderFreeLowerBound: ByteCount { max(spillLowerBound, fanReloadBound) }
+
   /// A lower bound on the non-compulsory traffic of every plan, whatever the order: cheap enough
   /// for any graph size.
   ///

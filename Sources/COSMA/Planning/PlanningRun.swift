@@ -62,7 +62,7 @@ struct PlanningRun {
       return deterministic || limit - (clock.seconds - started) > 2 * last
     }
     let baseline = baselines.plan
-    incumbent = Incumbent(plan: baseline, bound: problem.spillLowerBound, graph: problem.graph)
+    incumbent = Incumbent(plan: baseline, bound: problem.orderFreeLowerBound, graph: problem.graph)
     say(.baseline(bytes: incumbent.bytes, method: baseline.planner.method))
     // A tiled graph's tiles also run band by band (cascaded), which the paper's orders never do;
     // with weights in the scratchpad, also in segments whose weights fill a half, a quarter or
