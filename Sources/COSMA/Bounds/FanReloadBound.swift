@@ -48,7 +48,8 @@ extension PlanningProblem {
   /// ``spillLowerBound``), traffic counts raw bytes. A tensor of `free` costs nothing, so a pair
   /// that would be paid with it counts nothing.
   ///
-  /// - Complexity: O(Σ readers² · outputs + Σ readers · consumers) over the shared tensors.
+  /// - Complexity: O(Σ (readers · log readers + readers' outputs' readers)) over the shared
+  ///   tensors.
   func fanReloads(free: Set<TensorID>, arriving: Set<TensorID>) -> [FanReload] {
     let g = graph
     var inside = Set<TensorID>()
@@ -66,8 +67,12 @@ extension PlanningProblem {
     }
     var fans: [FanReload] = []
     for t in g.tensorIDs where isPlanned(t) && !free.contains(t) {
-      let readers = g.consumers[t.rawValue].reduce(into: [OperatorID]()) { if !$0.contains($1) { $0.append($1) } }
+      var isReader = Set<OperatorID>()
+      let readers = g.consumers[t.rawValue].filter { isReader.insert($0).inserted }
       guard readers.count >= 2 else { continue }
+      // The least working set of a reader of `t`, and of any reader but the least one's: `y`
+      // fits beside no other reader when it fits beside neither.
+      let sorted = readers.sorted { workingSet($0) < workingSet($1) }
       let s = g[t].bytes
       // What the pair starting at each reader costs at least, with the reload of `t` (`reload`)
       // or the spill of its output (`spill`), and the outputs that count.
@@ -77,9 +82,10 @@ extension PlanningProblem {
         var best: (reload: ByteCount, spill: ByteCount)?
         for y in Set(g[a].outputs) where g[y].kind == .activation && isPlanned(y) && !free.contains(y) {
           let readersOfY = g.consumers[y.rawValue]
-          guard !readersOfY.contains(where: readers.contains),
+          let smallestOther = sorted[0] == a ? sorted[1] : sorted[0]
+          guard !readersOfY.contains(where: isReader.contains),
             readersOfY.contains(where: { !g[$0].inputs.contains(t) && workingSet($0) + size(t) > limit }),
-            readers.allSatisfy({ $0 == a || workingSet($0) + size(y) > limit })
+            workingSet(smallestOther) + size(y) > limit
           else { continue }
           let option = (reload: s, spill: 2 * g[y].bytes)
           if best.map({ min($0.reload, $0.spill) < min(option.reload, option.spill) }) ?? true { best = option }
@@ -90,12 +96,19 @@ extension PlanningProblem {
       // A plan reloads `t` in some pairs (and stores it once, if it is an activation) and
       // spills the output in the others; the last reader's pair is not paid.
       let stores = g[t].kind == .activation || arriving.contains(t)
+      let paying = pairs.filter { $0.reload > 0 }
+      let allSpilled = paying.reduce(0) { $0 + $1.spill }
+      let cheapest = paying.reduce(0) { $0 + min($1.reload, $1.spill) }
       var bound = ByteCount.max
-      for last in pairs.indices {
-        let paid = pairs.indices.filter { $0 != last && pairs[$0].reload > 0 }.map { pairs[$0] }
-        let allSpilled = paid.reduce(0) { $0 + $1.spill }
-        let cheapest = paid.reduce(0) { $0 + min($1.reload, $1.spill) }
-        bound = min(bound, paid.isEmpty ? 0 : min(allSpilled, (stores ? s : 0) + cheapest))
+      for last in pairs {
+        let pays = last.reload > 0
+        guard paying.count - (pays ? 1 : 0) > 0 else {
+          bound = 0
+          break
+        }
+        let spilled = allSpilled - (pays ? last.spill : 0)
+        let cheap = cheapest - (pays ? min(last.reload, last.spill) : 0)
+        bound = min(bound, spilled, (stores ? s : 0) + cheap)
       }
       if bound > 0 { fans.append(FanReload(tensor: t, bytes: bound, charged: charged)) }
     }
