@@ -64,7 +64,8 @@ struct Bound: ParsableCommand {
       let graph = try loadGraph(graphPath, graphOptions)
       let problem = try PlanningProblem(graph: graph, accelerator: inPlaceOption.applied(to: try acceleratorOptions.accelerator()))
       let start = Date()
-      let orderFree = problem.orderFreeLowerBound
+      let (spill, fans) = (problem.spillLowerBound, problem.fanReloadBound)
+      let orderFree = max(spill, fans)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -86,7 +87,7 @@ struct Bound: ParsableCommand {
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
-      note("order-free bound  \(groupThousands(orderFree)) B")
+      note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B)")
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
       note("time              \(String(format: "%.1f", seconds)) s")
