@@ -13,7 +13,7 @@ extension PlanningProblem {
   /// A lower bound on the non-compulsory traffic of every plan, whatever the order, from the
   /// tensors read by several operators whose outputs leave no room for them (see
   /// ``fanReloads(free:arriving:)``): the sum over fans that charge disjoint tensors. It proves in
-  /// microseconds what CBC proves in 13–22 s on the stems of NASNet-A and PNASNet-5 at `M_R`.
+  /// milliseconds what CBC proves in 13–22 s on the stems of NASNet-A and PNASNet-5 at `M_R`.
   public var fanReloadBound: ByteCount { fanReloadBound(free: [], arriving: []) }
 
   /// The same, where the tensors of `free` cost nothing and the inputs of `arriving` stand for
