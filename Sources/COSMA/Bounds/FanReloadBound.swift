@@ -52,16 +52,13 @@ extension PlanningProblem {
   ///   tensors.
   func fanReloads(free: Set<TensorID>, arriving: Set<TensorID>) -> [FanReload] {
     let g = graph
-    var inside = Set<TensorID>()
-    for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
-    for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
+    let inside = partsHeldInPlace
     func size(_ t: TensorID) -> ByteCount { inside.contains(t) ? 0 : self.size(t) }
     let limit = roundDown(capacity, to: alignment)
     var footprint = [ByteCount?](repeating: nil, count: g.operators.count)
     func workingSet(_ o: OperatorID) -> ByteCount {
       if let w = footprint[o.rawValue] { return w }
-      let held = splitsInPlace[o] != nil || padViews[o] != nil || concatsInPlace[o] != nil ? 0 : inPlaceSaving(of: o)
-      let w = Set(g.workingSet(of: o, weights: weights)).filter(isPlanned).reduce(0) { $0 + size($1) } - held
+      let w = Set(g.workingSet(of: o, weights: weights)).filter(isPlanned).reduce(0) { $0 + size($1) } - orderFreeSaving(of: o)
       footprint[o.rawValue] = w
       return w
     }
@@ -70,8 +67,8 @@ extension PlanningProblem {
       var isReader = Set<OperatorID>()
       let readers = g.consumers[t.rawValue].filter { isReader.insert($0).inserted }
       guard readers.count >= 2 else { continue }
-      // The least working set of a reader of `t`, and of any reader but the least one's: `y`
-      // fits beside no other reader when it fits beside neither.
+      // `y` fits beside no other reader of `t` when it does not fit beside the one with the
+      // least working set among the others.
       let sorted = readers.sorted { workingSet($0) < workingSet($1) }
       let s = g[t].bytes
       // What the pair starting at each reader costs at least, with the reload of `t` (`reload`)
@@ -80,9 +77,9 @@ extension PlanningProblem {
       var charged: Set<TensorID> = [t]
       for a in readers {
         var best: (reload: ByteCount, spill: ByteCount)?
+        let smallestOther = sorted[0] == a ? sorted[1] : sorted[0]
         for y in Set(g[a].outputs) where g[y].kind == .activation && isPlanned(y) && !free.contains(y) {
           let readersOfY = g.consumers[y.rawValue]
-          let smallestOther = sorted[0] == a ? sorted[1] : sorted[0]
           guard !readersOfY.contains(where: isReader.contains),
             readersOfY.contains(where: { !g[$0].inputs.contains(t) && workingSet($0) + size(t) > limit }),
             workingSet(smallestOther) + size(y) > limit

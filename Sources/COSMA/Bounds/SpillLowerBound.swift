@@ -28,9 +28,7 @@ extension PlanningProblem {
     // in its output's, counted there when that host is resident: counting both could count one
     // range twice, so such parts count nothing, and the operator that holds them in place saves
     // nothing more.
-    var inside = Set<TensorID>()
-    for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
-    for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
+    let inside = partsHeldInPlace
     let size = inside.isEmpty ? self.size : { (t: TensorID) in inside.contains(t) ? 0 : self.size(t) }
     let spillable = g.tensorIDs.filter { t in
       g[t].kind == .activation && isPlanned(t) && g.producer[t.rawValue] != nil && !g.consumers[t.rawValue].isEmpty
@@ -60,7 +58,7 @@ extension PlanningProblem {
     var best = 0
     for o in g.operatorIDs {
       var across = across[o.rawValue]
-      let saving = splitsInPlace[o] != nil || padViews[o] != nil || concatsInPlace[o] != nil ? 0 : inPlaceSaving(of: o)
+      let saving = orderFreeSaving(of: o)
       var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - saving
         + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
@@ -78,5 +76,20 @@ extension PlanningProblem {
       best = max(best, Int(cost.rounded(.down)), smallest)
     }
     return best
+  }
+
+  /// The parts of in-place memory (a split's or fused pad's outputs, a concatenation's inputs):
+  /// counted where their host is resident, so the order-free bounds count them as nothing.
+  var partsHeldInPlace: Set<TensorID> {
+    var inside = Set<TensorID>()
+    for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
+    for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
+    return inside
+  }
+
+  /// What `o` may save by writing its output over an input, for the order-free bounds: nothing
+  /// for the operators whose parts already count as nothing (``partsHeldInPlace``).
+  func orderFreeSaving(of o: OperatorID) -> ByteCount {
+    splitsInPlace[o] != nil || padViews[o] != nil || concatsInPlace[o] != nil ? 0 : inPlaceSaving(of: o)
   }
 }
