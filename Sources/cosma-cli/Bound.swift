@@ -6,11 +6,14 @@ struct Bound: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Prove a lower bound on the non-compulsory traffic of every plan.",
     discussion: """
-      Two bounds, whatever the order. The order-free bound, the better of two arguments: \
+      Two bounds, whatever the order. The order-free bound, the best of three arguments: \
       activations live across an operator in every order, with its working set, beyond the \
-      capacity must be spilled; and an activation read by several operators, each of whose \
+      capacity must be spilled; an activation read by several operators, each of whose \
       outputs goes to an operator that leaves no room for it and fits beside no other reader, is \
-      reloaded between two reads (or that output spilled), and stored once. The region bound: \
+      reloaded between two reads (or that output spilled), and stored once; and of operators \
+      that leave no room for anything written below one another (a transformer's weight \
+      splits), each but the last finds a tensor written since the one before live, which is \
+      stored and reloaded. The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
       on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
@@ -64,8 +67,8 @@ struct Bound: ParsableCommand {
       let graph = try loadGraph(graphPath, graphOptions)
       let problem = try PlanningProblem(graph: graph, accelerator: inPlaceOption.applied(to: try acceleratorOptions.accelerator()))
       let start = Date()
-      let (spill, fans) = (problem.spillLowerBound, problem.fanReloadBound)
-      let orderFree = max(spill, fans)
+      let (spill, fans, full) = (problem.spillLowerBound, problem.fanReloadBound, problem.fullOperatorBound)
+      let orderFree = max(spill, fans, full)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -87,7 +90,7 @@ struct Bound: ParsableCommand {
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
-      note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B)")
+      note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B, full operators \(groupThousands(full)) B)")
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
       note("time              \(String(format: "%.1f", seconds)) s")

@@ -281,4 +281,81 @@ import Testing
     #expect(positive >= count / 8, "the fan bound is positive on only \(positive) of \(count) fans")
     #expect(tight >= 1)
   }
+
+  /// Two weight splits that may run anywhere, each filling the scratchpad: whichever runs second
+  /// finds a tensor of the stream written since the first live (`h1`, or the first split's
+  /// output), which is stored and reloaded. 64 + 64 B, the optimum; no other order-free bound
+  /// sees it.
+  @Test func weightSplitsFindTheStreamLive() throws {
+    let g = try Fixtures.graph(
+      "splits",
+      tensors: [
+        "x:input:64", "w1:weight:256", "w2:weight:256", "s1:activation:256", "s2:activation:256", "h1:activation:64",
+        "h2:activation:64", "y:output:64",
+      ],
+      operators: ["f1: w1 -> s1", "f2: w2 -> s2", "c1: x,s1 -> h1", "c2: h1,s2 -> h2", "e: h2 -> y"])
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(512), alignment: 64, weights: .scratchpad))
+    #expect(problem.spillLowerBound == 0 && problem.fanReloadBound == 0)
+    #expect(problem.fullOperatorBound == 128)
+    #expect(problem.orderFreeLowerBound == 128)
+    let best = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 10))).plan
+    #expect(best.traffic.nonCompulsoryBytes == 128)
+    // With room for `h1` beside a split, nothing is forced.
+    let roomy = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(576), alignment: 64, weights: .scratchpad))
+    #expect(roomy.fullOperatorBound == 0)
+  }
+
+  /// nn.Transformer at M_R: the six cross-attention weight splits fill the scratchpad, so each
+  /// but the last finds a 64 KiB tensor of the decoder live (5 × 2 × 65,536 B), in both weights
+  /// modes; at M_H a split leaves room for one, and the bound proves nothing.
+  @Test func transformerSplitsFindTheDecoderLive() throws {
+    let g = try Fixtures.model("transformer")
+    for weights in [WeightsPlacement.scratchpad, .external] {
+      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
+      #expect(mr.fullOperatorBound == 5 * 2 * 65_536)
+      let mh = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mh), weights: weights))
+      #expect(mh.fullOperatorBound == 0)
+    }
+  }
+
+  /// Never above the optimum: 30 seeded random streams (two or three stages, each joining a
+  /// split of its own weight that may run anywhere, some stages reading the graph input again;
+  /// random sizes and capacities; 120 in the long tests), against the optimum by exhaustive
+  /// search, weights in the scratchpad in three of four and external in the others.
+  @Test func fullOperatorBoundNeverAboveTheOptimum() throws {
+    var positive = 0
+    var tight = 0
+    let count = TestScale.count(30, full: 120)
+    for seed in 0..<count {
+      var rng = SplitMix64(seed: UInt64(7000 + seed))
+      func units(_ least: Int, _ choices: Int) -> Int { 64 * (least + Int(rng.next() % UInt64(choices))) }
+      let stages = 2 + Int(rng.next() % 2)
+      let split = (weight: units(4, 2), part: units(1, 3))
+      var tensors = ["x:input:\(units(1, 2))", "h0:activation:\(units(1, 2))"]
+      var operators = ["c0: x -> h0"]
+      for i in 1...stages {
+        // Most stages repeat one layer's shapes, as a transformer's do.
+        let (w, s) = rng.next() % 4 != 0 ? split : (units(2, 4), units(1, 3))
+        tensors += ["w\(i):weight:\(w)", "s\(i):activation:\(s)", "h\(i):activation:\(units(1, 2))"]
+        operators.append("f\(i): w\(i) -> s\(i)")
+        operators.append("c\(i): h\(i - 1),s\(i)\(rng.next() % 3 == 0 ? ",x" : "") -> h\(i)")
+      }
+      tensors.append("y:output:64")
+      operators.append("e: h\(stages) -> y")
+      let g = try Fixtures.graph("stream \(seed)", tensors: tensors, operators: operators)
+      let weights: WeightsPlacement = seed % 4 == 3 ? .external : .scratchpad
+      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
+      let capacity = mr + 64 * Int(rng.next() % 2)
+      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
+      let bound = problem.fullOperatorBound
+      let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
+      let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
+      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
+      #expect(bound <= optimum, "seed \(seed): full-operator bound \(bound) above the optimum \(optimum)")
+      if bound > 0 { positive += 1 }
+      if bound > 0 && bound == optimum { tight += 1 }
+    }
+    #expect(positive >= count / 8, "the full-operator bound is positive on only \(positive) of \(count) streams")
+    #expect(tight >= 1)
+  }
 }

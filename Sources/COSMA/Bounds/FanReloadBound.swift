@@ -55,13 +55,8 @@ extension PlanningProblem {
     let inside = partsHeldInPlace
     func size(_ t: TensorID) -> ByteCount { inside.contains(t) ? 0 : self.size(t) }
     let limit = roundDown(capacity, to: alignment)
-    var footprint = [ByteCount?](repeating: nil, count: g.operators.count)
-    func workingSet(_ o: OperatorID) -> ByteCount {
-      if let w = footprint[o.rawValue] { return w }
-      let w = Set(g.workingSet(of: o, weights: weights)).filter(isPlanned).reduce(0) { $0 + size($1) } - orderFreeSaving(of: o)
-      footprint[o.rawValue] = w
-      return w
-    }
+    let footprint = orderFreeWorkingSets
+    func workingSet(_ o: OperatorID) -> ByteCount { footprint[o.rawValue] }
     var fans: [FanReload] = []
     for t in g.tensorIDs where isPlanned(t) && !free.contains(t) {
       var isReader = Set<OperatorID>()

@@ -1,7 +1,7 @@
 extension PlanningProblem {
-  /// The bounds that hold whatever the order and need no solver: the better of
-  /// ``spillLowerBound`` and ``fanReloadBound``.
-  public var orderFreeLowerBound: ByteCount { max(spillLowerBound, fanReloadBound) }
+  /// The bounds that hold whatever the order and need no solver: the best of
+  /// ``spillLowerBound``, ``fanReloadBound`` and ``fullOperatorBound``.
+  public var orderFreeLowerBound: ByteCount { max(spillLowerBound, fanReloadBound, fullOperatorBound) }
 
   /// A lower bound on the non-compulsory traffic of every plan, whatever the order: cheap enough
   /// for any graph size.
@@ -55,12 +55,11 @@ extension PlanningProblem {
         }
       }
     }
+    let footprint = orderFreeWorkingSets
     var best = 0
     for o in g.operatorIDs {
       var across = across[o.rawValue]
-      let saving = orderFreeSaving(of: o)
-      var excess = Set(g.workingSet(of: o, weights: weights)).reduce(0) { $0 + size($1) } - saving
-        + across.reduce(0) { $0 + size($1) } - capacity
+      var excess = footprint[o.rawValue] + across.reduce(0) { $0 + size($1) } - capacity
       guard excess > 0 else { continue }
       // Fractional cover of the excess, cheapest raw bytes per aligned byte first.
       if !inside.isEmpty { across.removeAll { size($0) == 0 } }
@@ -85,6 +84,16 @@ extension PlanningProblem {
     for r in readsInPlace { inside.formUnion(r.parts.map(\.output)) }
     for c in concatsInPlace.values { inside.formUnion(c.parts.map(\.input)) }
     return inside
+  }
+
+  /// Each operator's working set for the order-free bounds: aligned sizes, the parts held in
+  /// place counting nothing, less what in-place memory may save.
+  var orderFreeWorkingSets: [ByteCount] {
+    let inside = partsHeldInPlace
+    return graph.operatorIDs.map { o in
+      Set(graph.workingSet(of: o, weights: weights)).filter(isPlanned).reduce(0) { $0 + (inside.contains($1) ? 0 : size($1)) }
+        - orderFreeSaving(of: o)
+    }
   }
 
   /// What `o` may save by writing its output over an input, for the order-free bounds: nothing
