@@ -81,14 +81,62 @@ extension PlanningProblem {
     }
     // The least payment of each candidate of the prefix so far before a successor in it.
     var least = [ByteCount?](repeating: nil, count: candidates.count)
-    var best = 0
+    var best = (bytes: 0, count: 0, payments: [ByteCount]())
     for j in 1..<candidates.count {
       for i in 0..<j {
         if let p = payment(i, then: j) { least[i] = min(least[i] ?? .max, p) }
         if let p = payment(j, then: i) { least[j] = min(least[j] ?? .max, p) }
       }
       let paid = least.prefix(j + 1).map { $0 ?? 0 }
-      best = max(best, paid.reduce(0, +) - (paid.max() ?? 0))
+      let bytes = paid.reduce(0, +) - (paid.max() ?? 0)
+      if bytes > best.bytes { best = (bytes, j + 1, paid) }
+    }
+    guard best.count >= 2 else { return 0 }
+    let full = Array(candidates.prefix(best.count))
+    var underneath = [UInt64](repeating: 0, count: words)
+    for i in 0..<full.count { for w in 0..<words { underneath[w] |= descendants[i][w] } }
+    return best.bytes
+      + sharedReads(full: full, room: full.map { room[$0.rawValue] }.max()!, below: underneath, charged: best.payments.max()!)
+  }
+
+  /// What a tensor read beside the outputs of several full operators adds to their bound (see
+  /// ``fullOperatorBound``).
+  ///
+  /// Take a tensor `t` that no operator of `full` or below them writes or reads, that fits
+  /// beside none of them, and read by `m ≥ 2` operators each of which reads an output `z` of a
+  /// different full operator. Between two reads of `t` in a row, either a full operator runs,
+  /// where `t` is live and has no room, so it is loaded again (its bytes; and an activation is
+  /// stored once); or none does, and the two full operators feeding those reads both ran before
+  /// the first, so the output of the earlier one is live where the later one runs: stored and
+  /// reloaded. An output so spilled serves at most two pairs of reads, and when each costs at
+  /// least three times `t` more than any payment of the full operators' bound, the transfers
+  /// add `m − 1` times `t`, and `t`'s store when it is an activation, to that bound. The best
+  /// such tensor counts. nn.Transformer's encoder output, read by the six cross-attention
+  /// projections beside the splits' key and value weights, is the case.
+  private func sharedReads(full: [OperatorID], room: ByteCount, below: [UInt64], charged: ByteCount) -> ByteCount {
+    let g = graph
+    let inside = partsHeldInPlace
+    func isBelow(_ o: OperatorID) -> Bool { below[o.rawValue / 64] & (UInt64(1) << UInt64(o.rawValue % 64)) != 0 }
+    let isFull = Set(full)
+    let read = Set(full.flatMap { g[$0].inputs })
+    var best = 0
+    for t in g.tensorIDs where isPlanned(t) && !read.contains(t) && !inside.contains(t) && size(t) > room {
+      if let p = g.producer[t.rawValue], isFull.contains(p) || isBelow(p) { continue }
+      let readers = g.consumers[t.rawValue]
+      guard readers.count >= 2 else { continue }
+      let bytes = g[t].bytes
+      var used = Set<OperatorID>()
+      for r in readers {
+        let feeding = g[r].inputs.first { z in
+          guard z != t, let x = g.producer[z.rawValue], isFull.contains(x), !used.contains(x) else { return false }
+          return g[z].kind == .activation && !read.contains(z) && !inside.contains(z) && size(z) > room
+            && 2 * g[z].bytes >= charged + 3 * bytes
+        }
+        if let z = feeding { used.insert(g.producer[z.rawValue]!) }
+      }
+      let m = used.count
+      guard m >= 2 else { continue }
+      best = max(best, (g[t].kind == .activation ? m : m - 1) * bytes)
     }
     return best
   }
