@@ -50,11 +50,12 @@ extension PlanningProblem {
     }
     // Only an operator that leaves less room than some operator's smallest tensor below can be
     // followed at a cost; the ones leaving the least room first.
-    guard let widest = below.map(\.size).filter({ $0 < .max }).max() else { return 0 }
+    let crowded = crowdedReads(room: room, below: below)
+    guard let widest = below.map(\.size).filter({ $0 < .max }).max() else { return crowded }
     let candidates = g.operatorIDs.filter { room[$0.rawValue] < widest }
       .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
       .prefix(Self.fullOperatorCandidates)
-    guard candidates.count >= 2 else { return 0 }
+    guard candidates.count >= 2 else { return crowded }
     let words = (n + 63) / 64
     let descendants = candidates.map { o -> [UInt64] in
       var bits = [UInt64](repeating: 0, count: words)
@@ -91,19 +92,19 @@ extension PlanningProblem {
       let bytes = paid.reduce(0, +) - (paid.max() ?? 0)
       if bytes > best.bytes { best = (bytes, j + 1, paid) }
     }
-    guard best.count >= 2 else { return 0 }
+    guard best.count >= 2 else { return crowded }
     let full = Array(candidates.prefix(best.count))
     var underneath = [UInt64](repeating: 0, count: words)
     for i in 0..<full.count { for w in 0..<words { underneath[w] |= descendants[i][w] } }
-    return best.bytes
-      + sharedReads(full: full, room: full.map { room[$0.rawValue] }.max()!, below: underneath, charged: best.payments.max()!)
+    let shared = sharedReads(full: full, room: full.map { room[$0.rawValue] }.max()!, below: underneath, charged: best.payments.max()!)
+    return max(best.bytes + shared, crowded)
   }
 
   /// What a tensor read beside the outputs of several full operators adds to their bound (see
   /// ``fullOperatorBound``).
   ///
-  /// Take a tensor `t` that no operator of `full` or below them writes or reads, that fits
-  /// beside none of them, and read by `m ≥ 2` operators each of which reads an output `z` of a
+  /// Take a tensor `t` that no operator of `full` reads and none of them or below them writes,
+  /// that fits beside none of them, and read by `m ≥ 2` operators each of which reads an output `z` of a
   /// different full operator. Between two reads of `t` in a row, either a full operator runs,
   /// where `t` is live and has no room, so it is loaded again (its bytes; and an activation is
   /// stored once); or none does, and the two full operators feeding those reads both ran before
@@ -140,6 +141,77 @@ extension PlanningProblem {
     }
     return best
   }
+
+  /// What a tensor read beside the outputs of operators that leave room for it, or for what
+  /// another of them writes below, but not for both, forces (see ``fullOperatorBound``).
+  ///
+  /// Take a tensor `t` read by `m ≥ 3` operators each of which reads an output `z` of a
+  /// different operator `x`; the `x` are pairwise neither ancestor nor descendant and share
+  /// descendants, none reads `t`, none of them or below them writes `t`. Each `x` leaves less
+  /// room than `t` and the least tensor written below any other `x` together, and less than any
+  /// `z`. Between two reads of `t` in a row, an `x` that is not the first of them to run finds
+  /// `t` live and, as in ``fullOperatorBound``, a tensor written since the `x` before it: one of
+  /// the two is out, and reloaded (`t`, in this interval) or stored and reloaded (the other, its
+  /// own); the first `x` may pay nothing. With no `x` in between, a `z` is stored and reloaded,
+  /// as in ``sharedReads(full:room:below:charged:)``, and pays for two intervals when it costs
+  /// three times the least charge. So `m − 2` intervals pay at least the least of `t`'s bytes
+  /// and what a tensor below costs. nn.Transformer's encoder output at `M_H`, where a
+  /// cross-attention split leaves room for one 64 KiB tensor, is the case. At most
+  /// ``crowdedReaders`` readers of a tensor count, and tensors are compared while fewer than
+  /// ``crowdedOperators`` operators' descendants are known.
+  private func crowdedReads(room: [ByteCount], below: [(cost: ByteCount, size: ByteCount)]) -> ByteCount {
+    let g = graph
+    let inside = partsHeldInPlace
+    let words = (g.operators.count + 63) / 64
+    var known: [OperatorID: [UInt64]] = [:]
+    func bit(_ o: OperatorID) -> (Int, UInt64) { (o.rawValue / 64, UInt64(1) << UInt64(o.rawValue % 64)) }
+    var best = 0
+    for t in g.tensorIDs where isPlanned(t) && !inside.contains(t) && g.consumers[t.rawValue].count >= 3 {
+      var feeding: [(x: OperatorID, z: TensorID)] = []
+      for r in g.consumers[t.rawValue] where feeding.count < Self.crowdedReaders {
+        let z = g[r].inputs.first { z in
+          guard z != t, g[z].kind == .activation, isPlanned(z), !inside.contains(z), let x = g.producer[z.rawValue] else { return false }
+          return !g[x].inputs.contains(t) && !feeding.contains { $0.x == x }
+        }
+        if let z { feeding.append((g.producer[z.rawValue]!, z)) }
+      }
+      guard feeding.count >= 3 else { continue }
+      let xs = feeding.map(\.x)
+      let least = xs.map { below[$0.rawValue] }
+      let charge = min(g[t].bytes, least.map(\.cost).min()!)
+      let widest = xs.map { room[$0.rawValue] }.max()!
+      guard charge > 0, charge * (feeding.count - 2) > best, widest < size(t) + least.map(\.size).min()!,
+        feeding.allSatisfy({ size($0.z) > widest && 2 * g[$0.z].bytes >= 3 * charge })
+      else { continue }
+      for x in xs where known[x] == nil {
+        guard known.count < Self.crowdedOperators else { return best }
+        var bits = [UInt64](repeating: 0, count: words)
+        var stack = g.successors[x.rawValue]
+        while let s = stack.popLast() {
+          let (w, b) = bit(s)
+          guard bits[w] & b == 0 else { continue }
+          bits[w] |= b
+          stack.append(contentsOf: g.successors[s.rawValue])
+        }
+        known[x] = bits
+      }
+      let under = xs.map { known[$0]! }
+      func isBelow(_ o: OperatorID, _ i: Int) -> Bool { let (w, b) = bit(o); return under[i][w] & b != 0 }
+      if let p = g.producer[t.rawValue], xs.contains(p) || xs.indices.contains(where: { isBelow(p, $0) }) { continue }
+      let unrelated = xs.indices.allSatisfy { i in
+        xs.indices.allSatisfy { j in
+          i == j || (!isBelow(xs[j], i) && (0..<words).contains { under[i][$0] & under[j][$0] != 0 })
+        }
+      }
+      if unrelated { best = charge * (feeding.count - 2) }
+    }
+    return best
+  }
+
+  /// The most readers of one tensor ``crowdedReads(room:below:)`` takes (any of them may be
+  /// left out), and the most operators whose descendants it finds.
+  static let crowdedReaders = 16
+  static let crowdedOperators = 64
 
   /// The most operators ``fullOperatorBound`` compares pairwise.
   static let fullOperatorCandidates = 512

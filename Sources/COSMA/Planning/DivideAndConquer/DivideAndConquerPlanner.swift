@@ -63,7 +63,7 @@ extension PlanningRun {
     firstSearchStart = nil
     let before = search.spillCost(origin)
     let found = search.improve(
-      origin, until: clock.seconds + min(seconds(share), remaining - offering), clock: clock,
+      origin, until: clock.seconds + min(seconds(share), remaining - offering), clock: clock, floor: incumbent.bound,
       operatorsPerSecond: policy.work.orderOperatorsPerSecond)
     searchedOrder = found.schedule
     searchedStart = problem.makePlan(

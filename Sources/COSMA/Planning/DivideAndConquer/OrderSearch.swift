@@ -6,7 +6,8 @@ import Foundation
 ///
 /// A move takes an operator, or the chain of operators it belongs to (each the only consumer of
 /// the previous one's outputs and reading nothing else that is produced), out of the order and
-/// puts it back at a random place its dependencies allow. Simulated annealing decides: moves
+/// puts it back at a random place its dependencies allow; or pulls an operator to right after
+/// one of its inputs' producers, with the rest of its ancestors. Simulated annealing decides: moves
 /// that do not add traffic are kept, worse ones now and then while the temperature is high, so
 /// the search walks across plateaus and out of shallow local optima. The windows of divide and conquer re-plan an order
 /// only locally; these moves carry an operator across the whole graph, as when a branch of a NAS
@@ -113,11 +114,12 @@ struct OrderSearch {
     next[t.rawValue] < uses[t.rawValue].count ? uses[t.rawValue][next[t.rawValue]] : Int.max
   }
 
-  /// Improves `start` until `deadline` (seconds on `clock`) or until the traffic is 0; returns
-  /// the best order found with its events and traffic. Each evaluated order costs `n /
-  /// operatorsPerSecond` work seconds on a deterministic clock.
+  /// Improves `start` until `deadline` (seconds on `clock`), until the traffic is at most `floor`
+  /// (a lower bound) or until it converges; returns the best order found with its traffic. Each
+  /// evaluated order costs `n / operatorsPerSecond` work seconds on a deterministic clock.
   mutating func improve(
-    _ start: [OperatorID], until deadline: Double, clock: RunClock, operatorsPerSecond: Double = WorkRates().orderOperatorsPerSecond
+    _ start: [OperatorID], until deadline: Double, clock: RunClock, floor: ByteCount = 0,
+    operatorsPerSecond: Double = WorkRates().orderOperatorsPerSecond
   ) -> (schedule: [OperatorID], traffic: ByteCount) {
     let g = problem.graph
     let n = start.count
@@ -128,29 +130,38 @@ struct OrderSearch {
     var position = [Step](repeating: 0, count: n)
     let begin = clock.seconds
     let start0 = current
-    // Converged: this many moves in a row without a better order end the search early.
+    // Converged: this many moves in a row without a better order end the search early, and so
+    // does reaching `floor`.
     let patience = max(5_000, 50 * n)
     var sinceBest = 0
-    while current > 0 && clock.seconds < deadline && sinceBest < patience {
+    while best.traffic > floor && clock.seconds < deadline && sinceBest < patience {
       sinceBest += 1
-      // The block: one operator, or the whole chain it belongs to in the graph.
+      // The block: one operator, or the whole chain it belongs to in the graph; or, in a
+      // quarter of the moves, the operator pulled to one of its inputs (``pulled(_:in:)``).
       let pick = order[Int(rng.next() % UInt64(n))]
-      var block = [pick]
-      if rng.next() % 2 == 0 {
-        while let next = chainSuccessor(block[block.count - 1]) { block.append(next) }
-        while let previous = chainPredecessor(block[0]) { block.insert(previous, at: 0) }
+      let move = rng.next() % 4
+      var rest: [OperatorID]
+      if move == 3 {
+        guard let p = pulled(pick, in: order) else { continue }
+        rest = p
+      } else {
+        var block = [pick]
+        if move % 2 == 0 {
+          while let next = chainSuccessor(block[block.count - 1]) { block.append(next) }
+          while let previous = chainPredecessor(block[0]) { block.insert(previous, at: 0) }
+        }
+        let members = Set(block)
+        rest = order.filter { !members.contains($0) }
+        for (k, o) in rest.enumerated() { position[o.rawValue] = k }
+        // Inside a chain only its ends touch other operators.
+        var lo = 0
+        var hi = rest.count
+        for p in g.predecessors[block[0].rawValue] { lo = max(lo, position[p.rawValue] + 1) }
+        for c in g.successors[block[block.count - 1].rawValue] { hi = min(hi, position[c.rawValue]) }
+        guard hi > lo else { continue }
+        let at = lo + Int(rng.next() % UInt64(hi - lo + 1))
+        rest.insert(contentsOf: block, at: at)
       }
-      let members = Set(block)
-      var rest = order.filter { !members.contains($0) }
-      for (k, o) in rest.enumerated() { position[o.rawValue] = k }
-      // Inside a chain only its ends touch other operators.
-      var lo = 0
-      var hi = rest.count
-      for p in g.predecessors[block[0].rawValue] { lo = max(lo, position[p.rawValue] + 1) }
-      for c in g.successors[block[block.count - 1].rawValue] { hi = min(hi, position[c.rawValue]) }
-      guard hi > lo else { continue }
-      let at = lo + Int(rng.next() % UInt64(hi - lo + 1))
-      rest.insert(contentsOf: block, at: at)
       if rest == order { continue }
       let traffic = spillCost(rest)
       clock.charge(Double(n) / operatorsPerSecond)
@@ -169,6 +180,36 @@ struct OrderSearch {
       }
     }
     return best
+  }
+
+  /// `order` with operator `y` run right after one of its predecessors `p` (chosen at random),
+  /// the ancestors of `y` that ran between the two moved before it, in their order: an
+  /// operator run as soon as one of its inputs is written, its other inputs produced just
+  /// before it. A transformer's cross-attention projection of the encoder's output, run with
+  /// its weight split as soon as the encoder ends, so that neither has to wait inside the
+  /// decoder, is such a move. Nil when `y` has fewer than two predecessors (a single move
+  /// does it) or the order would not change.
+  private mutating func pulled(_ y: OperatorID, in order: [OperatorID]) -> [OperatorID]? {
+    let inputs = problem.graph.predecessors[y.rawValue]
+    guard inputs.count >= 2 else { return nil }
+    return pulled(y, after: inputs[Int(rng.next() % UInt64(inputs.count))], in: order)
+  }
+
+  /// `order` with `y` run right after its predecessor `p`, with the ancestors of `y` that ran
+  /// between them (see ``pulled(_:in:)``); nil when that is `order` already.
+  func pulled(_ y: OperatorID, after p: OperatorID, in order: [OperatorID]) -> [OperatorID]? {
+    let g = problem.graph
+    guard let to = order.firstIndex(of: y), let at = order.firstIndex(of: p), to > at + 1 else { return nil }
+    var needed = Set(g.predecessors[y.rawValue])
+    var block = [y]
+    for k in stride(from: to - 1, to: at, by: -1) where needed.contains(order[k]) {
+      block.append(order[k])
+      needed.formUnion(g.predecessors[order[k].rawValue])
+    }
+    block.reverse()
+    let members = Set(block)
+    let pulled = Array(order[...at]) + block + order[(at + 1)..<to].filter { !members.contains($0) } + order[(to + 1)...]
+    return pulled == order ? nil : pulled
   }
 
   /// The next operator of `a`'s chain: its only successor, when `a` is that one's only
