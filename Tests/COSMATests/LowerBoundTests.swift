@@ -266,14 +266,9 @@ import Testing
         }
       }
       let g = try Fixtures.graph("fan \(seed)", tensors: tensors, operators: operators)
-      let weights: WeightsPlacement = seed % 2 == 0 ? .external : .scratchpad
-      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
-      let capacity = mr + 64 * Int(rng.next() % 3)
-      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
+      let (problem, optimum) = try exhaustiveOptimum(
+        g, weights: seed % 2 == 0 ? .external : .scratchpad, aboveMR: 64 * Int(rng.next() % 3))
       let bound = problem.fanReloadBound
-      let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
-      let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
-      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
       #expect(bound <= optimum, "seed \(seed): fan bound \(bound) above the optimum \(optimum)")
       if bound > 0 { positive += 1 }
       if bound > 0 && bound == optimum { tight += 1 }
@@ -421,19 +416,24 @@ import Testing
       tensors.append("y:output:64")
       operators.append("e: h\(stages) -> y")
       let g = try Fixtures.graph("stream \(seed)", tensors: tensors, operators: operators)
-      let weights: WeightsPlacement = seed % 4 == 3 ? .external : .scratchpad
-      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
-      let capacity = mr + 64 * Int(rng.next() % 2)
-      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
+      let (problem, optimum) = try exhaustiveOptimum(
+        g, weights: seed % 4 == 3 ? .external : .scratchpad, aboveMR: 64 * Int(rng.next() % 2))
       let bound = problem.fullOperatorBound
-      let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
-      let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
-      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
       #expect(bound <= optimum, "seed \(seed): full-operator bound \(bound) above the optimum \(optimum)")
       if bound > 0 { positive += 1 }
       if bound > 0 && bound == optimum { tight += 1 }
     }
     #expect(positive >= count / 8, "the full-operator bound is positive on only \(positive) of \(count) streams")
     #expect(tight >= 1)
+  }
+
+  /// The problem of `g` at `aboveMR` bytes above its M_R, and its optimum by exhaustive search
+  /// (bounded by the ILP's plan in 30 s).
+  func exhaustiveOptimum(_ g: Graph, weights: WeightsPlacement, aboveMR: Int) throws -> (PlanningProblem, ByteCount) {
+    let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(mr + aboveMR), weights: weights))
+    let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
+    let exhaustive = ExhaustiveSearch(graph: g, capacity: mr + aboveMR, alignment: 64, weights: weights)
+    return (problem, try #require(exhaustive.minimumNonCompulsory(atMost: cap)))
   }
 }
