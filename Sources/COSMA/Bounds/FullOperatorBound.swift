@@ -19,6 +19,10 @@ extension PlanningProblem {
   /// may run anywhere, but wherever it runs after another one, a tensor of the decoder's stream
   /// (or of the attention that follows the other split) is live and has no room.
   ///
+  /// A tensor read beside the outputs of `X` adds its own transfers (``sharedReads(full:room:below:charged:)``),
+  /// and where the operators leave room for one tensor but not two, the intervals between such
+  /// a tensor's reads pay instead (``crowdedReads(room:below:)``, the better of the two counts).
+  ///
   /// `X` is every prefix of the operators ordered by the room they leave, up to
   /// ``fullOperatorCandidates`` of them; the bound is the best prefix. Sizes in the scratchpad
   /// are aligned and less what in-place memory may save (as in ``spillLowerBound``), traffic
