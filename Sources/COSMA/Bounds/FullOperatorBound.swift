@@ -61,17 +61,7 @@ extension PlanningProblem {
       .prefix(Self.fullOperatorCandidates)
     guard candidates.count >= 2 else { return crowded }
     let words = (n + 63) / 64
-    let descendants = candidates.map { o -> [UInt64] in
-      var bits = [UInt64](repeating: 0, count: words)
-      var stack = g.successors[o.rawValue]
-      while let s = stack.popLast() {
-        let (w, b) = (s.rawValue / 64, UInt64(1) << UInt64(s.rawValue % 64))
-        guard bits[w] & b == 0 else { continue }
-        bits[w] |= b
-        stack.append(contentsOf: g.successors[s.rawValue])
-      }
-      return bits
-    }
+    let descendants = candidates.map(descendantBits)
     func isDescendant(_ d: OperatorID, of i: Int) -> Bool {
       descendants[i][d.rawValue / 64] & (UInt64(1) << UInt64(d.rawValue % 64)) != 0
     }
@@ -189,15 +179,7 @@ extension PlanningProblem {
       else { continue }
       for x in xs where known[x] == nil {
         guard known.count < Self.crowdedOperators else { return best }
-        var bits = [UInt64](repeating: 0, count: words)
-        var stack = g.successors[x.rawValue]
-        while let s = stack.popLast() {
-          let (w, b) = bit(s)
-          guard bits[w] & b == 0 else { continue }
-          bits[w] |= b
-          stack.append(contentsOf: g.successors[s.rawValue])
-        }
-        known[x] = bits
+        known[x] = descendantBits(of: x)
       }
       let under = xs.map { known[$0]! }
       func isBelow(_ o: OperatorID, _ i: Int) -> Bool { let (w, b) = bit(o); return under[i][w] & b != 0 }
@@ -219,6 +201,20 @@ extension PlanningProblem {
 
   /// The most operators ``fullOperatorBound`` compares pairwise.
   static let fullOperatorCandidates = 512
+
+  /// The descendants of `o`, a bit per operator.
+  func descendantBits(of o: OperatorID) -> [UInt64] {
+    let g = graph
+    var bits = [UInt64](repeating: 0, count: (g.operators.count + 63) / 64)
+    var stack = g.successors[o.rawValue]
+    while let s = stack.popLast() {
+      let (w, b) = (s.rawValue / 64, UInt64(1) << UInt64(s.rawValue % 64))
+      guard bits[w] & b == 0 else { continue }
+      bits[w] |= b
+      stack.append(contentsOf: g.successors[s.rawValue])
+    }
+    return bits
+  }
 
   /// The operators, each after all its descendants.
   var reverseTopologicalOrder: [OperatorID] {
