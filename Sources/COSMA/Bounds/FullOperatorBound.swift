@@ -90,7 +90,7 @@ extension PlanningProblem {
     let full = Array(candidates.prefix(best.count))
     var underneath = [UInt64](repeating: 0, count: words)
     for i in 0..<full.count { for w in 0..<words { underneath[w] |= descendants[i][w] } }
-    let shared = sharedReads(full: full, room: full.map { room[$0.rawValue] }.max()!, below: underneath, charged: best.payments.max()!)
+    let shared = sharedReads(full: full, room: room, below: underneath, charged: best.payments.max()!)
     return max(best.bytes + shared, crowded)
   }
 
@@ -108,11 +108,15 @@ extension PlanningProblem {
   /// add `m − 1` times `t`, and `t`'s store when it is an activation, to that bound. The best
   /// such tensor counts. nn.Transformer's encoder output, read by the six cross-attention
   /// projections beside the splits' key and value weights, is the case.
-  private func sharedReads(full: [OperatorID], room: ByteCount, below: [UInt64], charged: ByteCount) -> ByteCount {
+  ///
+  /// An activation `t` also moves once before the first of those reads
+  /// (``firstRead(of:feeding:full:room:charged:)``).
+  private func sharedReads(full: [OperatorID], room operatorRoom: [ByteCount], below: [UInt64], charged: ByteCount) -> ByteCount {
     let g = graph
     let inside = partsHeldInPlace
     func isBelow(_ o: OperatorID) -> Bool { below[o.rawValue / 64] & (UInt64(1) << UInt64(o.rawValue % 64)) != 0 }
     let isFull = Set(full)
+    let room = full.map { operatorRoom[$0.rawValue] }.max()!
     let read = Set(full.flatMap { g[$0].inputs })
     var best = 0
     for t in g.tensorIDs where isPlanned(t) && !read.contains(t) && !inside.contains(t) && size(t) > room {
@@ -121,19 +125,69 @@ extension PlanningProblem {
       guard readers.count >= 2 else { continue }
       let bytes = g[t].bytes
       var used = Set<OperatorID>()
+      var parts: [TensorID] = []
       for r in readers {
         let feeding = g[r].inputs.first { z in
           guard z != t, let x = g.producer[z.rawValue], isFull.contains(x), !used.contains(x) else { return false }
           return g[z].kind == .activation && !read.contains(z) && !inside.contains(z) && size(z) > room
             && 2 * g[z].bytes >= charged + 3 * bytes
         }
-        if let z = feeding { used.insert(g.producer[z.rawValue]!) }
+        if let z = feeding {
+          used.insert(g.producer[z.rawValue]!)
+          parts.append(z)
+        }
       }
       let m = used.count
       guard m >= 2 else { continue }
-      best = max(best, (g[t].kind == .activation ? m : m - 1) * bytes)
+      let reads = (g[t].kind == .activation ? m : m - 1) * bytes
+      guard reads + bytes > best else { continue }
+      let first = used.count == full.count ? firstRead(of: t, feeding: parts, full: full, room: operatorRoom, charged: charged) : 0
+      best = max(best, reads + first)
     }
     return best
+  }
+
+  /// What an activation `t` read beside the outputs `parts` of every operator of `full` (as in
+  /// ``sharedReads(full:room:below:charged:)``) moves before the first of those reads, beyond
+  /// the transfers between them.
+  ///
+  /// Take `f`, the first operator of `full` to run. If `t` is written before `f`, it is live
+  /// there and has no room, so it is loaded again before its first read there. Otherwise, if an
+  /// ancestor of `t`'s producer runs before `f`, a tensor on its path to the producer is live
+  /// across `f`, which leaves no room for any tensor written there: it is stored and reloaded,
+  /// and it was written before every operator of `full`, so no other transfer counts it. And if
+  /// every ancestor runs after `f`, `f`'s part is live across all of them, and one of them leaves
+  /// no room for it: the part is stored and reloaded, which pays for the first read too when it
+  /// costs four times `t` more than any payment of the full operators' bound (the two pairs of
+  /// reads and `t`'s store it may already stand for, and this). So the least of `t`'s bytes and
+  /// what a tensor on those paths costs, when all three hold; 0 otherwise. nn.Transformer's
+  /// encoder output is the case: a split after the encoder finds it waiting, a split inside the
+  /// encoder finds its stream, and a split before it leaves a 512 KiB part waiting across the
+  /// encoder's feed-forward layers, which leave 190 KiB.
+  private func firstRead(of t: TensorID, feeding parts: [TensorID], full: [OperatorID], room: [ByteCount], charged: ByteCount) -> ByteCount {
+    let g = graph
+    let inside = partsHeldInPlace
+    let bytes = g[t].bytes
+    guard g[t].kind == .activation, let producer = g.producer[t.rawValue],
+      parts.allSatisfy({ 2 * g[$0].bytes >= charged + 4 * bytes })
+    else { return 0 }
+    // The producer and its ancestors, and the tensors written on paths between them.
+    var ancestors: Set<OperatorID> = [producer]
+    var stack = [producer]
+    while let o = stack.popLast() {
+      for p in g.predecessors[o.rawValue] where ancestors.insert(p).inserted { stack.append(p) }
+    }
+    var path = (cost: ByteCount.max, size: ByteCount.max)
+    for o in ancestors where o != producer {
+      for u in g[o].outputs where isPlanned(u) && g.consumers[u.rawValue].contains(where: ancestors.contains) {
+        let cost = g[u].kind == .output ? g[u].bytes : 2 * g[u].bytes
+        path = (min(path.cost, cost), min(path.size, inside.contains(u) ? 0 : size(u)))
+      }
+    }
+    let widest = full.map { room[$0.rawValue] }.max()!
+    let narrowest = ancestors.map { room[$0.rawValue] }.min()!
+    guard path.size > widest, narrowest < parts.map(size).min()! else { return 0 }
+    return min(bytes, path.cost)
   }
 
   /// What a tensor read beside the outputs of operators that leave room for it, or for what
