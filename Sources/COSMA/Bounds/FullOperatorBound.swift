@@ -200,10 +200,14 @@ extension PlanningProblem {
   /// `z`. Between two reads of `t` in a row, an `x` that is not the first of them to run finds
   /// `t` live and, as in ``fullOperatorBound``, a tensor written since the `x` before it: one of
   /// the two is out, and reloaded (`t`, in this interval) or stored and reloaded (the other, its
-  /// own); the first `x` may pay nothing. With no `x` in between, a `z` is stored and reloaded,
-  /// as in ``sharedReads(full:room:below:charged:)``, and pays for two intervals when it costs
-  /// three times the least charge. So `m − 2` intervals pay at least the least of `t`'s bytes
-  /// and what a tensor below costs. nn.Transformer's encoder output at `M_H`, where a
+  /// own). The first `x` to run comes before the first of those reads (it is at or before the
+  /// one feeding that read), so an `x` in an interval is never the first. With no `x` in
+  /// between, a `z` is stored and reloaded, as in ``sharedReads(full:room:below:charged:)``, and
+  /// pays for two intervals (and for a tensor written since the `x` before, a third) when it
+  /// costs three times the least charge. So the `m − 1` intervals pay at least the least of
+  /// `t`'s bytes and what a tensor below costs. And an activation `t` loaded again was stored:
+  /// unless no interval reloads it, where each pays a tensor below or a third of a spilled `z`,
+  /// its store adds its bytes. nn.Transformer's encoder output at `M_H`, where a
   /// cross-attention split leaves room for one 64 KiB tensor, is the case. At most
   /// ``crowdedReaders`` readers of a tensor count, and tensors are compared while fewer than
   /// ``crowdedOperators`` operators' descendants are known.
@@ -228,7 +232,14 @@ extension PlanningProblem {
       let least = xs.map { below[$0.rawValue] }
       let charge = min(g[t].bytes, least.map(\.cost).min()!)
       let widest = xs.map { room[$0.rawValue] }.max()!
-      guard charge > 0, charge * (feeding.count - 2) > best, widest < size(t) + least.map(\.size).min()!,
+      let intervals = feeding.count - 1
+      var bytes = charge * intervals
+      if g[t].kind == .activation, g.producer[t.rawValue] != nil {
+        // Each interval pays `t` again, a tensor below, or a third of a part stored and reloaded.
+        let unloaded = min(least.map(\.cost).min()!, feeding.map { 2 * g[$0.z].bytes / 3 }.min()!)
+        bytes = min(bytes + g[t].bytes, unloaded * intervals)
+      }
+      guard charge > 0, bytes > best, widest < size(t) + least.map(\.size).min()!,
         feeding.allSatisfy({ size($0.z) > widest && 2 * g[$0.z].bytes >= 3 * charge })
       else { continue }
       for x in xs where known[x] == nil {
@@ -243,7 +254,7 @@ extension PlanningProblem {
           i == j || (!isBelow(xs[j], i) && (0..<words).contains { under[i][$0] & under[j][$0] != 0 })
         }
       }
-      if unrelated { best = charge * (feeding.count - 2) }
+      if unrelated { best = bytes }
     }
     return best
   }
