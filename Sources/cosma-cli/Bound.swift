@@ -14,7 +14,7 @@ struct Bound: ParsableCommand {
       that leave no room for anything written below one another (a transformer's weight \
       splits), each but the last finds a tensor written since the one before live, which is \
       stored and reloaded, and a tensor read beside their outputs (the encoder's output) is \
-      reloaded between two reads. The region bound: \
+      reloaded between two reads and before the first. The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
       on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
