@@ -305,18 +305,7 @@ import Testing
   /// first split's part is live at the second; so `e` is stored and reloaded (or a part
   /// spilled, which costs more), beyond the stream's 128 B. 256 B, the optimum.
   @Test func splitsReadBesideASharedTensor() throws {
-    let g = try Fixtures.graph(
-      "cross",
-      tensors: [
-        "x:input:64", "e:activation:64", "h0:activation:64", "w1:weight:256", "w2:weight:256", "s1:activation:64",
-        "s2:activation:64", "t1:activation:192", "t2:activation:192", "u1:activation:64", "u2:activation:64",
-        "h1:activation:64", "h2:activation:64", "y:output:64",
-      ],
-      operators: [
-        "enc: x -> e", "c0: x -> h0", "f1: w1 -> s1,t1", "f2: w2 -> s2,t2", "k1: e,t1 -> u1", "k2: e,t2 -> u2",
-        "c1: h0,s1,u1 -> h1", "c2: h1,s2,u2 -> h2", "end: h2 -> y",
-      ])
-    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(512), alignment: 64, weights: .scratchpad))
+    let problem = try crossAttention(heavy: false)
     #expect(problem.fullOperatorBound == 256)
     let best = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan
     #expect(best.planner.status == .optimal)
@@ -328,22 +317,28 @@ import Testing
   /// inside finds the encoder's stream, one after finds `e`; so `e` moves once more before its
   /// first read: 320 B, where the optimum is 384 B.
   @Test func splitsFindTheSharedTensorBeforeItsFirstRead() throws {
-    let g = try Fixtures.graph(
-      "cross",
-      tensors: [
-        "x:input:64", "a:activation:64", "v:weight:256", "e:activation:64", "h0:activation:64", "w1:weight:256",
-        "w2:weight:256", "s1:activation:64", "s2:activation:64", "t1:activation:192", "t2:activation:192",
-        "u1:activation:64", "u2:activation:64", "h1:activation:64", "h2:activation:64", "y:output:64",
-      ],
-      operators: [
-        "enc: x -> a", "heavy: a,v -> e", "c0: x -> h0", "f1: w1 -> s1,t1", "f2: w2 -> s2,t2", "k1: e,t1 -> u1",
-        "k2: e,t2 -> u2", "c1: h0,s1,u1 -> h1", "c2: h1,s2,u2 -> h2", "end: h2 -> y",
-      ])
-    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(512), alignment: 64, weights: .scratchpad))
+    let problem = try crossAttention(heavy: true)
     #expect(problem.fullOperatorBound == 320)
     let best = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan
     #expect(best.planner.status == .optimal)
     #expect(best.traffic.nonCompulsoryBytes == 384)
+  }
+
+  /// Two splits whose second parts are read beside `e` at 512 B, weights in the scratchpad; with
+  /// `heavy`, `e` is written by a second encoder operator that reads a 256 B weight.
+  func crossAttention(heavy: Bool) throws -> PlanningProblem {
+    let g = try Fixtures.graph(
+      "cross",
+      tensors: (heavy ? ["a:activation:64", "v:weight:256"] : []) + [
+        "x:input:64", "e:activation:64", "h0:activation:64", "w1:weight:256", "w2:weight:256", "s1:activation:64",
+        "s2:activation:64", "t1:activation:192", "t2:activation:192", "u1:activation:64", "u2:activation:64",
+        "h1:activation:64", "h2:activation:64", "y:output:64",
+      ],
+      operators: (heavy ? ["enc: x -> a", "heavy: a,v -> e"] : ["enc: x -> e"]) + [
+        "c0: x -> h0", "f1: w1 -> s1,t1", "f2: w2 -> s2,t2", "k1: e,t1 -> u1", "k2: e,t2 -> u2",
+        "c1: h0,s1,u1 -> h1", "c2: h1,s2,u2 -> h2", "end: h2 -> y",
+      ])
+    return try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(512), alignment: 64, weights: .scratchpad))
   }
 
   /// Never above the optimum with a shared tensor read beside the splits' parts: 4 seeded
