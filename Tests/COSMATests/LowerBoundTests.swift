@@ -20,8 +20,9 @@ import Testing
   }
 
   /// The bound, computed with bit sets per activation, equals the definition tested pair by pair
-  /// (every operator against every activation) on every bundled model at M_R and M_H, both
-  /// weights modes, and on random graphs.
+  /// (every operator against every activation) at M_R and M_H, both weights modes, on random
+  /// graphs and on the bundled models: those of fewer than 400 operators by default (the
+  /// reference is quadratic), every one in the long tests.
   @Test func bitSetsAgreeWithTheDefinition() throws {
     func reference(_ p: PlanningProblem) -> ByteCount {
       let g = p.graph
@@ -49,7 +50,7 @@ import Testing
       }
       return best
     }
-    var graphs = try Fixtures.modelNames.map { try Fixtures.model($0) }
+    var graphs = try Fixtures.modelNames.map { try Fixtures.model($0) }.filter { TestScale.long || $0.operators.count < 400 }
     graphs += try (0..<40).map { try Fixtures.random(seed: UInt64(7000 + $0), operators: 4 + $0 % 5, maxUnits: 4) }
     var positive = 0
     for g in graphs {
@@ -65,11 +66,11 @@ import Testing
     #expect(positive >= 5)
   }
 
-  /// Never above the true optimum: 50 seeded random graphs at `M_R` (150 in the long tests; the
+  /// Never above the true optimum: 24 seeded random graphs at `M_R` (150 in the long tests; the
   /// family `IlpTests` checks), against the optimum found by exhaustive search.
   @Test func neverAboveTheOptimum() throws {
     var positive = 0
-    for seed in 0..<TestScale.count(50, full: 150) {
+    for seed in 0..<TestScale.count(24, full: 150) {
       let g = try Fixtures.random(seed: UInt64(1000 + seed), operators: 2 + seed % 6, maxUnits: 4)
       let weights: WeightsPlacement = seed % 3 == 0 ? .external : .scratchpad
       let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights))
@@ -138,10 +139,10 @@ import Testing
 
   /// Regions split in halves (as when CBC does not solve one within its share) still add up to
   /// a bound: the tensors a region charged are charged by exactly one of its halves.
-  /// 10 graphs by default, 60 in the long tests.
+  /// 6 graphs by default (the sixth has a positive split bound), 60 in the long tests.
   @Test func splitRegionsStayBelowTheOptimum() throws {
     var positive = 0
-    let graphs = TestScale.count(10, full: 60)
+    let graphs = TestScale.count(6, full: 60)
     for seed in 0..<graphs {
       let (g, problem, optimum) = try randomInstance(seed: 5000 + seed, operators: 6 + seed % 2, external: seed % 3 == 0)
       for limit in [2, 3, 4] {
@@ -154,7 +155,7 @@ import Testing
         if r.bytes > 0 { positive += 1 }
       }
     }
-    #expect(positive >= graphs / 10, "split bounds positive only \(positive) times")
+    #expect(positive >= max(1, graphs / 10), "split bounds positive only \(positive) times")
   }
 
   /// A region whose model has more integers than `maxIntegers` is split unsolved, down to
@@ -243,13 +244,13 @@ import Testing
     #expect(roomy.fanReloadBound == 0)
   }
 
-  /// Never above the optimum: 30 seeded random fans (a shared tensor, two or three readers, each
+  /// Never above the optimum: 16 seeded random fans (a shared tensor, two or three readers, each
   /// output read by one or two operators, random sizes and capacities; 120 in the long tests),
   /// against the optimum by exhaustive search, in both weights modes.
   @Test func fanReloadBoundNeverAboveTheOptimum() throws {
     var positive = 0
     var tight = 0
-    let count = TestScale.count(30, full: 120)
+    let count = TestScale.count(16, full: 120)
     for seed in 0..<count {
       var rng = SplitMix64(seed: UInt64(5000 + seed))
       func units() -> Int { 64 * (1 + Int(rng.next() % 4)) }
@@ -341,14 +342,14 @@ import Testing
     return try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(512), alignment: 64, weights: .scratchpad))
   }
 
-  /// Never above the optimum with a shared tensor read beside the splits' parts: 4 seeded
+  /// Never above the optimum with a shared tensor read beside the splits' parts: 2 seeded
   /// random two-stage cross-attention graphs (as in ``splitsReadBesideASharedTensor``, random
   /// sizes and capacities, an encoder of two operators, the second with a random weight, in
   /// every other graph, as in ``splitsFindTheSharedTensorBeforeItsFirstRead``; 40 in the long
   /// tests), against the ILP's plan, proven optimal on at least three quarters of them.
   @Test func sharedReadsNeverAboveTheOptimum() throws {
     var (positive, proven) = (0, 0)
-    let count = TestScale.count(4, full: 40)
+    let count = TestScale.count(2, full: 40)
     for seed in 0..<count {
       var rng = SplitMix64(seed: UInt64(9000 + seed))
       func units(_ least: Int, _ choices: Int) -> Int { 64 * (least + Int(rng.next() % UInt64(choices))) }
@@ -375,7 +376,7 @@ import Testing
       if isOptimal { proven += 1 }
       if bound > 0 { positive += 1 }
     }
-    #expect(positive >= count / 4, "the bound is positive on only \(positive) of \(count) graphs")
+    #expect(positive >= max(1, count / 4), "the bound is positive on only \(positive) of \(count) graphs")
     #expect(proven >= count * 3 / 4, "the ILP proved only \(proven) of \(count) optima")
   }
 
