@@ -24,6 +24,25 @@ import Testing
     }
   }
 
+  /// A file may list an operator before one it depends on (here `end` first): the default
+  /// schedule is then the topological order closest to the file's, and every planner returns a
+  /// verified plan (the default and minimum-peak baselines used to run `end` first).
+  @Test func operatorsListedBeforeTheirProducers() throws {
+    let g = try Fixtures.graph(
+      "unsorted", tensors: ["x:input:64", "a:activation:128", "b:activation:64", "y:output:64"],
+      operators: ["end: b -> y", "first: x -> a", "second: a -> b"])
+    #expect(g.defaultSchedule.map { g[$0].name } == ["first", "second", "end"])
+    for kind in PlannerKind.allCases {
+      for weights in WeightsPlacement.allCases {
+        // `plan(graph:…)` throws unless the verifier accepts the plan.
+        let result = try plan(
+          graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights), planner: kind,
+          options: PlannerOptions(timeLimit: 5))
+        #expect(result.result.plan.schedule.count == 3, "\(kind) \(weights)")
+      }
+    }
+  }
+
   /// SPEC §1, counted here from the graph alone: every input (and weight, when weights occupy
   /// the scratchpad) loaded once, every output stored once.
   static func compulsory(_ g: Graph, _ weights: WeightsPlacement) -> ByteCount {

@@ -233,8 +233,28 @@ public struct Graph: Sendable {
   public var tensorIDs: [TensorID] { tensors.indices.map(TensorID.init) }
   public var operatorIDs: [OperatorID] { operators.indices.map(OperatorID.init) }
 
-  /// The file's operator order (the framework's default schedule).
-  public var defaultSchedule: [OperatorID] { operatorIDs }
+  /// The file's operator order (the framework's default schedule), or, when the file lists an
+  /// operator before one it depends on, the topological order closest to it: at each step the
+  /// first operator in the file whose producers have all run.
+  public var defaultSchedule: [OperatorID] {
+    let ids = operatorIDs
+    guard ids.contains(where: { o in predecessors[o.rawValue].contains { $0.rawValue > o.rawValue } }) else { return ids }
+    var waiting = ids.map { predecessors[$0.rawValue].count }
+    // Ready operators by file position, the first last.
+    var ready = ids.filter { waiting[$0.rawValue] == 0 }.map(\.rawValue).sorted(by: >)
+    var order: [OperatorID] = []
+    order.reserveCapacity(ids.count)
+    while let o = ready.popLast() {
+      order.append(OperatorID(o))
+      for s in successors[o] {
+        waiting[s.rawValue] -= 1
+        guard waiting[s.rawValue] == 0 else { continue }
+        let at = ready.firstIndex { $0 < s.rawValue } ?? ready.count
+        ready.insert(s.rawValue, at: at)
+      }
+    }
+    return order
+  }
 
   /// The tensors an operator needs resident while it runs: its distinct inputs (without weights
   /// when weights are external) followed by its outputs.
