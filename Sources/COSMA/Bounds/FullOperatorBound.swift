@@ -19,6 +19,11 @@ extension PlanningProblem {
   /// may run anywhere, but wherever it runs after another one, a tensor of the decoder's stream
   /// (or of the attention that follows the other split) is live and has no room.
   ///
+  /// An operator of `X` that reads no activation and whose parts have no room beside one another
+  /// at their first reader adds its part transfer (``partTransfers(room:)``); its payment is
+  /// then never that part: one of its other parts, or a tensor written after its first reader.
+  /// Alone, the part transfers of all such operators add up too.
+  ///
   /// A tensor read beside the outputs of `X` adds its own transfers (``sharedReads(full:room:below:charged:)``),
   /// and where the operators leave room for one tensor but not two, the intervals between such
   /// a tensor's reads pay instead (``crowdedReads(room:below:)``, the better of the two counts).
@@ -54,7 +59,8 @@ extension PlanningProblem {
     }
     // Only an operator that leaves less room than some operator's smallest tensor below can be
     // followed at a cost; the ones leaving the least room first.
-    let crowded = crowdedReads(room: room, below: below)
+    let transfers = partTransfers(room: room)
+    let crowded = max(crowdedReads(room: room, below: below), transfers.reduce(0, +))
     guard let widest = below.map(\.size).filter({ $0 < .max }).max() else { return crowded }
     let candidates = g.operatorIDs.filter { room[$0.rawValue] < widest }
       .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
@@ -65,14 +71,36 @@ extension PlanningProblem {
     func isDescendant(_ d: OperatorID, of i: Int) -> Bool {
       descendants[i][d.rawValue / 64] & (UInt64(1) << UInt64(d.rawValue % 64)) != 0
     }
+    // The readers of the parts of each candidate with a part transfer, and their descendants.
+    let readers: [[(reader: OperatorID, descendants: [UInt64])]] = candidates.map { a in
+      guard transfers[a.rawValue] > 0 else { return [] }
+      return Set(g[a].outputs.flatMap { g.consumers[$0.rawValue] }).sorted { $0.rawValue < $1.rawValue }.map { ($0, descendantBits(of: $0)) }
+    }
     // What candidate `i` pays when candidate `j` runs next, or nil when `j` cannot run after it.
     func payment(_ i: Int, then j: Int) -> ByteCount? {
       let (a, b) = (candidates[candidates.startIndex + i], candidates[candidates.startIndex + j])
       if isDescendant(a, of: j) { return nil }
+      if transfers[a.rawValue] > 0 { return partsPayment(a, readers[i], then: b, j) }
       guard !isDescendant(b, of: i), room[b.rawValue] < below[a.rawValue].size,
         (0..<words).contains(where: { descendants[i][$0] & descendants[j][$0] != 0 })
       else { return 0 }
       return below[a.rawValue].cost
+    }
+    // With a part transfer, the tensor live across `b` must not be the part it counts: if `b`
+    // runs before the first reader `r` of `a`'s parts, every part is live there, and one the
+    // transfer does not count is out when `b` leaves room for none; if it runs after `r`, a
+    // path from `r` to a descendant of `b` leaves a tensor written at or after `r` live there.
+    func partsPayment(_ a: OperatorID, _ readers: [(reader: OperatorID, descendants: [UInt64])], then b: OperatorID, _ j: Int) -> ByteCount {
+      guard !isDescendant(b, of: candidates.firstIndex(of: a)! - candidates.startIndex) else { return 0 }
+      let parts = g[a].outputs.filter { isPlanned($0) && !g.consumers[$0.rawValue].isEmpty }
+      guard room[b.rawValue] < parts.map(size).min()! else { return 0 }
+      let beforeReader = parts.map { g[$0].kind == .output ? g[$0].bytes : 2 * g[$0].bytes }.min()!
+      let (w, bit) = (b.rawValue / 64, UInt64(1) << UInt64(b.rawValue % 64))
+      let afterReader = readers.allSatisfy { r, under in
+        under[w] & bit == 0 && room[b.rawValue] < below[r.rawValue].size
+          && (0..<words).contains { under[$0] & descendants[j][$0] != 0 }
+      }
+      return afterReader ? min(beforeReader, readers.map { below[$0.reader.rawValue].cost }.min()!) : 0
     }
     // The least payment of each candidate of the prefix so far before a successor in it.
     var least = [ByteCount?](repeating: nil, count: candidates.count)
@@ -83,8 +111,9 @@ extension PlanningProblem {
         if let p = payment(j, then: i) { least[j] = min(least[j] ?? .max, p) }
       }
       let paid = least.prefix(j + 1).map { $0 ?? 0 }
-      let bytes = paid.reduce(0, +) - (paid.max() ?? 0)
-      if bytes > best.bytes { best = (bytes, j + 1, paid) }
+      let parts = candidates.prefix(j + 1).map { transfers[$0.rawValue] }
+      let bytes = paid.reduce(0, +) - (paid.max() ?? 0) + parts.reduce(0, +)
+      if bytes > best.bytes { best = (bytes, j + 1, paid + parts) }
     }
     guard best.count >= 2 else { return crowded }
     let full = Array(candidates.prefix(best.count))
