@@ -80,7 +80,7 @@ extension PlanningProblem {
     func payment(_ i: Int, then j: Int) -> ByteCount? {
       let (a, b) = (candidates[candidates.startIndex + i], candidates[candidates.startIndex + j])
       if isDescendant(a, of: j) { return nil }
-      if transfers[a.rawValue] > 0 { return partsPayment(a, readers[i], then: b, j) }
+      if transfers[a.rawValue] > 0 { return partsPayment(i, then: j) }
       guard !isDescendant(b, of: i), room[b.rawValue] < below[a.rawValue].size,
         (0..<words).contains(where: { descendants[i][$0] & descendants[j][$0] != 0 })
       else { return 0 }
@@ -90,17 +90,18 @@ extension PlanningProblem {
     // runs before the first reader `r` of `a`'s parts, every part is live there, and one the
     // transfer does not count is out when `b` leaves room for none; if it runs after `r`, a
     // path from `r` to a descendant of `b` leaves a tensor written at or after `r` live there.
-    func partsPayment(_ a: OperatorID, _ readers: [(reader: OperatorID, descendants: [UInt64])], then b: OperatorID, _ j: Int) -> ByteCount {
-      guard !isDescendant(b, of: candidates.firstIndex(of: a)! - candidates.startIndex) else { return 0 }
+    func partsPayment(_ i: Int, then j: Int) -> ByteCount {
+      let (a, b) = (candidates[candidates.startIndex + i], candidates[candidates.startIndex + j])
+      guard !isDescendant(b, of: i) else { return 0 }
       let parts = g[a].outputs.filter { isPlanned($0) && !g.consumers[$0.rawValue].isEmpty }
       guard room[b.rawValue] < parts.map(size).min()! else { return 0 }
       let beforeReader = parts.map { g[$0].kind == .output ? g[$0].bytes : 2 * g[$0].bytes }.min()!
       let (w, bit) = (b.rawValue / 64, UInt64(1) << UInt64(b.rawValue % 64))
-      let afterReader = readers.allSatisfy { r, under in
+      let afterReader = readers[i].allSatisfy { r, under in
         under[w] & bit == 0 && room[b.rawValue] < below[r.rawValue].size
           && (0..<words).contains { under[$0] & descendants[j][$0] != 0 }
       }
-      return afterReader ? min(beforeReader, readers.map { below[$0.reader.rawValue].cost }.min()!) : 0
+      return afterReader ? min(beforeReader, readers[i].map { below[$0.reader.rawValue].cost }.min()!) : 0
     }
     // The least payment of each candidate of the prefix so far before a successor in it.
     var least = [ByteCount?](repeating: nil, count: candidates.count)
