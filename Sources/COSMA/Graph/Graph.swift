@@ -239,21 +239,7 @@ public struct Graph: Sendable {
   public var defaultSchedule: [OperatorID] {
     let ids = operatorIDs
     guard ids.contains(where: { o in predecessors[o.rawValue].contains { $0.rawValue > o.rawValue } }) else { return ids }
-    var waiting = ids.map { predecessors[$0.rawValue].count }
-    // Ready operators by file position, the first last.
-    var ready = ids.filter { waiting[$0.rawValue] == 0 }.map(\.rawValue).sorted(by: >)
-    var order: [OperatorID] = []
-    order.reserveCapacity(ids.count)
-    while let o = ready.popLast() {
-      order.append(OperatorID(o))
-      for s in successors[o] {
-        waiting[s.rawValue] -= 1
-        guard waiting[s.rawValue] == 0 else { continue }
-        let at = ready.firstIndex { $0 < s.rawValue } ?? ready.count
-        ready.insert(s.rawValue, at: at)
-      }
-    }
-    return order
+    return topologicalOrder(closestTo: ids) ?? ids  // never nil: the graph is acyclic
   }
 
   /// The tensors an operator needs resident while it runs: its distinct inputs (without weights
