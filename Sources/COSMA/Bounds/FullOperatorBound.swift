@@ -22,7 +22,8 @@ extension PlanningProblem {
   /// An operator of `X` that reads no activation and whose parts have no room beside one another
   /// at their first reader adds its part transfer (``partTransfers(room:)``); its payment is
   /// then never that part: one of its other parts, or a tensor written after its first reader.
-  /// Alone, the part transfers of all such operators add up too.
+  /// Alone, the part transfers of all such operators add up too, and with them what a tensor
+  /// read beside their parts forces (``crowdedReadsBesideTransfers(room:below:transfers:)``).
   ///
   /// A tensor read beside the outputs of `X` adds its own transfers (``sharedReads(full:room:below:charged:)``),
   /// and where the operators leave room for one tensor but not two, the intervals between such
@@ -60,7 +61,8 @@ extension PlanningProblem {
     // Only an operator that leaves less room than some operator's smallest tensor below can be
     // followed at a cost; the ones leaving the least room first.
     let transfers = partTransfers(room: room)
-    let crowded = max(crowdedReads(room: room, below: below), transfers.reduce(0, +))
+    let beside = transfers.reduce(0, +) + crowdedReadsBesideTransfers(room: room, below: below, transfers: transfers)
+    let crowded = max(crowdedReads(room: room, below: below), beside)
     guard let widest = below.map(\.size).filter({ $0 < .max }).max() else { return crowded }
     let candidates = g.operatorIDs.filter { room[$0.rawValue] < widest }
       .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
