@@ -69,7 +69,8 @@ struct Bound: ParsableCommand {
       let problem = try PlanningProblem(graph: graph, accelerator: inPlaceOption.applied(to: try acceleratorOptions.accelerator()))
       let start = Date()
       let (spill, fans, full) = (problem.spillLowerBound, problem.fanReloadBound, problem.fullOperatorBound)
-      let orderFree = max(spill, fans, full)
+      let chained = problem.fanReloadsWithFullOperators
+      let orderFree = max(spill, chained, full)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -91,7 +92,7 @@ struct Bound: ParsableCommand {
       let seconds = Date().timeIntervalSince(start)
       print(max(orderFree, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
-      note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B, full operators \(groupThousands(full)) B)")
+      note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B\(chained > fans ? " (\(groupThousands(chained)) B with full operators)" : ""), full operators \(groupThousands(full)) B)")
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
       note("time              \(String(format: "%.1f", seconds)) s")

@@ -278,6 +278,66 @@ import Testing
     #expect(tight >= 1)
   }
 
+  /// NASNet-A's stem in small, with the branches joined: `t` is read by two ReLUs whose pads
+  /// leave room for no 64 B tensor, so `t` is stored once and reloaded (256 + 256 B), and the
+  /// pad that runs second finds a tensor of the other branch (`p` or `c`, written at or after its
+  /// pad) waiting for the concatenation: 256 B more. The chain of full operators alone sees
+  /// 256 B, the fans 512 B; together 768 B, the optimum by exhaustive search.
+  @Test func fanBranchesWaitAcrossTheNextPad() throws {
+    var tensors = ["x:input:64", "t:activation:256", "y:output:64"]
+    var operators = ["stem: x -> t", "cat: c1,c2 -> y"]
+    for i in 1...2 {
+      tensors += ["r\(i):activation:256", "p\(i):activation:256", "c\(i):activation:128"]
+      operators += ["relu\(i): t -> r\(i)", "pad\(i): r\(i) -> p\(i)", "conv\(i): p\(i) -> c\(i)"]
+    }
+    let g = try Fixtures.graph("branches", tensors: tensors, operators: operators)
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(576), alignment: 64, weights: .external))
+    #expect(problem.fanReloadBound == 512)
+    #expect(problem.fullOperatorBound == 256)
+    #expect(problem.fanReloadsWithFullOperators == 768)
+    #expect(problem.orderFreeLowerBound == 768)
+    let exhaustive = ExhaustiveSearch(graph: g, capacity: 576, alignment: 64, weights: .external)
+    #expect(try exhaustive.minimumNonCompulsory() == 768)
+  }
+
+  /// Never above the optimum: seeded random stems (a shared tensor read by two or three
+  /// branches of a ReLU, a pad and a convolution, joined by a concatenation, one branch in three
+  /// joined earlier by an addition; random sizes, 0–1 alignments above M_R; 8 by default, 60 in
+  /// the long tests), against the optimum by exhaustive search, in both weights modes.
+  @Test func fanReloadsWithFullOperatorsNeverAboveTheOptimum() throws {
+    var (positive, tight) = (0, 0)
+    let count = TestScale.count(8, full: 60)
+    for seed in 0..<count {
+      var rng = SplitMix64(seed: UInt64(17000 + seed))
+      func units(_ least: Int, _ choices: Int) -> Int { 64 * (least + Int(rng.next() % UInt64(choices))) }
+      let branches = TestScale.long && seed % 3 == 2 ? 3 : 2
+      let big = units(3, 2)
+      var tensors = ["x:input:64", "t:activation:\(big)", "y:output:64"]
+      var operators = ["stem: x -> t"]
+      var joined: [String] = []
+      for i in 1...branches {
+        tensors += ["r\(i):activation:\(big)", "p\(i):activation:\(big + units(0, 2))", "c\(i):activation:\(units(1, 3))"]
+        operators += ["relu\(i): t -> r\(i)", "pad\(i): r\(i) -> p\(i)", "conv\(i): p\(i) -> c\(i)"]
+        joined.append("c\(i)")
+      }
+      if rng.next() % 3 == 0 {
+        tensors.append("a:activation:\(units(1, 2))")
+        operators.append("add: c1,c2 -> a")
+        joined.removeFirst(2)
+        joined.insert("a", at: 0)
+      }
+      operators.append("cat: \(joined.joined(separator: ",")) -> y")
+      let g = try Fixtures.graph("branches \(seed)", tensors: tensors, operators: operators)
+      let (problem, optimum) = try exhaustiveOptimum(g, weights: seed % 2 == 0 ? .external : .scratchpad, aboveMR: 64 * Int(rng.next() % 2))
+      let bound = problem.fanReloadsWithFullOperators
+      #expect(bound <= optimum, "seed \(seed): bound \(bound) above the optimum \(optimum)")
+      if bound > max(problem.fanReloadBound, problem.fullOperatorBound) { positive += 1 }
+      if bound == optimum { tight += 1 }
+    }
+    #expect(positive >= count / 4, "the full operators add to the fans on only \(positive) of \(count) stems")
+    #expect(tight >= 1)
+  }
+
   /// Two weight splits that may run anywhere, each filling the scratchpad: whichever runs second
   /// finds a tensor of the stream written since the first live (`h1`, or the first split's
   /// output), which is stored and reloaded. 64 + 64 B, the optimum; no other order-free bound

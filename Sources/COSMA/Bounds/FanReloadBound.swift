@@ -20,6 +20,24 @@ extension PlanningProblem {
   /// activations produced elsewhere, stored once when reloaded (a region's boundary, see
   /// ``RegionBound``).
   func fanReloadBound(free: Set<TensorID>, arriving: Set<TensorID>) -> ByteCount {
+    disjointFans(free: free, arriving: arriving).bytes
+  }
+
+  /// The fan reload bound with what the chain of full operators adds to it: the chain's
+  /// payments are tensors written at or after a full operator and live across another
+  /// (``fullOperatorBound``), and the fans charge the tensors they count, so counted with those
+  /// tensors free the two add up. NASNet-A's and PNASNet-5's stems at `M_R` are the case: the
+  /// stem's activation is reloaded for each branch, and each branch's pad, which fills the
+  /// scratchpad, finds a tensor of another branch waiting for its partner.
+  public var fanReloadsWithFullOperators: ByteCount {
+    let fans = disjointFans(free: [], arriving: [])
+    guard fans.bytes > 0 else { return 0 }
+    return fans.bytes + fullOperatorBound(free: fans.charged)
+  }
+
+  /// The fans ``fanReloadBound(free:arriving:)`` adds up, the largest first, and the tensors
+  /// they charge.
+  private func disjointFans(free: Set<TensorID>, arriving: Set<TensorID>) -> (bytes: ByteCount, charged: Set<TensorID>) {
     var taken = Set<TensorID>()
     var total = 0
     for f in fanReloads(free: free, arriving: arriving).sorted(by: { ($0.bytes, $1.tensor.rawValue) > ($1.bytes, $0.tensor.rawValue) })
@@ -27,7 +45,7 @@ extension PlanningProblem {
       taken.formUnion(f.charged)
       total += f.bytes
     }
-    return total
+    return (total, taken)
   }
 
   /// For each tensor `t` read by several operators, what its reads force.

@@ -36,94 +36,173 @@ extension PlanningProblem {
   ///
   /// - Complexity: O(n + e) for the smallest tensors below each operator, and O(k · (n + e) +
   ///   k² · n / 64) for k candidates.
-  public var fullOperatorBound: ByteCount {
+  public var fullOperatorBound: ByteCount { fullOperatorBound(free: []) }
+
+  /// The same, where the tensors of `free` cost nothing: what the chain of full operators adds to
+  /// a bound that counts those tensors (``fanReloadsWithFullOperators``). With tensors free,
+  /// only the chain and the part transfers of operators none of whose parts is free count.
+  func fullOperatorBound(free: Set<TensorID>) -> ByteCount {
     let g = graph
     let n = g.operators.count
     guard n >= 2 else { return 0 }
     let inside = partsHeldInPlace
     let limit = roundDown(capacity, to: alignment)
     let room = orderFreeWorkingSets.map { limit - $0 }
+    // What each tensor costs when spilled, and the room it takes.
+    func spill(_ t: TensorID) -> (cost: ByteCount, size: ByteCount) {
+      guard isPlanned(t) else { return (0, 0) }
+      let cost = free.contains(t) ? 0 : g[t].kind == .output ? g[t].bytes : 2 * g[t].bytes
+      return (cost, inside.contains(t) ? 0 : size(t))
+    }
     // For each operator, the least a tensor it or a descendant writes (and some operator reads)
     // costs when spilled, and the least room it takes, in reverse topological order.
+    let backwards = reverseTopologicalOrder
     var below = [(cost: ByteCount, size: ByteCount)](repeating: (.max, .max), count: n)
-    for o in reverseTopologicalOrder {
+    for o in backwards {
       var least = below[o.rawValue]
-      for t in g[o].outputs where isPlanned(t) && !g.consumers[t.rawValue].isEmpty {
-        let bytes = g[t].bytes
-        let cost = g[t].kind == .output ? bytes : 2 * bytes
-        least = (min(least.cost, cost), min(least.size, inside.contains(t) ? 0 : size(t)))
+      for t in g[o].outputs where !g.consumers[t.rawValue].isEmpty {
+        let (cost, size) = spill(t)
+        least = (min(least.cost, cost), min(least.size, size))
       }
       for s in g.successors[o.rawValue] {
         least = (min(least.cost, below[s.rawValue].cost), min(least.size, below[s.rawValue].size))
       }
       below[o.rawValue] = least
     }
-    // Only an operator that leaves less room than some operator's smallest tensor below can be
-    // followed at a cost; the ones leaving the least room first.
-    let transfers = partTransfers(room: room)
-    let beside = transfers.reduce(0, +) + crowdedReadsBesideTransfers(room: room, below: below, transfers: transfers)
-    let crowded = max(crowdedReads(room: room, below: below), beside)
-    guard let widest = below.map(\.size).filter({ $0 < .max }).max() else { return crowded }
-    let candidates = g.operatorIDs.filter { room[$0.rawValue] < widest }
-      .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
-      .prefix(Self.fullOperatorCandidates)
-    guard candidates.count >= 2 else { return crowded }
-    let words = (n + 63) / 64
-    let descendants = candidates.map(descendantBits)
-    func isDescendant(_ d: OperatorID, of i: Int) -> Bool {
-      descendants[i][d.rawValue / 64] & (UInt64(1) << UInt64(d.rawValue % 64)) != 0
+    let transfers = partTransfers(room: room).enumerated().map { o, bytes in
+      g.operators[o].outputs.contains(where: free.contains) ? 0 : bytes
     }
+    let crowded: ByteCount
+    if free.isEmpty {
+      let beside = transfers.reduce(0, +) + crowdedReadsBesideTransfers(room: room, below: below, transfers: transfers)
+      crowded = max(crowdedReads(room: room, below: below), beside)
+    } else {
+      crowded = transfers.reduce(0, +)
+    }
+    // Only an operator that leaves less room than some tensor can be followed at a cost; the
+    // ones leaving the least room first.
+    guard let widest = g.tensorIDs.filter({ !g.consumers[$0.rawValue].isEmpty }).map({ spill($0).size }).max() else { return crowded }
+    let candidates = Array(
+      g.operatorIDs.filter { room[$0.rawValue] < widest }
+        .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
+        .prefix(Self.fullOperatorCandidates))
+    guard candidates.count >= 2 else { return crowded }
+    // Descendants as bits by topological position, so that the first bit two operators share
+    // is their first common descendant in that order.
+    let order = Array(backwards.reversed())
+    var position = [Int](repeating: 0, count: n)
+    for (p, o) in order.enumerated() { position[o.rawValue] = p }
+    let words = (n + 63) / 64
+    func bits(below o: OperatorID) -> [UInt64] {
+      var bits = [UInt64](repeating: 0, count: words)
+      var stack = g.successors[o.rawValue]
+      while let s = stack.popLast() {
+        let p = position[s.rawValue]
+        guard bits[p / 64] & (UInt64(1) << UInt64(p % 64)) == 0 else { continue }
+        bits[p / 64] |= UInt64(1) << UInt64(p % 64)
+        stack.append(contentsOf: g.successors[s.rawValue])
+      }
+      return bits
+    }
+    func has(_ bits: [UInt64], _ o: OperatorID) -> Bool {
+      let p = position[o.rawValue]
+      return bits[p / 64] & (UInt64(1) << UInt64(p % 64)) != 0
+    }
+    let descendants = candidates.map { bits(below: $0) }
+    func isDescendant(_ d: OperatorID, of i: Int) -> Bool { has(descendants[i], d) }
     // The readers of the parts of each candidate with a part transfer, and their descendants.
     let readers: [[(reader: OperatorID, descendants: [UInt64])]] = candidates.map { a in
       guard transfers[a.rawValue] > 0 else { return [] }
-      return Set(g[a].outputs.flatMap { g.consumers[$0.rawValue] }).sorted { $0.rawValue < $1.rawValue }.map { ($0, descendantBits(of: $0)) }
+      return Set(g[a].outputs.flatMap { g.consumers[$0.rawValue] }).sorted { $0.rawValue < $1.rawValue }.map { ($0, bits(below: $0)) }
     }
-    // What candidate `i` pays when candidate `j` runs next, or nil when `j` cannot run after it.
-    func payment(_ i: Int, then j: Int) -> ByteCount? {
-      let (a, b) = (candidates[candidates.startIndex + i], candidates[candidates.startIndex + j])
-      if isDescendant(a, of: j) { return nil }
-      if transfers[a.rawValue] > 0 { return partsPayment(i, then: j) }
-      guard !isDescendant(b, of: i), room[b.rawValue] < below[a.rawValue].size,
-        (0..<words).contains(where: { descendants[i][$0] & descendants[j][$0] != 0 })
-      else { return 0 }
-      return below[a.rawValue].cost
+    // What candidate `i` pays when candidate `j` runs next, or nil when `j` cannot run after it:
+    // a tensor on a path from `i` to their first common descendant `d` in topological order,
+    // at least the least of those tensors costs, when none of them fits beside `j`.
+    var payments = [[ByteCount?]](repeating: [ByteCount?](repeating: nil, count: candidates.count), count: candidates.count)
+    var path = [(cost: ByteCount, size: ByteCount)?](repeating: nil, count: n)
+    for (i, a) in candidates.enumerated() {
+      // The least tensor on any path from `a` to each operator below it.
+      path = path.map { _ in nil }
+      path[a.rawValue] = (.max, .max)
+      for v in order[(position[a.rawValue] + 1)...] {
+        var least: (cost: ByteCount, size: ByteCount)?
+        for t in g[v].inputs {
+          guard let u = g.producer[t.rawValue], let before = path[u.rawValue] else { continue }
+          let (cost, size) = spill(t)
+          let via = (min(before.cost, cost), min(before.size, size))
+          least = least.map { (min($0.cost, via.0), min($0.size, via.1)) } ?? via
+        }
+        path[v.rawValue] = least
+      }
+      for (j, b) in candidates.enumerated() where j != i && !isDescendant(a, of: j) {
+        if transfers[a.rawValue] > 0 {
+          payments[i][j] = partsPayment(i, then: j)
+          continue
+        }
+        guard !isDescendant(b, of: i), let w = (0..<words).first(where: { descendants[i][$0] & descendants[j][$0] != 0 }) else {
+          payments[i][j] = 0
+          continue
+        }
+        let d = order[w * 64 + (descendants[i][w] & descendants[j][w]).trailingZeroBitCount]
+        let least = path[d.rawValue]!
+        payments[i][j] = room[b.rawValue] < least.size ? least.cost : 0
+      }
     }
     // With a part transfer, the tensor live across `b` must not be the part it counts: if `b`
     // runs before the first reader `r` of `a`'s parts, every part is live there, and one the
     // transfer does not count is out when `b` leaves room for none; if it runs after `r`, a
     // path from `r` to a descendant of `b` leaves a tensor written at or after `r` live there.
     func partsPayment(_ i: Int, then j: Int) -> ByteCount {
-      let (a, b) = (candidates[candidates.startIndex + i], candidates[candidates.startIndex + j])
+      let (a, b) = (candidates[i], candidates[j])
       guard !isDescendant(b, of: i) else { return 0 }
       let parts = g[a].outputs.filter { isPlanned($0) && !g.consumers[$0.rawValue].isEmpty }
       guard room[b.rawValue] < parts.map(size).min()! else { return 0 }
       let beforeReader = parts.map { g[$0].kind == .output ? g[$0].bytes : 2 * g[$0].bytes }.min()!
-      let (w, bit) = (b.rawValue / 64, UInt64(1) << UInt64(b.rawValue % 64))
       let afterReader = readers[i].allSatisfy { r, under in
-        under[w] & bit == 0 && room[b.rawValue] < below[r.rawValue].size
+        !has(under, b) && room[b.rawValue] < below[r.rawValue].size
           && (0..<words).contains { under[$0] & descendants[j][$0] != 0 }
       }
       return afterReader ? min(beforeReader, readers[i].map { below[$0.reader.rawValue].cost }.min()!) : 0
     }
-    // The least payment of each candidate of the prefix so far before a successor in it.
-    var least = [ByteCount?](repeating: nil, count: candidates.count)
-    var best = (bytes: 0, count: 0, payments: [ByteCount]())
-    for j in 1..<candidates.count {
-      for i in 0..<j {
-        if let p = payment(i, then: j) { least[i] = min(least[i] ?? .max, p) }
-        if let p = payment(j, then: i) { least[j] = min(least[j] ?? .max, p) }
+    // The best prefix of the candidates: the least payment of each before a successor in it,
+    // less the largest (the last pays nothing), and the part transfers.
+    func chain(_ payments: [[ByteCount?]]) -> (bytes: ByteCount, count: Int, payments: [ByteCount]) {
+      var least = [ByteCount?](repeating: nil, count: candidates.count)
+      var best = (bytes: 0, count: 0, payments: [ByteCount]())
+      for j in 1..<candidates.count {
+        for i in 0..<j {
+          if let p = payments[i][j] { least[i] = min(least[i] ?? .max, p) }
+          if let p = payments[j][i] { least[j] = min(least[j] ?? .max, p) }
+        }
+        let paid = least.prefix(j + 1).map { $0 ?? 0 }
+        let parts = candidates.prefix(j + 1).map { transfers[$0.rawValue] }
+        let bytes = paid.reduce(0, +) - (paid.max() ?? 0) + parts.reduce(0, +)
+        if bytes > best.bytes { best = (bytes, j + 1, paid + parts) }
       }
-      let paid = least.prefix(j + 1).map { $0 ?? 0 }
-      let parts = candidates.prefix(j + 1).map { transfers[$0.rawValue] }
-      let bytes = paid.reduce(0, +) - (paid.max() ?? 0) + parts.reduce(0, +)
-      if bytes > best.bytes { best = (bytes, j + 1, paid + parts) }
+      return best
     }
-    guard best.count >= 2 else { return crowded }
-    let full = Array(candidates.prefix(best.count))
-    var underneath = [UInt64](repeating: 0, count: words)
-    for i in 0..<full.count { for w in 0..<words { underneath[w] |= descendants[i][w] } }
-    let shared = sharedReads(full: full, room: room, below: underneath, charged: best.payments.max()!)
-    return max(best.bytes + shared, crowded)
+    // With tensors free, the chain alone; otherwise with the shared reads it leaves room for.
+    // They require the chain's payments to be small beside the parts that pay for the reads, so
+    // the chain is also taken with the payments of the least tensor below each candidate (no
+    // more than its path's), which may leave them room.
+    func withSharedReads(_ best: (bytes: ByteCount, count: Int, payments: [ByteCount])) -> ByteCount {
+      guard best.count >= 2 else { return 0 }
+      guard free.isEmpty else { return best.bytes }
+      let full = Array(candidates.prefix(best.count))
+      var underneath = [UInt64](repeating: 0, count: (n + 63) / 64)
+      for o in full {
+        for (w, word) in descendantBits(of: o).enumerated() { underneath[w] |= word }
+      }
+      return best.bytes + sharedReads(full: full, room: room, below: underneath, charged: best.payments.max()!)
+    }
+    let coarse = payments.enumerated().map { i, row in
+      row.enumerated().map { j, p -> ByteCount? in
+        let (a, b) = (candidates[i], candidates[j])
+        guard let p, p > 0, transfers[a.rawValue] == 0 else { return p }
+        return room[b.rawValue] < below[a.rawValue].size ? below[a.rawValue].cost : 0
+      }
+    }
+    return max(withSharedReads(chain(payments)), withSharedReads(chain(coarse)), crowded)
   }
 
   /// What a tensor read beside the outputs of several full operators adds to their bound (see

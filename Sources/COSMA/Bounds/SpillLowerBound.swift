@@ -1,7 +1,8 @@
 extension PlanningProblem {
   /// The bounds that hold whatever the order and need no solver: the best of
-  /// ``spillLowerBound``, ``fanReloadBound`` and ``fullOperatorBound``.
-  public var orderFreeLowerBound: ByteCount { max(spillLowerBound, fanReloadBound, fullOperatorBound) }
+  /// ``spillLowerBound``, ``fanReloadBound``, ``fullOperatorBound`` and
+  /// ``fanReloadsWithFullOperators``.
+  public var orderFreeLowerBound: ByteCount { max(spillLowerBound, fanReloadsWithFullOperators, fullOperatorBound) }
 
   /// A lower bound on the non-compulsory traffic of every plan, whatever the order: cheap enough
   /// for any graph size.
