@@ -4,12 +4,12 @@ extension PlanningProblem {
   /// live whenever such an operator runs.
   ///
   /// Take two operators `a` and `b`, `b` neither a descendant nor an ancestor of `a`, with a
-  /// common descendant, and such that no tensor `a` or a descendant of `a` writes fits beside
-  /// `b` (their working sets and it exceed the capacity). In an order where `b` runs after `a`, a
-  /// path from `a` to a common descendant starts before `b` and ends after it, so one of its
+  /// common descendant `d` (the first in a topological order), and such that no tensor on a path
+  /// from `a` to `d` fits beside `b` (their working sets and it exceed the capacity). In an order
+  /// where `b` runs after `a`, every such path starts before `b` and ends after it, so one of its
   /// tensors, written at or after `a`, is live across `b`. It cannot be resident there, so it was
   /// stored and is loaded again: twice its bytes (once for a graph output, whose store is
-  /// compulsory). Take the operators of a set `X` in the order a plan runs them: each one but
+  /// compulsory), at least what the least tensor on those paths costs. Take the operators of a set `X` in the order a plan runs them: each one but
   /// the last pays this for the one after it, with a tensor written between the two, so the
   /// tensors differ and the payments add up. Each pays at least the least it pays before any
   /// successor it may have, so the bound is the sum of those least payments, less the largest
@@ -17,7 +17,10 @@ extension PlanningProblem {
   ///
   /// This is what a transformer's weight splits force: a split of the cross-attention weights
   /// may run anywhere, but wherever it runs after another one, a tensor of the decoder's stream
-  /// (or of the attention that follows the other split) is live and has no room.
+  /// (or of the attention that follows the other split) is live and has no room. And what the
+  /// pads of NASNet-A's stem force: each fills the scratchpad, and wherever one runs after
+  /// another, a tensor of the other's branch (289,338 B or more) waits for the addition or
+  /// concatenation that joins them.
   ///
   /// An operator of `X` that reads no activation and whose parts have no room beside one another
   /// at their first reader adds its part transfer (``partTransfers(room:)``); its payment is
@@ -30,12 +33,15 @@ extension PlanningProblem {
   /// a tensor's reads pay instead (``crowdedReads(room:below:)``, the better of the two counts).
   ///
   /// `X` is every prefix of the operators ordered by the room they leave, up to
-  /// ``fullOperatorCandidates`` of them; the bound is the best prefix. Sizes in the scratchpad
+  /// ``fullOperatorCandidates`` of them; the bound is the best prefix. The shared reads need the
+  /// payments small beside the parts that pay for them, so the prefixes are also taken with the
+  /// least tensor `a` or a descendant writes as `a`'s payment (no more than its paths'). Sizes in the scratchpad
   /// are aligned and less what in-place memory may save (as in ``spillLowerBound``), traffic
   /// counts raw bytes.
   ///
   /// - Complexity: O(n + e) for the smallest tensors below each operator, and O(k · (n + e) +
-  ///   k² · n / 64) for k candidates.
+  ///   k² · n / 64) for k candidates (the least tensor on the paths from each, and the first
+  ///   common descendant of each pair).
   public var fullOperatorBound: ByteCount { fullOperatorBound(free: []) }
 
   /// The same, where the tensors of `free` cost nothing: what the chain of full operators adds to
