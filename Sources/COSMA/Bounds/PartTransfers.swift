@@ -79,6 +79,8 @@ extension PlanningProblem {
       if let p = g.producer[t.rawValue], transfers[p.rawValue] > 0 || feeding.contains(where: { $0.x == p }) { continue }
       let widest = feeding.map { room[$0.x.rawValue] }.max()!
       let stream = (cost: feeding.map { below[$0.r.rawValue].cost }.min()!, size: feeding.map { below[$0.r.rawValue].size }.min()!)
+      // A reader with nothing written below it leaves no tensor of the stream to find.
+      guard stream.size < .max else { continue }
       // What a part spilled pays each of the two intervals beside its read, beyond its transfer.
       let spilled = feeding.map { (2 * g[$0.z].bytes - transfers[$0.x.rawValue]) / 2 }.min()!
       let charge = min(g[t].bytes, stream.cost, spilled)
