@@ -563,13 +563,7 @@ import Testing
   /// and value part waits at the other: `e` loaded again and stored once, 128 B more. 640 B;
   /// exhaustive search, which knows no bound, finds the optimum at or above it.
   @Test func splitsCrowdTheSharedTensorBesideTheirTransfers() throws {
-    var tensors = ["x:input:64", "e:activation:64", "h0:activation:64", "y:output:64"]
-    var operators = ["enc: x -> e", "c0: x -> h0", "end: h2 -> y"]
-    for i in 1...2 {
-      tensors += ["w\(i):weight:384", "q\(i):activation:128", "kv\(i):activation:256", "k\(i):activation:64", "h\(i):activation:64"]
-      operators += ["f\(i): w\(i) -> q\(i),kv\(i)", "kp\(i): e,kv\(i) -> k\(i)", "qp\(i): h\(i - 1),q\(i),k\(i) -> h\(i)"]
-    }
-    let g = try Fixtures.graph("crowded parts", tensors: tensors, operators: operators)
+    let g = try queryAndKeyParts("crowded parts", splits: 2, shared: 64, query: 128, keys: 256, stream: { 64 })
     let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(448), alignment: 64, weights: .external))
     let room = problem.orderFreeWorkingSets.map { problem.capacity - $0 }
     #expect(problem.partTransfers(room: room).reduce(0, +) == 512)
@@ -594,16 +588,7 @@ import Testing
       let splits = TestScale.long && seed % 4 == 3 ? 3 : 2
       // The stream's tensors small beside the parts, as a transformer's are.
       let (q, kv) = (units(2, 3), units(2, 3))
-      var tensors = ["x:input:64", "e:activation:\(units(1, 2))", "h0:activation:64", "y:output:64"]
-      var operators = ["enc: x -> e", "c0: x -> h0", "end: h\(splits) -> y"]
-      for i in 1...splits {
-        tensors += [
-          "w\(i):weight:\(q + kv)", "q\(i):activation:\(q)", "kv\(i):activation:\(kv)", "k\(i):activation:64",
-          "h\(i):activation:64",
-        ]
-        operators += ["f\(i): w\(i) -> q\(i),kv\(i)", "kp\(i): e,kv\(i) -> k\(i)", "qp\(i): h\(i - 1),q\(i),k\(i) -> h\(i)"]
-      }
-      let g = try Fixtures.graph("crowded parts \(seed)", tensors: tensors, operators: operators)
+      let g = try queryAndKeyParts("crowded parts \(seed)", splits: splits, shared: units(1, 2), query: q, keys: kv, stream: { 64 })
       let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external)).capacity
       let capacity = max(mr, q + kv + units(1, 2))
       let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), alignment: 64, weights: .external))
@@ -621,6 +606,23 @@ import Testing
       if bound > transfers && transfers > 0 { positive += 1 }
     }
     #expect(positive >= max(1, seeds.count / 4), "reads beside the transfers add to them on only \(positive) of \(seeds.count) graphs")
+  }
+
+  /// A decoder of `splits` stages, each splitting its weight (outside the scratchpad) into a
+  /// query part and a key and value part; the key and value projection reads the latter beside
+  /// `e`, the encoder's output, and the query projection the former beside the stream's last
+  /// tensor. The stream's tensors take their sizes from `stream`.
+  func queryAndKeyParts(_ name: String, splits: Int, shared: Int, query: Int, keys: Int, stream: () -> Int) throws -> Graph {
+    var tensors = ["x:input:64", "e:activation:\(shared)", "h0:activation:\(stream())", "y:output:64"]
+    var operators = ["enc: x -> e", "c0: x -> h0", "end: h\(splits) -> y"]
+    for i in 1...splits {
+      tensors += [
+        "w\(i):weight:\(query + keys)", "q\(i):activation:\(query)", "kv\(i):activation:\(keys)", "k\(i):activation:\(stream())",
+        "h\(i):activation:\(stream())",
+      ]
+      operators += ["f\(i): w\(i) -> q\(i),kv\(i)", "kp\(i): e,kv\(i) -> k\(i)", "qp\(i): h\(i - 1),q\(i),k\(i) -> h\(i)"]
+    }
+    return try Fixtures.graph(name, tensors: tensors, operators: operators)
   }
 
   /// nn.Transformer at M_R: the six cross-attention weight splits fill the scratchpad, so each
