@@ -33,11 +33,11 @@ extension PlanningProblem {
   /// a tensor's reads pay instead (``crowdedReads(room:below:)``, the better of the two counts).
   ///
   /// `X` is every prefix of the operators ordered by the room they leave, up to
-  /// ``fullOperatorCandidates`` of them; the bound is the best prefix. The shared reads need the
-  /// payments small beside the parts that pay for them, so the prefixes are also taken with the
-  /// least tensor `a` or a descendant writes as `a`'s payment (no more than its paths'). Sizes in the scratchpad
-  /// are aligned and less what in-place memory may save (as in ``spillLowerBound``), traffic
-  /// counts raw bytes.
+  /// ``fullOperatorCandidates`` of them (fewer on large graphs, ``fullOperatorWork``); the bound
+  /// is the best prefix. The shared reads need the payments small beside the parts that pay for
+  /// them, so the prefixes are also taken with the least tensor `a` or a descendant writes as
+  /// `a`'s payment (no more than its paths'). Sizes in the scratchpad are aligned and less what
+  /// in-place memory may save (as in ``spillLowerBound``), traffic counts raw bytes.
   ///
   /// - Complexity: O(n + e) for the smallest tensors below each operator, and O(k · (n + e) +
   ///   k² · n / 64) for k candidates (the least tensor on the paths from each, and the first
@@ -88,10 +88,14 @@ extension PlanningProblem {
     // Only an operator that leaves less room than some tensor can be followed at a cost; the
     // ones leaving the least room first.
     guard let widest = g.tensorIDs.filter({ !g.consumers[$0.rawValue].isEmpty }).map({ spill($0).size }).max() else { return crowded }
+    // Each candidate walks the graph twice (its descendants, its paths): as many as the work
+    // allows.
+    let edges = g.operators.reduce(n) { $0 + $1.inputs.count }
+    let most = min(Self.fullOperatorCandidates, max(16, Self.fullOperatorWork / edges))
     let candidates = Array(
       g.operatorIDs.filter { room[$0.rawValue] < widest }
         .sorted { (room[$0.rawValue], $0.rawValue) < (room[$1.rawValue], $1.rawValue) }
-        .prefix(Self.fullOperatorCandidates))
+        .prefix(most))
     guard candidates.count >= 2 else { return crowded }
     // Descendants as bits by topological position, so that the first bit two operators share
     // is their first common descendant in that order.
@@ -383,6 +387,11 @@ extension PlanningProblem {
 
   /// The most operators ``fullOperatorBound`` compares pairwise.
   static let fullOperatorCandidates = 512
+
+  /// The operators and operator inputs ``fullOperatorBound`` may walk over for all its
+  /// candidates together (on a tiled R(2+1)D of 6,543 operators and 67,600 tensors, 512
+  /// candidates took a second; NASNet-A, 894 operators, keeps all 512).
+  static let fullOperatorWork = 2_000_000
 
   /// The descendants of `o`, a bit per operator.
   func descendantBits(of o: OperatorID) -> [UInt64] {
