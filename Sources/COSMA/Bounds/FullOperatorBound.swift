@@ -9,11 +9,11 @@ extension PlanningProblem {
   /// where `b` runs after `a`, every such path starts before `b` and ends after it, so one of its
   /// tensors, written at or after `a`, is live across `b`. It cannot be resident there, so it was
   /// stored and is loaded again: twice its bytes (once for a graph output, whose store is
-  /// compulsory), at least what the least tensor on those paths costs. Take the operators of a set `X` in the order a plan runs them: each one but
-  /// the last pays this for the one after it, with a tensor written between the two, so the
-  /// tensors differ and the payments add up. Each pays at least the least it pays before any
-  /// successor it may have, so the bound is the sum of those least payments, less the largest
-  /// (the last pays nothing).
+  /// compulsory), at least what the least tensor on those paths costs. Take the operators of a
+  /// set `X` in the order a plan runs them: each one but the last pays this for the one after it,
+  /// with a tensor written between the two, so the tensors differ and the payments add up. Each
+  /// pays at least the least it pays before any successor it may have, so the bound is the sum
+  /// of those least payments, less the largest (the last pays nothing).
   ///
   /// This is what a transformer's weight splits force: a split of the cross-attention weights
   /// may run anywhere, but wherever it runs after another one, a tensor of the decoder's stream

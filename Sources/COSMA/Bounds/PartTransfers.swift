@@ -49,8 +49,7 @@ extension PlanningProblem {
   /// there, it is stored and reloaded, beyond what its operator's part transfer counts (twice
   /// its bytes less the transfer), and a part serves at most the two intervals beside its read.
   /// None of these tensors is a part another transfer counts: `x` reads no activation, so no
-  /// descendant of a reader is one. So the `m − 1` intervals pay the least of
-  /// the three each, and an activation `t` loaded again was stored once (its bytes). This is
+  /// descendant of a reader is one. So the `m − 1` intervals pay the least of the three each, and an activation `t` loaded again was stored once (its bytes). This is
   /// nn.Transformer's encoder output at `M_H` with weights outside the scratchpad, where a
   /// cross-attention split leaves room for one 64 KiB tensor and each split's query part moves
   /// for its transfer: the part the argument that ignores the transfers may count.
