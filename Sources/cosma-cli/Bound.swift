@@ -70,7 +70,10 @@ struct Bound: ParsableCommand {
       let start = Date()
       let (spill, fans, full) = (problem.spillLowerBound, problem.fanReloadBound, problem.fullOperatorBound)
       let chained = problem.fanReloadsWithFullOperators
-      let orderFree = max(spill, chained, full)
+      let stepStart = Date()
+      let steps = problem.stepCoverBound(shouldStop: { Date().timeIntervalSince(stepStart) > timeLimit })
+      let stepSeconds = Date().timeIntervalSince(stepStart)
+      let orderFree = max(spill, chained, full, steps.bytes)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -93,6 +96,7 @@ struct Bound: ParsableCommand {
       print(max(orderFree, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B\(chained > fans ? " (\(groupThousands(chained)) B with full operators)" : ""), full operators \(groupThousands(full)) B)")
+      note("step cover bound  \(groupThousands(steps.bytes)) B (\(steps.levels) levels, \(groupThousands(steps.states)) sets of operators, \(groupThousands(steps.steps)) steps, \(String(format: "%.2f", stepSeconds)) s\(steps.isExact ? "" : ", stopped"))")
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
       note("time              \(String(format: "%.1f", seconds)) s")

@@ -711,3 +711,72 @@ import Testing
     return (problem, try #require(exhaustive.minimumNonCompulsory(atMost: cap)))
   }
 }
+
+/// The step cover bound: a search over the orders for the costliest step none avoids.
+@Suite struct StepCoverBoundTests {
+  /// Two branches from inputs of their own, each with a peak, joined at the end: whichever runs
+  /// first leaves its output waiting across the other's peak, and at `b2`, which fills the
+  /// scratchpad, that output must be out. `S1` (64 B, stored and reloaded: 128 B) is the cheaper
+  /// to leave waiting: the optimum.
+  @Test func aBranchOutputWaitsAcrossTheOtherPeak() throws {
+    let g = try Fixtures.graph(
+      "branches",
+      tensors: [
+        "x1:input:64", "x2:input:64", "A1:activation:256", "S1:activation:64", "B1:activation:256",
+        "S2:activation:128", "y:output:64",
+      ],
+      operators: ["a1: x1 -> A1", "a2: A1 -> S1", "b1: x2 -> B1", "b2: B1 -> S2", "j: S1,S2 -> y"])
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(384), alignment: 64))
+    let bound = problem.stepCoverBound()
+    #expect(bound.bytes == 128)
+    #expect(bound.isExact)
+    let exhaustive = ExhaustiveSearch(graph: g, capacity: 384, alignment: 64, weights: .scratchpad)
+    #expect(try exhaustive.minimumNonCompulsory() == 128)
+  }
+
+  /// Never above the optimum: seeded random graphs of 3–8 operators at `M_R` and one alignment
+  /// above, in both weights modes (30 by default, 200 in the long tests), against the optimum by
+  /// exhaustive search (bounded by the best baseline's plan).
+  @Test func neverAboveTheOptimum() throws {
+    var (positive, beyond, tight) = (0, 0, 0)
+    let count = TestScale.count(30, full: 200)
+    for seed in 0..<count {
+      let g = try Fixtures.random(seed: UInt64(23000 + seed), operators: 3 + seed % 6, maxUnits: 4)
+      let weights: WeightsPlacement = seed % 2 == 0 ? .external : .scratchpad
+      let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
+      let capacity = mr + 64 * (seed / 2 % 2)
+      let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
+      let bound = problem.stepCoverBound()
+      let cap = try BestBaselinePlanner().makePlan(for: problem).plan.traffic.nonCompulsoryBytes
+      let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
+      let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
+      #expect(bound.bytes <= optimum, "seed \(seed): step cover bound \(bound.bytes) above the optimum \(optimum)")
+      #expect(bound.isExact)
+      if bound.bytes > 0 { positive += 1 }
+      if bound.bytes > problem.orderFreeLowerBound { beyond += 1 }
+      if bound.bytes > 0 && bound.bytes == optimum { tight += 1 }
+    }
+    #expect(positive >= count / 8, "the step cover bound is positive on only \(positive) of \(count) graphs")
+    #expect(beyond >= 1, "the step cover bound is above the order-free bound on no graph")
+    #expect(tight >= 1)
+  }
+
+  /// RandWire with weights external: at `M_H` no order fits without moving one of the first
+  /// stage's 61,152 B activations (the plan's one spill, so the plan is optimal); at `M_R`, a
+  /// step limit stops the search with the levels proven so far, and (in the long tests: 30 s in
+  /// a debug build) every order has a step where four must be out, and an order exists where no
+  /// step needs more.
+  @Test func randWireMustMoveItsFirstStage() throws {
+    let g = try Fixtures.model("randwire_ws_small")
+    let mh = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mh), weights: .external))
+    #expect(mh.orderFreeLowerBound == 0)
+    let one = mh.stepCoverBound()
+    #expect(one.bytes == 2 * 61_152 && one.levels == 1 && one.isExact)
+    let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let stopped = mr.stepCoverBound(maxSteps: 20_000)
+    #expect(!stopped.isExact && stopped.bytes >= 2 * 61_152 && stopped.bytes < 4 * 2 * 61_152)
+    guard TestScale.long else { return }
+    let four = mr.stepCoverBound()
+    #expect(four.bytes == 4 * 2 * 61_152 && four.isExact)
+  }
+}

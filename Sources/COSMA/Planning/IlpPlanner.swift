@@ -3,7 +3,8 @@
 ///
 /// 1. The four baselines run first; the best is the incumbent, so the result is never worse than
 ///    a baseline. When it moves no non-compulsory byte it is optimal.
-/// 2. The region bound (``RegionBound``, ``TimePolicy/regionBound`` of the time) often proves the
+/// 2. The step cover bound (``StepCoverBound``, at most ``TimePolicy/stepCoverBound`` of the time)
+///    and the region bound (``RegionBound``, ``TimePolicy/regionBound`` of the time) often prove the
 ///    incumbent optimal outright; otherwise it becomes a row of the free-order model.
 /// 3. The residency ILP with the schedule fixed to the best baseline's order (and to the minimum-
 ///    peak order) improves the incumbent quickly: these models are small.
@@ -34,6 +35,7 @@ public struct IlpPlanner: Planner {
 extension PlanningRun {
   /// The ILP path's stages after the baselines: region bound, fixed orders, free order.
   mutating func runJointILP() {
+    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound) } }
     if shouldContinue { stage(.regionBound) { $0.proveRegionBound(share: $0.policy.regionBound) } }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
     if shouldContinue { stage(.freeOrder) { $0.solveFreeOrder() } }

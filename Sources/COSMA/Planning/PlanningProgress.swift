@@ -15,6 +15,8 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
   case solveStarted(label: String, variables: Int, integers: Int, rows: Int, seconds: Double)
   /// A solve ended; the incumbent and bound after it.
   case solveFinished(label: String, termination: Termination, objectiveBytes: ByteCount, boundBytes: ByteCount)
+  /// The step cover bound was computed (``StepCoverBound``).
+  case stepCoverBound(StepCoverBound)
   /// A region bound was computed (``RegionBound``).
   case regionBound(kind: String, bytes: ByteCount, regions: Int, exact: Int)
   /// The region bound's own progress.
@@ -50,6 +52,8 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
     case .regionBound(let kind, let bytes, let regions, let exact):
       return "region bound (\(kind)): \(groupThousands(bytes)) B over \(regions) regions (\(exact) solved exactly)"
     case .region(let p): return "  \(p)"
+    case .stepCoverBound(let b):
+      return "step cover bound: \(groupThousands(b.bytes)) B (\(b.levels) levels, \(groupThousands(b.states)) sets of operators\(b.isExact ? "" : ", stopped"))"
     case .orderSearch(let before, let after, let o):
       return "order search: \(groupThousands(before)) → \(groupThousands(after)) B estimated; \(groupThousands(o)) B"
     case .offsetsNotPlaced(let n, let proven):

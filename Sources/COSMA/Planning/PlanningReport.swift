@@ -2,6 +2,9 @@
 public enum PlanningStage: String, Sendable, CaseIterable, Codable {
   /// The four baselines; the best is the first incumbent.
   case baselines
+  /// The step cover bound: a search over the orders for the costliest step none avoids
+  /// (``StepCoverBound``).
+  case stepCoverBound = "step cover bound"
   /// The region bound over windows of the minimum-peak order (``RegionBound``).
   case regionBound = "region bound"
   /// The region bound over the fans of shared activations.

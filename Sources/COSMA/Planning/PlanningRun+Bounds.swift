@@ -1,4 +1,22 @@
 extension PlanningRun {
+  /// The step cover bound (see ``StepCoverBound``) within `share` of the time limit: its steps
+  /// are work in deterministic mode.
+  mutating func proveStepCoverBound(share: TimePolicy.Share) {
+    guard shouldContinue else { return }
+    let seconds = self.seconds(share)
+    let rate = policy.work.stepCoverStepsPerSecond
+    let r: StepCoverBound
+    if clock.deterministic {
+      r = problem.stepCoverBound(maxSteps: Int(seconds * rate))
+      clock.charge(Double(r.steps) / rate)
+    } else {
+      let (clock, deadline) = (self.clock, self.clock.seconds + seconds)
+      r = problem.stepCoverBound(shouldStop: { clock.seconds > deadline })
+    }
+    incumbent.raiseBound(to: r.bytes)
+    say(.stepCoverBound(r))
+  }
+
   /// The region bound (see ``RegionBound``) over windows of the minimum-peak order and over the
   /// fans, within `share` of the time limit. It bounds the free-order ILP too, which gets it as
   /// a row: CBC stops as soon as an incumbent reaches it.

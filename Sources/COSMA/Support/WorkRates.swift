@@ -10,6 +10,8 @@ public struct WorkRates: Sendable, Equatable {
   public var allocatorNodesPerSecond: Double = 2_000_000
   /// Operators evaluated per second by the order search (one move evaluates the whole order).
   public var orderOperatorsPerSecond: Double = 3_000_000
+  /// Steps evaluated per second by the step cover bound's search (``StepCoverBound/steps``).
+  public var stepCoverStepsPerSecond: Double = 1_000_000
   /// A solve stopped on its node limit may still overrun in its root; a wall-clock limit of
   /// this many times its share plus ``solverSafetySeconds`` stops it, and the run then records
   /// that it is no longer deterministic.

@@ -1,7 +1,8 @@
 /// Divide and conquer, for graphs too large for the joint ILP.
 ///
-/// 1. The region bound over the fans of shared activations (``RegionBound``; windows of the
-///    minimum-peak order when the fans prove nothing).
+/// 1. The step cover bound (``StepCoverBound``), then the region bound over the fans of shared
+///    activations (``RegionBound``; windows of the minimum-peak order when the fans prove
+///    nothing).
 /// 2. A local search over the order (``OrderSearch``).
 /// 3. The residency ILP with the order fixed to the searched order, the best baseline's and the
 ///    minimum-peak order (small even for large graphs).
@@ -35,6 +36,7 @@ public struct DivideAndConquerPlanner: Planner {
 extension PlanningRun {
   /// Divide and conquer's stages after the baselines (see ``DivideAndConquerPlanner``).
   mutating func divideAndConquer(width: Int) {
+    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound) } }
     if shouldContinue { stage(.fanBound) { $0.proveFanBound(share: $0.policy.fanBound) } }
     if shouldContinue { stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearch) } }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
