@@ -6,7 +6,7 @@ struct Bound: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Prove a lower bound on the non-compulsory traffic of every plan.",
     discussion: """
-      Two bounds, whatever the order. The order-free bound, the best of three arguments: \
+      Three bounds, whatever the order. The order-free bound, the best of three arguments: \
       activations live across an operator in every order, with its working set, beyond the \
       capacity must be spilled; an activation read by several operators, each of whose \
       outputs goes to an operator that leaves no room for it and fits beside no other reader, is \
@@ -14,7 +14,11 @@ struct Bound: ParsableCommand {
       that leave no room for anything written below one another (a transformer's weight \
       splits), each but the last finds a tensor written since the one before live, which is \
       stored and reloaded, and a tensor read beside their outputs (the encoder's output) is \
-      reloaded between two reads and before the first. The region bound: \
+      reloaded between two reads and before the first. The step cover bound: at each step of \
+      an order, the live tensors beyond the capacity must be out, and the cheapest set of them \
+      to move is a lower bound; a depth-first search over the orders finds, level by level, a \
+      cost that no order avoids at some step (it stops on --time-limit with the levels proven). \
+      The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
       on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
@@ -26,7 +30,7 @@ struct Bound: ParsableCommand {
       and windows alone. A region on which CBC proves nothing in its share of the time is split \
       in two (a region it bounds without solving keeps that bound). Regions identical but for \
       their names (a transformer's repeated layers) are solved once. \
-      --region replaces the automatic regions with your own. Prints the larger bound in bytes on \
+      --region replaces the automatic regions with your own. Prints the largest bound in bytes on \
       stdout.
 
       Examples:
@@ -46,7 +50,7 @@ struct Bound: ParsableCommand {
   @Option(help: ArgumentHelp("Operators per region.", valueName: "n"))
   var regionSize: Int = 32
 
-  @Option(help: ArgumentHelp("Seconds for all the regions' ILPs together.", valueName: "seconds"))
+  @Option(help: ArgumentHelp("Seconds for the step cover search, and again for all the regions' ILPs together.", valueName: "seconds"))
   var timeLimit: Double = 120
 
   @Option(name: .customLong("region"), help: ArgumentHelp("A region of your own: operator names separated by commas (repeatable); replaces the automatic regions.", valueName: "ops"))
@@ -70,10 +74,15 @@ struct Bound: ParsableCommand {
       let start = Date()
       let (spill, fans, full) = (problem.spillLowerBound, problem.fanReloadBound, problem.fullOperatorBound)
       let chained = problem.fanReloadsWithFullOperators
+      let orderFree = max(spill, chained, full)
       let stepStart = Date()
-      let steps = problem.stepCoverBound(shouldStop: { Date().timeIntervalSince(stepStart) > timeLimit })
+      let limit = timeLimit
+      let steps =
+        deterministic
+        ? problem.stepCoverBound(
+          maxSteps: Int(min(limit * WorkRates().stepCoverStepsPerSecond, Double(Int.max / 2))), orders: [problem.budgets.mpSchedule])
+        : problem.stepCoverBound(orders: [problem.budgets.mpSchedule], shouldStop: { Date().timeIntervalSince(stepStart) > limit })
       let stepSeconds = Date().timeIntervalSince(stepStart)
-      let orderFree = max(spill, chained, full, steps.bytes)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -93,7 +102,7 @@ struct Bound: ParsableCommand {
           regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, deterministic: deterministic, progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
-      print(max(orderFree, regions.bytes))
+      print(max(orderFree, steps.bytes, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B\(chained > fans ? " (\(groupThousands(chained)) B with full operators)" : ""), full operators \(groupThousands(full)) B)")
       note("step cover bound  \(groupThousands(steps.bytes)) B (\(steps.levels) levels, \(groupThousands(steps.states)) sets of operators, \(groupThousands(steps.steps)) steps, \(String(format: "%.2f", stepSeconds)) s\(steps.isExact ? "" : ", stopped"))")

@@ -40,11 +40,22 @@ extension PlanningProblem {
   /// The step cover bound (see ``StepCoverBound``), evaluating at most `maxSteps` steps over
   /// all levels and stopping when `shouldStop` (asked every 4,096 steps) says so; the levels
   /// proven by then count.
-  public func stepCoverBound(maxSteps: Int = 50_000_000, shouldStop: () -> Bool = { false }) -> StepCoverBound {
+  ///
+  /// `orders` (each a topological order of every operator, such as a plan's) bound the search
+  /// from above: once the bound reaches the costliest step of one of them, it is exact and the
+  /// search ends there (at `M_P`, the minimum-peak order fits, and nothing is searched).
+  public func stepCoverBound(
+    maxSteps: Int = 50_000_000, orders: [[OperatorID]] = [], shouldStop: () -> Bool = { false }
+  ) -> StepCoverBound {
     var search = StepCoverSearch(problem: self)
     var result = StepCoverBound(bytes: 0, levels: 0, states: 0, steps: 0, isExact: false)
+    let known = orders.compactMap { search.costliestStep(of: $0) }.min()
     var limit = 0
     while true {
+      if let known, limit >= known {
+        result.isExact = true
+        return result
+      }
       let outcome = search.run(limit: limit, maxSteps: maxSteps - result.steps, shouldStop: shouldStop)
       result.states += outcome.states
       result.steps += outcome.steps
@@ -68,7 +79,17 @@ extension PlanningProblem {
   }
 }
 
-/// The depth-first search of ``PlanningProblem/stepCoverBound(maxSteps:shouldStop:)`` at one
+extension PlanningProblem {
+  /// The cheapest cover of the costliest step of `order` (see ``StepCoverBound``): the most the
+  /// step cover bound can prove. Nil when `order` is not a topological order of every operator,
+  /// or a step cannot be covered (a working set beyond the capacity).
+  public func costliestStep(of order: [OperatorID]) -> ByteCount? {
+    var search = StepCoverSearch(problem: self)
+    return search.costliestStep(of: order)
+  }
+}
+
+/// The depth-first search of ``PlanningProblem/stepCoverBound(maxSteps:orders:shouldStop:)`` at one
 /// level: the state is the set of operators run, with the live tensors it implies.
 struct StepCoverSearch {
   enum Verdict: Equatable {
@@ -318,6 +339,27 @@ struct StepCoverSearch {
       }
     }
     return taken
+  }
+
+  /// The cost of the costliest step of `order` (nil when it is not a topological order of every
+  /// operator, or a step cannot be covered).
+  mutating func costliestStep(of order: [OperatorID]) -> ByteCount? {
+    var worst: ByteCount? = 0
+    var taken: [Int32] = []
+    for o in order {
+      let o = Int32(o.rawValue)
+      guard o >= 0, Int(o) < n, readyPosition[Int(o)] >= 0, let c = stepCost(o) else {
+        worst = nil
+        break
+      }
+      worst = max(worst!, c)
+      apply(o)
+      taken.append(o)
+    }
+    if runCount < n { worst = nil }
+    for o in taken.reversed() { undo(o) }
+    steps = 0
+    return worst
   }
 
   /// Searches for an order whose every step costs at most `limit`, from the empty set.

@@ -1,17 +1,24 @@
 extension PlanningRun {
   /// The step cover bound (see ``StepCoverBound``) within `share` of the time limit: its steps
-  /// are work in deterministic mode.
+  /// are work in deterministic mode. Not searched when the best baseline's order or the
+  /// minimum-peak order has no step costing more than the bound already proven (on
+  /// nn.Transformer and the NAS graphs the order-free bounds count more than any one step).
   mutating func proveStepCoverBound(share: TimePolicy.Share) {
     guard shouldContinue else { return }
+    let orders = [best.schedule, problem.budgets.mpSchedule]
+    if let most = orders.compactMap({ problem.costliestStep(of: $0) }).min(), most <= incumbent.bound {
+      note("step cover bound not searched: an order has no step costing more than the bound")
+      return
+    }
     let seconds = self.seconds(share)
     let rate = policy.work.stepCoverStepsPerSecond
     let r: StepCoverBound
     if clock.deterministic {
-      r = problem.stepCoverBound(maxSteps: Int(seconds * rate))
+      r = problem.stepCoverBound(maxSteps: Int(seconds * rate), orders: orders)
       clock.charge(Double(r.steps) / rate)
     } else {
       let (clock, deadline) = (self.clock, self.clock.seconds + seconds)
-      r = problem.stepCoverBound(shouldStop: { clock.seconds > deadline })
+      r = problem.stepCoverBound(orders: orders, shouldStop: { clock.seconds > deadline })
     }
     incumbent.raiseBound(to: r.bytes)
     say(.stepCoverBound(r))

@@ -64,9 +64,23 @@ extension PlanningRun {
     let origin = firstSearchStart ?? best.schedule
     firstSearchStart = nil
     let before = search.spillCost(origin)
-    let found = search.improve(
-      origin, until: clock.seconds + min(seconds(share), remaining - offering), clock: clock, floor: incumbent.bound,
-      operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+    let deadline = clock.seconds + min(seconds(share), remaining - offering)
+    var began = clock.seconds
+    var found = search.improve(
+      origin, until: deadline, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+    // A search that converged long before its deadline starts again from the same origin (its
+    // random moves differ) while as long a run fits, at most three times, and the best is kept:
+    // the search lands in one of several basins (nn.Transformer with weights external at `M_H`
+    // converged within a second of a 12 s share, to orders whose plans moved 1.8% or 5.3% more
+    // than the bound).
+    for _ in 0..<3 {
+      let took = clock.seconds - began
+      guard found.traffic > incumbent.bound, deadline - clock.seconds > took else { break }
+      began = clock.seconds
+      let again = search.improve(
+        origin, until: deadline, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+      if again.traffic < found.traffic { found = again }
+    }
     searchedOrder = found.schedule
     searchedStart = problem.makePlan(
       events: search.residencyEvents(found.schedule), info: PlannerInfo(method: "order search", status: .heuristic))
