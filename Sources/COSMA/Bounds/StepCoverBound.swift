@@ -44,19 +44,25 @@ extension PlanningProblem {
   /// `orders` (each a topological order of every operator, such as a plan's) bound the search
   /// from above: once the bound reaches the costliest step of one of them, it is exact and the
   /// search ends there (at `M_P`, the minimum-peak order fits, and nothing is searched).
+  ///
+  /// `continuing` (a bound this search returned for the same problem, stopped) resumes from its
+  /// last level, adding to its counts; `maxSteps` counts this call's steps.
   public func stepCoverBound(
-    maxSteps: Int = 50_000_000, orders: [[OperatorID]] = [], shouldStop: () -> Bool = { false }
+    maxSteps: Int = 50_000_000, orders: [[OperatorID]] = [], continuing: StepCoverBound? = nil,
+    shouldStop: () -> Bool = { false }
   ) -> StepCoverBound {
     var search = StepCoverSearch(problem: self)
-    var result = StepCoverBound(bytes: 0, levels: 0, states: 0, steps: 0, isExact: false)
+    var result = continuing ?? StepCoverBound(bytes: 0, levels: 0, states: 0, steps: 0, isExact: false)
+    guard !result.isExact else { return result }
     let known = orders.compactMap { search.costliestStep(of: $0) }.min()
-    var limit = 0
+    let spentBefore = result.steps
+    var limit = result.bytes
     while true {
       if let known, limit >= known {
         result.isExact = true
         return result
       }
-      let outcome = search.run(limit: limit, maxSteps: maxSteps - result.steps, shouldStop: shouldStop)
+      let outcome = search.run(limit: limit, maxSteps: maxSteps - (result.steps - spentBefore), shouldStop: shouldStop)
       result.states += outcome.states
       result.steps += outcome.steps
       switch outcome.verdict {

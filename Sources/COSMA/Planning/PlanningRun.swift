@@ -23,6 +23,9 @@ struct PlanningRun {
   var path: PlanningPath
   /// The best region bound found: a bound on the free-order ILP as well, which gets it as a row.
   var regionFloor = 0
+  /// The step cover bound's search, when it ran: the time left at the end resumes it where it
+  /// stopped.
+  var stepCover: StepCoverBound?
   /// What the run's region bounds settled, so that a later one solves only the rest.
   let regionMemo = RegionBoundMemo()
   /// The order found by the order search, if it ran, and its residency without offsets (the MIP
