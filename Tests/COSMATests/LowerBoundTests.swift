@@ -735,11 +735,11 @@ import Testing
   }
 
   /// Never above the optimum: seeded random graphs of 3–8 operators at `M_R` and one alignment
-  /// above, in both weights modes (30 by default, 200 in the long tests), against the optimum by
+  /// above, in both weights modes (24 by default, 200 in the long tests), against the optimum by
   /// exhaustive search (bounded by the best baseline's plan).
   @Test func neverAboveTheOptimum() throws {
     var (positive, beyond, tight) = (0, 0, 0)
-    let count = TestScale.count(30, full: 200)
+    let count = TestScale.count(24, full: 200)
     for seed in 0..<count {
       let g = try Fixtures.random(seed: UInt64(23000 + seed), operators: 3 + seed % 6, maxUnits: 4)
       let weights: WeightsPlacement = seed % 2 == 0 ? .external : .scratchpad

@@ -38,6 +38,8 @@ public struct TimePolicy: Sendable, Equatable {
   /// Divide and conquer's first order search. (It used to be 30% of what the bound left, about
   /// 20% of the limit on the NAS graphs; 30% of the limit left no time for the ILPs at 10 s.)
   public var orderSearch = Share(0.2)
+  /// The shortest run an order search's share is cut into (see ``orderSearch``).
+  public var orderSearchRunSeconds = 2.0
   /// Each later order search, once the windows stall.
   public var orderSearchAgain = Share(0.1)
   /// One residency ILP with the order fixed (at least half a second).

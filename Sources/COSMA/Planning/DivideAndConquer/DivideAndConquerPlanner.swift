@@ -64,21 +64,25 @@ extension PlanningRun {
     let origin = firstSearchStart ?? best.schedule
     firstSearchStart = nil
     let before = search.spillCost(origin)
-    let deadline = clock.seconds + min(seconds(share), remaining - offering)
-    var began = clock.seconds
+    let time = min(seconds(share), remaining - offering)
+    let deadline = clock.seconds + time
+    // The share is cut into up to four runs of at least 2 s (one below a 10 s limit), each
+    // annealing to its own deadline from the same origin (their random moves differ), and the
+    // best is kept: the annealing's temperature falls with the time left, so one long run
+    // stays hot until its patience ends it (RandWire at `M_R` with weights external: an
+    // estimate of 856,128 B in a 12 s share, 733,824 B in a 2 s one), and the search lands in
+    // one of several basins (nn.Transformer with weights external at `M_H`: orders whose plans
+    // moved 1.8% or 5.3% more than the bound). A run that converges early leaves its time to
+    // the next.
+    let runs = max(1, min(4, Int(time / policy.orderSearchRunSeconds)))
     var found = search.improve(
-      origin, until: deadline, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
-    // A search that converged long before its deadline starts again from the same origin (its
-    // random moves differ) while as long a run fits, at most three times, and the best is kept:
-    // the search lands in one of several basins (nn.Transformer with weights external at `M_H`
-    // converged within a second of a 12 s share, to orders whose plans moved 1.8% or 5.3% more
-    // than the bound).
-    for _ in 0..<3 {
-      let took = clock.seconds - began
-      guard found.traffic > incumbent.bound, deadline - clock.seconds > took else { break }
-      began = clock.seconds
+      origin, until: clock.seconds + time / Double(runs), clock: clock, floor: incumbent.bound,
+      operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+    for k in 1..<runs {
+      guard found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound else { break }
+      let end = clock.seconds + (deadline - clock.seconds) / Double(runs - k)
       let again = search.improve(
-        origin, until: deadline, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+        origin, until: end, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
       if again.traffic < found.traffic { found = again }
     }
     searchedOrder = found.schedule
