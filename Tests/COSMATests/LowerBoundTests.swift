@@ -736,7 +736,7 @@ import Testing
 
   /// Never above the optimum: seeded random graphs of 3–8 operators at `M_R` and one alignment
   /// above, in both weights modes (24 by default, 200 in the long tests), against the optimum by
-  /// exhaustive search (bounded by the best baseline's plan).
+  /// exhaustive search (bounded by the ILP's plan).
   @Test func neverAboveTheOptimum() throws {
     var (positive, beyond, tight) = (0, 0, 0)
     let count = TestScale.count(24, full: 200)
@@ -747,7 +747,7 @@ import Testing
       let capacity = mr + 64 * (seed / 2 % 2)
       let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(capacity), weights: weights))
       let bound = problem.stepCoverBound()
-      let cap = try BestBaselinePlanner().makePlan(for: problem).plan.traffic.nonCompulsoryBytes
+      let cap = try plan(problem, with: IlpPlanner(options: PlannerOptions(timeLimit: 30))).plan.traffic.nonCompulsoryBytes
       let exhaustive = ExhaustiveSearch(graph: g, capacity: capacity, alignment: 64, weights: weights)
       let optimum = try #require(exhaustive.minimumNonCompulsory(atMost: cap))
       #expect(bound.bytes <= optimum, "seed \(seed): step cover bound \(bound.bytes) above the optimum \(optimum)")
