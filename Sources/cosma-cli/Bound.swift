@@ -83,6 +83,14 @@ struct Bound: ParsableCommand {
           maxSteps: Int(min(limit * WorkRates().stepCoverStepsPerSecond, Double(Int.max / 2))), orders: [problem.budgets.mpSchedule])
         : problem.stepCoverBound(orders: [problem.budgets.mpSchedule], shouldStop: { Date().timeIntervalSince(stepStart) > limit })
       let stepSeconds = Date().timeIntervalSince(stepStart)
+      let fanStart = Date()
+      let fanSteps =
+        deterministic
+        ? problem.fanReloadsWithStepCover(
+          maxSteps: Int(min(limit * WorkRates().stepCoverStepsPerSecond, Double(Int.max / 2))), orders: [problem.budgets.mpSchedule])
+        : problem.fanReloadsWithStepCover(
+          orders: [problem.budgets.mpSchedule], shouldStop: { Date().timeIntervalSince(fanStart) > limit })
+      let fanSeconds = Date().timeIntervalSince(fanStart)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -102,10 +110,13 @@ struct Bound: ParsableCommand {
           regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, deterministic: deterministic, progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
-      print(max(orderFree, steps.bytes, regions.bytes))
+      print(max(orderFree, steps.bytes, fanSteps?.bytes ?? 0, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B\(chained > fans ? " (\(groupThousands(chained)) B with full operators)" : ""), full operators \(groupThousands(full)) B)")
       note("step cover bound  \(groupThousands(steps.bytes)) B (\(steps.levels) levels, \(groupThousands(steps.states)) sets of operators, \(groupThousands(steps.steps)) steps, \(String(format: "%.2f", stepSeconds)) s\(steps.isExact ? "" : ", stopped"))")
+      if let f = fanSteps {
+        note("fans with steps   \(groupThousands(f.bytes)) B (fan reload \(groupThousands(f.bytes - f.steps.bytes)) B, step cover with the fans' tensors free \(groupThousands(f.steps.bytes)) B: \(f.steps.levels) levels, \(groupThousands(f.steps.states)) sets of operators, \(String(format: "%.2f", fanSeconds)) s\(f.steps.isExact ? "" : ", stopped"))")
+      }
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")
       note("time              \(String(format: "%.1f", seconds)) s")

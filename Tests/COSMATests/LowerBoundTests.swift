@@ -303,9 +303,10 @@ import Testing
   /// Never above the optimum: seeded random stems (a shared tensor read by two or three
   /// branches of a ReLU, a pad and a convolution, joined by a concatenation, one branch in three
   /// joined earlier by an addition; random sizes, 0–1 alignments above M_R; 8 by default, 60 in
-  /// the long tests), against the optimum by exhaustive search, in both weights modes.
+  /// the long tests), against the optimum by exhaustive search, in both weights modes; and the
+  /// fan reload bound with the step cover bound, on the same stems.
   @Test func fanReloadsWithFullOperatorsNeverAboveTheOptimum() throws {
-    var (positive, tight) = (0, 0)
+    var (positive, tight, stepsAdd) = (0, 0, 0)
     let count = TestScale.count(8, full: 60)
     for seed in 0..<count {
       var rng = SplitMix64(seed: UInt64(17000 + seed))
@@ -333,9 +334,14 @@ import Testing
       #expect(bound <= optimum, "seed \(seed): bound \(bound) above the optimum \(optimum)")
       if bound > max(problem.fanReloadBound, problem.fullOperatorBound) { positive += 1 }
       if bound == optimum { tight += 1 }
+      let withSteps = try #require(problem.fanReloadsWithStepCover())
+      #expect(withSteps.bytes <= optimum, "seed \(seed): fans with steps \(withSteps.bytes) above the optimum \(optimum)")
+      #expect(withSteps.bytes >= problem.fanReloadBound && withSteps.steps.isExact)
+      if withSteps.bytes > problem.fanReloadBound { stepsAdd += 1 }
     }
     #expect(positive >= count / 4, "the full operators add to the fans on only \(positive) of \(count) stems")
     #expect(tight >= 1)
+    #expect(stepsAdd >= 1, "the step cover bound adds to the fans on no stem")
   }
 
   /// Two weight splits that may run anywhere, each filling the scratchpad: whichever runs second

@@ -51,7 +51,15 @@ extension PlanningProblem {
     maxSteps: Int = 50_000_000, orders: [[OperatorID]] = [], continuing: StepCoverBound? = nil,
     shouldStop: () -> Bool = { false }
   ) -> StepCoverBound {
-    var search = StepCoverSearch(problem: self)
+    stepCoverBound(free: [], maxSteps: maxSteps, orders: orders, continuing: continuing, shouldStop: shouldStop)
+  }
+
+  /// The same, where moving a tensor of `free` costs nothing (another bound counts its
+  /// transfers, see ``fanReloadsWithStepCover(maxSteps:shouldStop:)``).
+  func stepCoverBound(
+    free: Set<TensorID>, maxSteps: Int, orders: [[OperatorID]], continuing: StepCoverBound?, shouldStop: () -> Bool
+  ) -> StepCoverBound {
+    var search = StepCoverSearch(problem: self, free: free)
     var result = continuing ?? StepCoverBound(bytes: 0, levels: 0, states: 0, steps: 0, isExact: false)
     guard !result.isExact else { return result }
     let known = orders.compactMap { search.costliestStep(of: $0) }.min()
@@ -90,12 +98,17 @@ extension PlanningProblem {
   /// step cover bound can prove. Nil when `order` is not a topological order of every operator,
   /// or a step cannot be covered (a working set beyond the capacity).
   public func costliestStep(of order: [OperatorID]) -> ByteCount? {
-    var search = StepCoverSearch(problem: self)
+    costliestStep(of: order, free: [])
+  }
+
+  /// The same, where moving a tensor of `free` costs nothing.
+  func costliestStep(of order: [OperatorID], free: Set<TensorID>) -> ByteCount? {
+    var search = StepCoverSearch(problem: self, free: free)
     return search.costliestStep(of: order)
   }
 }
 
-/// The depth-first search of ``PlanningProblem/stepCoverBound(maxSteps:orders:shouldStop:)`` at one
+/// The depth-first search of ``PlanningProblem/stepCoverBound(maxSteps:orders:continuing:shouldStop:)`` at one
 /// level: the state is the set of operators run, with the live tensors it implies.
 struct StepCoverSearch {
   enum Verdict: Equatable {
@@ -138,7 +151,7 @@ struct StepCoverSearch {
   /// Steps evaluated so far.
   var steps = 0
 
-  init(problem: PlanningProblem) {
+  init(problem: PlanningProblem, free: Set<TensorID> = []) {
     let g = problem.graph
     capacity = problem.capacity
     n = g.operators.count
@@ -149,7 +162,7 @@ struct StepCoverSearch {
       index[t.rawValue] = Int32(size.count)
       size.append(inside.contains(t) ? 0 : problem.size(t))
       let bytes = g[t].bytes
-      cost.append(g[t].kind == .activation ? 2 * bytes : bytes)
+      cost.append(free.contains(t) ? 0 : g[t].kind == .activation ? 2 * bytes : bytes)
       readerCount.append(Int32(g.consumers[t.rawValue].count))
       produced.append(g.producer[t.rawValue] != nil)
     }

@@ -35,7 +35,7 @@ public struct IlpPlanner: Planner {
 extension PlanningRun {
   /// The ILP path's stages after the baselines: region bound, fixed orders, free order.
   mutating func runJointILP() {
-    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound) } }
+    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound, fanShare: $0.policy.fanStepCoverBound) } }
     if shouldContinue { stage(.regionBound) { $0.proveRegionBound(share: $0.policy.regionBound) } }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
     if shouldContinue { stage(.freeOrder) { $0.solveFreeOrder() } }

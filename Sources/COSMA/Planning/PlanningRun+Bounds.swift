@@ -1,29 +1,43 @@
 extension PlanningRun {
-  /// The step cover bound (see ``StepCoverBound``) within `share` of the time limit: its steps
-  /// are work in deterministic mode. Not searched when the best baseline's order or the
-  /// minimum-peak order has no step costing more than the bound already proven (on
-  /// nn.Transformer and the NAS graphs the order-free bounds count more than any one step).
-  mutating func proveStepCoverBound(share: TimePolicy.Share) {
+  /// The step cover bound (see ``StepCoverBound``) within `share` of the time limit, and the
+  /// fan reload bound with it (``PlanningProblem/fanReloadsWithStepCover(maxSteps:orders:above:continuing:shouldStop:)``)
+  /// within `fanShare`: their steps are work in deterministic mode. Neither is searched when the
+  /// best baseline's order or the minimum-peak order has no step costing more than the bound
+  /// already proven (on nn.Transformer the order-free bounds count more than any one step).
+  mutating func proveStepCoverBound(share: TimePolicy.Share, fanShare: TimePolicy.Share) {
     guard shouldContinue else { return }
     let orders = [best.schedule, problem.budgets.mpSchedule]
     if let most = orders.compactMap({ problem.costliestStep(of: $0) }).min(), most <= incumbent.bound {
       note("step cover bound not searched: an order has no step costing more than the bound")
-      return
-    }
-    let seconds = self.seconds(share)
-    let rate = policy.work.stepCoverStepsPerSecond
-    let r: StepCoverBound
-    if clock.deterministic {
-      r = problem.stepCoverBound(maxSteps: Int(seconds * rate), orders: orders)
-      clock.charge(Double(r.steps) / rate)
     } else {
-      let (clock, deadline) = (self.clock, self.clock.seconds + seconds)
-      r = problem.stepCoverBound(orders: orders, shouldStop: { clock.seconds > deadline })
+      let (maxSteps, stop) = stepLimits(share)
+      let r = problem.stepCoverBound(maxSteps: maxSteps, orders: orders, shouldStop: stop)
+      chargeSteps(r.steps)
+      stepCover = r
+      incumbent.raiseBound(to: r.bytes)
+      say(.stepCoverBound(r))
     }
-    stepCover = r
-    incumbent.raiseBound(to: r.bytes)
-    say(.stepCoverBound(r))
+    guard shouldContinue else { return }
+    let (maxSteps, stop) = stepLimits(fanShare)
+    if let found = problem.fanReloadsWithStepCover(maxSteps: maxSteps, orders: orders, above: incumbent.bound, shouldStop: stop) {
+      chargeSteps(found.steps.steps)
+      fanStepCover = found.steps
+      incumbent.raiseBound(to: found.bytes)
+      say(.note("fan reload bound with the step cover bound: \(groupThousands(found.bytes)) B (\(found.steps.levels) levels, \(groupThousands(found.steps.states)) sets of operators\(found.steps.isExact ? "" : ", stopped"))"))
+    }
   }
+
+  /// A step cover search's limits for `share` of the time limit: steps in deterministic mode,
+  /// a deadline otherwise.
+  private func stepLimits(_ share: TimePolicy.Share) -> (maxSteps: Int, shouldStop: () -> Bool) {
+    let seconds = self.seconds(share)
+    if clock.deterministic { return (Int(seconds * policy.work.stepCoverStepsPerSecond), { false }) }
+    let (clock, deadline) = (self.clock, self.clock.seconds + seconds)
+    return (50_000_000, { clock.seconds > deadline })
+  }
+
+  /// Charges a step cover search's steps to a deterministic clock.
+  private func chargeSteps(_ steps: Int) { clock.charge(Double(steps) / policy.work.stepCoverStepsPerSecond) }
 
   /// The region bound (see ``RegionBound``) over windows of the minimum-peak order and over the
   /// fans, within `share` of the time limit. It bounds the free-order ILP too, which gets it as
@@ -69,6 +83,16 @@ extension PlanningRun {
       stepCover = r
       incumbent.raiseBound(to: r.bytes)
       say(.stepCoverBound(r))
+      guard shouldContinue, remaining > policy.minimumForBound else { return }
+    }
+    if let s = fanStepCover, !s.isExact {
+      let (clock, deadline) = (self.clock, self.clock.seconds + remaining / 2)
+      if let r = problem.fanReloadsWithStepCover(
+        orders: [best.schedule, problem.budgets.mpSchedule], continuing: s, shouldStop: { clock.seconds > deadline })
+      {
+        fanStepCover = r.steps
+        incumbent.raiseBound(to: r.bytes)
+      }
       guard shouldContinue, remaining > policy.minimumForBound else { return }
     }
     let r = problem.regionLowerBound(

@@ -26,6 +26,8 @@ struct PlanningRun {
   /// The step cover bound's search, when it ran: the time left at the end resumes it where it
   /// stopped.
   var stepCover: StepCoverBound?
+  /// The same for the fan reload bound with the step cover bound.
+  var fanStepCover: StepCoverBound?
   /// What the run's region bounds settled, so that a later one solves only the rest.
   let regionMemo = RegionBoundMemo()
   /// The order found by the order search, if it ran, and its residency without offsets (the MIP

@@ -29,6 +29,9 @@ public struct TimePolicy: Sendable, Equatable {
   /// The step cover bound, first of the stages after the baselines (it ends sooner on most
   /// graphs: 1.3 s proves RandWire's 489,216 B at `M_R` with weights external).
   public var stepCoverBound = Share(0.04, atMost: 2.5)
+  /// The fan reload bound with the step cover bound, on graphs with fans (NASNet-A at `M_R`
+  /// needs 8 s to settle 14,521,704 B).
+  public var fanStepCoverBound = Share(0.15, atMost: 10)
   /// The region bound over windows of the minimum-peak order, before the ILP path's solves.
   public var regionBound = Share(0.15)
   /// Divide and conquer's region bound over the fans of shared activations.

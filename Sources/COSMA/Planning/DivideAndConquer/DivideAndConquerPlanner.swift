@@ -36,7 +36,7 @@ public struct DivideAndConquerPlanner: Planner {
 extension PlanningRun {
   /// Divide and conquer's stages after the baselines (see ``DivideAndConquerPlanner``).
   mutating func divideAndConquer(width: Int) {
-    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound) } }
+    if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound, fanShare: $0.policy.fanStepCoverBound) } }
     if shouldContinue { stage(.fanBound) { $0.proveFanBound(share: $0.policy.fanBound) } }
     if shouldContinue { stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearch) } }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
