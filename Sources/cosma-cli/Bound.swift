@@ -17,7 +17,8 @@ struct Bound: ParsableCommand {
       reloaded between two reads and before the first. The step cover bound: at each step of \
       an order, the live tensors beyond the capacity must be out, and the cheapest set of them \
       to move is a lower bound; a depth-first search over the orders finds, level by level, a \
-      cost that no order avoids at some step (it stops on --time-limit with the levels proven). \
+      cost that no order avoids at some step (it stops on --time-limit with the levels proven); \
+      searched again with the tensors the fan reload bound counts free, it adds to that bound. \
       The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
