@@ -281,6 +281,20 @@ struct StepCoverSearch {
     for t in writes[i] { bytes += size[Int(t)] }
     let excess = bytes - capacity
     guard excess > 0 else { return 0 }
+    guard live.count <= Self.gatheredCoverItems else {
+      // Many live tensors (a tiled graph's): the excess at the least cost per byte, and the
+      // cheapest tensor, in one pass without gathering them.
+      var (total, cheapest, rate) = (0, Int.max, Double.infinity)
+      for t in live {
+        let (s, c) = (size[Int(t)], cost[Int(t)])
+        guard s > 0, !reads[i].contains(t) else { continue }
+        total += s
+        cheapest = min(cheapest, c)
+        rate = min(rate, Double(c) / Double(s))
+      }
+      guard total >= excess else { return nil }
+      return max(Int((rate * Double(excess) - 1e-6).rounded(.up)), cheapest)
+    }
     var items: [(size: ByteCount, cost: ByteCount)] = []
     for t in live where size[Int(t)] > 0 && !reads[i].contains(t) { items.append((size[Int(t)], cost[Int(t)])) }
     return Self.cheapestCover(of: excess, by: items)
@@ -288,22 +302,34 @@ struct StepCoverSearch {
 
   /// The least total cost of items whose sizes add up to at least `excess` (nil when all of
   /// them do not): branch and bound over the items by cost per byte, with the fractional cover as
-  /// the bound. After 4,096 nodes, the best lower bound known (a cover can be no cheaper).
+  /// the bound. With more than ``exactCoverItems`` items, or after 4,096 nodes, the best lower
+  /// bound known instead: the fractional cover, and the cheapest item (a cover can be no
+  /// cheaper).
   static func cheapestCover(of excess: ByteCount, by unsorted: [(size: ByteCount, cost: ByteCount)]) -> ByteCount? {
-    guard unsorted.reduce(0, { $0 + $1.size }) >= excess else { return nil }
     let items = unsorted.sorted { $0.cost * $1.size < $1.cost * $0.size }
+    // Prefix sums: the fractional cover from any item is a binary search.
+    var sizes = [ByteCount](repeating: 0, count: items.count + 1)
+    var costs = [ByteCount](repeating: 0, count: items.count + 1)
+    for (j, item) in items.enumerated() {
+      sizes[j + 1] = sizes[j] + item.size
+      costs[j + 1] = costs[j] + item.cost
+    }
+    guard sizes[items.count] >= excess else { return nil }
     func fractional(from k: Int, need: ByteCount) -> Double {
-      var need = need, total = 0.0
-      for j in k..<items.count where need > 0 {
-        let take = min(need, items[j].size)
-        total += Double(items[j].cost) * Double(take) / Double(items[j].size)
-        need -= take
+      let target = sizes[k] + need
+      guard sizes[items.count] >= target else { return .infinity }
+      // The first item j ≥ k whose prefix reaches the target.
+      var (lo, hi) = (k, items.count - 1)
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if sizes[mid + 1] >= target { hi = mid } else { lo = mid + 1 }
       }
-      return need > 0 ? .infinity : total
+      let part = Double(items[lo].cost) * Double(target - sizes[lo]) / Double(items[lo].size)
+      return Double(costs[lo] - costs[k]) + part
     }
     let root = fractional(from: 0, need: excess)
-    let smallest = items.map(\.cost).min() ?? 0
-    let floor = max(Int((root - 1e-6).rounded(.up)), smallest)
+    let floor = max(Int((root - 1e-6).rounded(.up)), items.map(\.cost).min() ?? 0)
+    guard items.count <= exactCoverItems else { return floor }
     var best = Int.max
     var nodes = 0
     func visit(_ k: Int, _ need: ByteCount, _ paid: ByteCount) {
@@ -316,6 +342,13 @@ struct StepCoverSearch {
     visit(0, excess, 0)
     return nodes >= 4096 ? floor : max(best, floor)
   }
+
+  /// The most items ``cheapestCover(of:by:)`` searches exactly.
+  static let exactCoverItems = 40
+  /// The most live tensors a step gathers and sorts for ``cheapestCover(of:by:)``; beyond (a
+  /// tiled graph's thousands of tiles), one pass bounds the cover by the excess at the least
+  /// cost per byte and the cheapest tensor.
+  static let gatheredCoverItems = 256
 
   /// Whether running `o` now (it fits) can be taken without branching: what it makes live
   /// matches, one to one, what it frees, each no larger and no costlier.
@@ -345,19 +378,28 @@ struct StepCoverSearch {
 
   /// Runs, until none is left, operators that fit and may be taken without branching; returns
   /// them in the order run.
-  private mutating func runDominated() -> [Int32] {
+  /// `halt`, asked with the steps evaluated after each one, ends it early (a tiled graph's
+  /// closure may run thousands of operators).
+  private mutating func runDominated(halt: (Int) -> Bool) -> (taken: [Int32], halted: Bool) {
     var taken: [Int32] = []
     var progress = true
     while progress {
       progress = false
-      for o in ready where dominates(o) && stepCost(o) == 0 {
+      var i = 0
+      while i < ready.count {
+        let o = ready[i]
+        guard dominates(o) && stepCost(o) == 0 else {
+          i += 1
+          continue
+        }
+        // Removing `o` from the ready operators moves another to `i`: it is looked at next.
         apply(o)
         taken.append(o)
         progress = true
-        break
+        if halt(steps) { return (taken, true) }
       }
     }
-    return taken
+    return (taken, false)
   }
 
   /// The cost of the costliest step of `order` (nil when it is not a topological order of every
@@ -394,12 +436,26 @@ struct StepCoverSearch {
       var next = 0
     }
     var frames: [Frame] = []
+    var halted = false
+
+    /// Whether the search must stop, after `steps` steps.
+    func halt(_ steps: Int) -> Bool {
+      if steps >= maxSteps { return true }
+      guard steps >= nextCheck else { return false }
+      nextCheck = steps + 4096
+      return shouldStop()
+    }
 
     /// Enters the state reached: closes it under dominated operators, and returns its frame, or
     /// nil when it was visited before (its operators undone).
     func enter(_ first: [Int32]) -> Frame? {
       var taken = first
-      taken += runDominated()
+      let closure = runDominated(halt: halt)
+      taken += closure.taken
+      if closure.halted {
+        halted = true
+        return Frame(taken: taken, children: [])
+      }
       guard visited.insert(bits) else {
         for o in taken.reversed() { undo(o) }
         return nil
@@ -422,22 +478,19 @@ struct StepCoverSearch {
     }
 
     if let root = enter([]) { frames.append(root) }
+    if halted, runCount < n {
+      for f in frames.reversed() { for o in f.taken.reversed() { undo(o) } }
+      return (.stopped, states, steps)
+    }
     defer { for f in frames.reversed() { for o in f.taken.reversed() { undo(o) } } }
     while var top = frames.popLast() {
       if runCount == n {
         frames.append(top)
         return (.found, states, steps)
       }
-      if steps >= maxSteps {
+      if halted || halt(steps) {
         frames.append(top)
         return (.stopped, states, steps)
-      }
-      if steps >= nextCheck {
-        nextCheck = steps + 4096
-        if shouldStop() {
-          frames.append(top)
-          return (.stopped, states, steps)
-        }
       }
       guard let o = top.children.popLast() else {
         for o in top.taken.reversed() { undo(o) }
