@@ -430,10 +430,11 @@ struct StepCoverSearch {
     var visited = BitSetTable(words: bits.count)
     var cheapestCut: ByteCount?
     var states = 0
+    /// A state of the search: the operators run to reach it (undone on leaving it), and the
+    /// operators still to try from it, the next last.
     struct Frame {
       var taken: [Int32]
       var children: [Int32]
-      var next = 0
     }
     var frames: [Frame] = []
     var halted = false
