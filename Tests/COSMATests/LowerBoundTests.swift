@@ -744,14 +744,15 @@ import Testing
     #expect(try exhaustive.minimumNonCompulsory() == 128)
   }
 
-  /// Never above the optimum: seeded random graphs of 3–8 operators at `M_R` and one alignment
+  /// Never above the optimum: seeded random graphs of 3–7 operators at `M_R` and one alignment
   /// above, in both weights modes (24 by default, 200 in the long tests), against the optimum by
-  /// exhaustive search (bounded by the ILP's plan).
+  /// exhaustive search (bounded by the ILP's plan). An eighth operator made one exhaustive search
+  /// of the long tests run for more than a quarter of an hour (seed 35).
   @Test func neverAboveTheOptimum() throws {
     var (positive, beyond, tight) = (0, 0, 0)
     let count = TestScale.count(24, full: 200)
     for seed in 0..<count {
-      let g = try Fixtures.random(seed: UInt64(23000 + seed), operators: 3 + seed % 6, maxUnits: 4)
+      let g = try Fixtures.random(seed: UInt64(23000 + seed), operators: 3 + seed % 5, maxUnits: 4)
       let weights: WeightsPlacement = seed % 2 == 0 ? .external : .scratchpad
       let mr = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: weights)).capacity
       let capacity = mr + 64 * (seed / 2 % 2)
