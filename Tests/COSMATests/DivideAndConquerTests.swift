@@ -88,15 +88,15 @@ import Testing
     #expect(compared > 20, "the random graphs must need spills")
   }
 
-  /// On the NASNet-A stem at M_R the order search finds an order the fixed-order ILP makes much
-  /// better than the baselines' (the verifier checks the plan). The search's 0.3 s are
-  /// counted in work, so that a busy machine does not shorten it.
+  /// On NASNet-A at M_R the order search finds an order whose estimate is a quarter below its
+  /// start's and half the best baseline's traffic. The search's 0.6 s are counted in work, so
+  /// that a busy machine does not shorten it.
   @Test func orderSearchImprovesNASNet() throws {
     let problem = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
     let baseline = try plan(problem, with: BestBaselinePlanner()).plan.traffic.nonCompulsoryBytes
     var search = OrderSearch(problem: problem)
     let start = problem.budgets.mpSchedule
-    let found = search.improve(start, until: 0.3, clock: RunClock(deterministic: true))
+    let found = search.improve(start, until: 0.6, clock: RunClock(deterministic: true))
     #expect(found.traffic < search.spillCost(start) * 3 / 4)
     #expect(found.traffic < baseline / 2)
   }
@@ -121,6 +121,31 @@ import Testing
     #expect(search.pulled(projection, after: encoder, in: pulled) == nil)
     let split = try #require(g.operator(named: "split_with_sizes"))
     #expect(search.pulled(projection, after: split, in: pulled) == nil)
+  }
+
+  /// The push move: NASNet-A's first stem reader (`relu`, whose branch feeds every join of the
+  /// first cell), pushed to right before the fifth (`relu_7`), carries its descendants along and
+  /// nothing else: the three branches that do not need it run first, in their order, and what
+  /// waits across the stem's readers shrinks, so the estimate falls. The order stays topological.
+  @Test func pushMoveCarriesABranchToItsJoins() throws {
+    let g = try Fixtures.model("nasnetalarge")
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let search = OrderSearch(problem: problem)
+    let (branch, last) = (try #require(g.operator(named: "relu")), try #require(g.operator(named: "relu_7")))
+    let order = Array(g.operatorIDs)
+    let pushed = try #require(search.pushed(branch, before: last, in: order))
+    #expect(g.isTopologicalOrder(pushed))
+    let (from, to) = (try #require(order.firstIndex(of: branch)), try #require(order.firstIndex(of: last)))
+    let at = try #require(pushed.firstIndex(of: branch))
+    // Before it: what ran before it, then the operators of the range that do not descend from it.
+    let descendants = g.descendants(of: branch)
+    #expect(Array(pushed[..<at]) == Array(order[..<from]) + order[(from + 1)..<to].filter { !descendants.contains($0) })
+    #expect(pushed[at..<to].allSatisfy { $0 == branch || descendants.contains($0) })
+    #expect(Array(pushed[to...]) == Array(order[to...]))
+    #expect(pushed[..<at].map { g[$0].name }.contains("relu_4"))
+    #expect(search.spillCost(pushed) < search.spillCost(order))
+    // Pushed again before the same operator, it stays where it is.
+    #expect(search.pushed(branch, before: last, in: pushed) == nil)
   }
 
   @Test func autoPicksThePathBySize() throws {
