@@ -224,8 +224,22 @@ struct Bench: ParsableCommand {
     out += "## Summary\n\n" + summary(rows) + "\n"
     out += "Reduction: of non-compulsory traffic versus the best of the four baselines on the same instance, "
     out += "averaged over the instances where that baseline moves any byte (their number in brackets).\n\n"
+    out += overruns(rows)
     out += "## Every instance\n\n" + markdownTable(rows)
     return out
+  }
+
+  /// The optimizing rows that took longer than the limit plus 5% plus 1 s, with where their
+  /// seconds went; the CSV and JSON have every row's stages.
+  func overruns(_ rows: [EvaluationRow]) -> String {
+    let over = rows.filter { PlannerKind(name: $0.planner)?.isBaseline != true && !$0.failed && $0.seconds > timeLimit * 1.05 + 1 }
+    guard !deterministic, !over.isEmpty else { return "" }
+    var out = "## Over the time limit\n\n\(over.count) instance(s) took longer than \(formatSeconds(timeLimit)) plus 5% plus 1 s:\n\n"
+    for r in over {
+      let stages = (r.stages ?? []).map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+      out += "- \(r.model) \(r.tier) \(r.weights) \(r.planner): \(String(format: "%.2f", r.seconds)) s (\(stages.isEmpty ? "no stages recorded" : stages))\n"
+    }
+    return out + "\n"
   }
 
   /// Non-compulsory bytes per model at each tier and weights mode, one bar per planner, log scale.

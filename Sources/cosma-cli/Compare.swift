@@ -22,6 +22,9 @@ struct EvaluationRow: Codable {
   var bestBaselineBytes: Int = 0
   /// Why the instance has no result (status `failed`): the error, a crash or a timeout.
   var error: String? = nil
+  /// Where the seconds went: the planner's stages in order, then the time outside them (tilings
+  /// tried, verification). Work seconds under `--deterministic`, without the time outside.
+  var stages: [StageTime]? = nil
 
   /// A row for an instance that produced no plan.
   static func failed(model: String, tier: String, weights: String, planner: String, error: String) -> EvaluationRow {
@@ -44,6 +47,15 @@ struct EvaluationRow: Codable {
   }
   var proven: Bool { status == PlanStatus.optimal.rawValue }
 }
+
+/// One stage's share of an instance's seconds.
+struct StageTime: Codable, Equatable {
+  var stage: String
+  var seconds: Double
+}
+
+/// The time outside the planner's stages, in ``EvaluationRow/stages``.
+let outsideTheStages = "outside the stages"
 
 /// Plans one instance with each planner; every plan is verified (by `plan(_:with:)`) and
 /// simulated.
@@ -70,13 +82,17 @@ func evaluate(
     let result = tiled.result
     let p = result.plan
     let cycles = try? p.simulate(graph: tiled.problem.graph).totalCycles
+    var stages = result.report.stages.map { StageTime(stage: $0.stage.rawValue, seconds: $0.seconds) }
+    if !deterministic, !stages.isEmpty {
+      stages.append(StageTime(stage: outsideTheStages, seconds: max(0, seconds - stages.reduce(0) { $0 + $1.seconds })))
+    }
     rows.append(
       EvaluationRow(
         model: model, tier: tier.description, weights: weights.rawValue, budgetBytes: tiled.problem.capacity,
         planner: kind.rawValue, method: result.report.method, status: p.planner.status.rawValue,
         nonCompulsoryBytes: p.traffic.nonCompulsoryBytes, boundBytes: p.planner.boundBytes, seconds: seconds,
         cycles: cycles, verified: true,
-        variables: p.planner.modelVariables, rows: p.planner.modelRows))
+        variables: p.planner.modelVariables, rows: p.planner.modelRows, stages: stages.isEmpty ? nil : stages))
   }
   let baselines = rows.filter { PlannerKind(name: $0.planner)?.isBaseline == true }.map(\.nonCompulsoryBytes)
   let best = try baselines.min()
@@ -91,7 +107,7 @@ enum TableFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 let csvHeader =
-  "model,tier,weights,budget_bytes,planner,status,non_compulsory_bytes,bound_bytes,best_baseline_bytes,reduction_percent,gap_percent,seconds,cycles,verified,variables,rows"
+  "model,tier,weights,budget_bytes,planner,status,non_compulsory_bytes,bound_bytes,best_baseline_bytes,reduction_percent,gap_percent,seconds,cycles,verified,variables,rows,stage_seconds"
 
 func csvLine(_ r: EvaluationRow) -> String {
   func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
@@ -100,6 +116,7 @@ func csvLine(_ r: EvaluationRow) -> String {
     "\(r.bestBaselineBytes)", opt(r.reduction.map { String(format: "%.1f", $0) }),
     opt(r.gap.map { String(format: "%.1f", $0 * 100) }), String(format: "%.3f", r.seconds), opt(r.cycles),
     "\(r.verified)", opt(r.variables), opt(r.rows),
+    (r.stages ?? []).map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: "; "),
   ].joined(separator: ",")
 }
 

@@ -177,6 +177,14 @@ import Testing
     #expect(rows?.allSatisfy { $0["verified"] as? Bool == true } == true)
     let auto = rows?.first { $0["planner"] as? String == "auto" }
     #expect(auto?["status"] as? String == "optimal")
+    // Where the seconds went: the stages in order, then the time outside them, adding up to the row's.
+    let stages = auto?["stages"] as? [[String: Any]] ?? []
+    #expect(stages.first?["stage"] as? String == "baselines")
+    #expect(stages.last?["stage"] as? String == "outside the stages")
+    let inStages = stages.compactMap { $0["seconds"] as? Double }
+    #expect(inStages.count == stages.count && inStages.allSatisfy { $0 >= 0 })
+    #expect(abs(inStages.reduce(0, +) - (auto?["seconds"] as? Double ?? -1)) < 0.01)
+    #expect(rows?.first { $0["planner"] as? String == "default-greedy" }?["stages"] == nil)
     let dir = try temporaryFile("bench")
     let b = try cosma("bench", "Models/squeezenet1_1.json", "Models/resnet18.json", "--tiers", "MR", "--jobs", "2",
                       "--time-limit", "10", "-o", dir)
@@ -185,6 +193,8 @@ import Testing
     #expect(md.contains("## Summary") && md.contains("squeezenet1_1") && md.contains("resnet18"))
     let csv = try String(contentsOfFile: dir + "/bench.csv", encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 1 + 2 * 2 * 5)
+    #expect(csv.split(separator: "\n").first?.hasSuffix(",stage_seconds") == true)
+    #expect(csv.split(separator: "\n").contains { $0.contains(",auto,") && $0.contains("; outside the stages ") })
     #expect(try String(contentsOfFile: dir + "/traffic.svg", encoding: .utf8).hasPrefix("<svg"))
     expectCleanError(try cosma("compare", "Models/resnet18.json", "--planners", "magic"), status: 64, mentioning: ["magic"])
   }
