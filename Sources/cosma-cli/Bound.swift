@@ -19,7 +19,11 @@ struct Bound: ParsableCommand {
       to move is a lower bound; a depth-first search over the orders finds, level by level, a \
       cost that no order avoids at some step (it stops on --time-limit with the levels proven); \
       searched again with the tensors the fan reload bound counts free, it adds to that bound. \
-      The region bound: \
+      The waiting bound: in every order of the few operators that leave the least room, each \
+      finds a tensor of every branch begun before it and joined after it live, and stored and \
+      reloaded when it has no room; the least set of tensors meeting every such demand, each \
+      paid once, over the orders (searched again with the fans' reloads between their readers \
+      as demands too). The region bound: \
       the operators are split into disjoint regions, each solved exactly (CBC) keeping the order \
       its operators have through the rest of the graph, and the regions' optima (or CBC's bounds \
       on them) add up. A tensor crossing regions is charged by one of them (the one with most of \
@@ -92,6 +96,11 @@ struct Bound: ParsableCommand {
         : problem.fanReloadsWithStepCover(
           orders: [problem.budgets.mpSchedule], shouldStop: { Date().timeIntervalSince(fanStart) > limit })
       let fanSeconds = Date().timeIntervalSince(fanStart)
+      let waitStart = Date()
+      let waitStop = { Date().timeIntervalSince(waitStart) > limit }
+      let waiting = deterministic ? problem.waitingBound() : problem.waitingBound(maxNodes: .max, shouldStop: waitStop)
+      let fanWaiting = deterministic ? problem.fanReloadsWithWaiting() : problem.fanReloadsWithWaiting(maxNodes: .max, shouldStop: waitStop)
+      let waitSeconds = Date().timeIntervalSince(waitStart)
       let progress: (@Sendable (RegionBound.Progress) -> Void)? = verbose ? { @Sendable event in note(event.description) } : nil
       let regions: RegionBound
       if self.regions.isEmpty {
@@ -111,12 +120,19 @@ struct Bound: ParsableCommand {
           regions: sets, timeLimit: timeLimit, solver: defaultMILPSolver, deterministic: deterministic, progress: progress)
       }
       let seconds = Date().timeIntervalSince(start)
-      print(max(orderFree, steps.bytes, fanSteps?.bytes ?? 0, regions.bytes))
+      print(max(orderFree, steps.bytes, fanSteps?.bytes ?? 0, waiting.bytes, fanWaiting?.bytes ?? 0, regions.bytes))
       note("\(graph.name), capacity \(formatBytes(problem.capacity)), weights \(problem.weights.rawValue)\(problem.accelerator.inPlace ? ", in place" : "")")
       note("order-free bound  \(groupThousands(orderFree)) B (spill \(groupThousands(spill)) B, fan reload \(groupThousands(fans)) B\(chained > fans ? " (\(groupThousands(chained)) B with full operators)" : ""), full operators \(groupThousands(full)) B)")
       note("step cover bound  \(groupThousands(steps.bytes)) B (\(steps.levels) levels, \(groupThousands(steps.states)) sets of operators, \(groupThousands(steps.steps)) steps, \(String(format: "%.2f", stepSeconds)) s\(steps.isExact ? "" : ", stopped"))")
       if let f = fanSteps {
         note("fans with steps   \(groupThousands(f.bytes)) B (fan reload \(groupThousands(f.bytes - f.steps.bytes)) B, step cover with the fans' tensors free \(groupThousands(f.steps.bytes)) B: \(f.steps.levels) levels, \(groupThousands(f.steps.states)) sets of operators, \(String(format: "%.2f", fanSeconds)) s\(f.steps.isExact ? "" : ", stopped"))")
+      }
+      func searched(_ w: WaitingBound) -> String {
+        "\(w.operators) operators, \(groupThousands(w.nodes)) orders\(w.isComplete ? "" : ", stopped")"
+      }
+      note("waiting bound     \(groupThousands(waiting.bytes)) B (\(searched(waiting)); \(String(format: "%.2f", waitSeconds)) s with the next)")
+      if let f = fanWaiting {
+        note("fans with waiting \(groupThousands(f.bytes)) B (the fans' reloads and what waits across the full operators, in one search: \(searched(f.waiting)))")
       }
       let exact = regions.regions.filter(\.isExact).count
       note("region bound      \(groupThousands(regions.bytes)) B (\(regions.regions.count) regions, \(exact) solved exactly\(regions.isComplete ? "" : ", stopped by the time limit"))")

@@ -60,14 +60,20 @@ extension PlanningProblem {
   /// The fans ``fanReloadBound(free:arriving:)`` adds up, the largest first, and the tensors
   /// they charge.
   private func disjointFans(free: Set<TensorID>, arriving: Set<TensorID>) -> (bytes: ByteCount, charged: Set<TensorID>) {
+    let fans = disjointFanList(free: free, arriving: arriving)
+    return (fans.reduce(0) { $0 + $1.bytes }, fans.reduce(into: Set<TensorID>()) { $0.formUnion($1.charged) })
+  }
+
+  /// The fans themselves, those that charge disjoint tensors, the largest first.
+  func disjointFanList(free: Set<TensorID>, arriving: Set<TensorID>) -> [FanReload] {
     var taken = Set<TensorID>()
-    var total = 0
+    var fans: [FanReload] = []
     for f in fanReloads(free: free, arriving: arriving).sorted(by: { ($0.bytes, $1.tensor.rawValue) > ($1.bytes, $0.tensor.rawValue) })
     where taken.isDisjoint(with: f.charged) {
       taken.formUnion(f.charged)
-      total += f.bytes
+      fans.append(f)
     }
-    return (total, taken)
+    return fans
   }
 
   /// For each tensor `t` read by several operators, what its reads force.

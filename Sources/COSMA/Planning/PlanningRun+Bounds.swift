@@ -21,13 +21,44 @@ extension PlanningRun {
       say(.stepCoverBound(r))
     }
     guard shouldContinue, remaining > policy.minimumForBound else { return }
+    proveWaitingBound(share: fanShare)
+    guard shouldContinue, remaining > policy.minimumForBound else { return }
     let (maxSteps, stop) = stepLimits(fanShare)
-    if let found = problem.fanReloadsWithStepCover(maxSteps: maxSteps, orders: orders, above: incumbent.bound, shouldStop: stop) {
+    // The step cover search with the fans starts at what the bound already holds beyond them:
+    // a level it passes proves more, and an order it finds there ends it.
+    let fans = problem.fanReloadBound
+    let start = incumbent.bound > fans ? StepCoverBound(bytes: incumbent.bound - fans, levels: 0, states: 0, steps: 0, isExact: false) : nil
+    if let found = problem.fanReloadsWithStepCover(
+      maxSteps: maxSteps, orders: orders, above: incumbent.bound, continuing: start, shouldStop: stop)
+    {
       chargeSteps(found.steps.steps)
       fanStepCover = found.steps
       incumbent.raiseBound(to: found.bytes)
       say(.note("fan reload bound with the step cover bound: \(groupThousands(found.bytes)) B (\(found.steps.levels) levels, \(groupThousands(found.steps.states)) sets of operators\(found.steps.isExact ? "" : ", stopped"))"))
     }
+  }
+
+  /// The waiting bound (see ``WaitingBound``), alone and with the fans, within `share` of the
+  /// time limit (its orders are work in deterministic mode): a fraction of a second on the
+  /// bundled models, where it proves what waits across the NAS stems' branches.
+  private mutating func proveWaitingBound(share: TimePolicy.Share) {
+    let seconds = self.seconds(share)
+    let rate = policy.work.waitingOrdersPerSecond
+    let maxNodes = clock.deterministic ? Int(seconds * rate / 2) : 1_000_000
+    let (clock, deadline) = (self.clock, self.clock.seconds + seconds)
+    let stop: () -> Bool = clock.deterministic ? { false } : { clock.seconds > deadline }
+    let alone = problem.waitingBound(maxNodes: maxNodes, shouldStop: stop)
+    clock.charge(Double(alone.nodes) / rate)
+    incumbent.raiseBound(to: alone.bytes)
+    let fans = problem.fanReloadsWithWaiting(maxNodes: maxNodes, shouldStop: stop)
+    if let fans {
+      clock.charge(Double(fans.waiting.nodes) / rate)
+      incumbent.raiseBound(to: fans.bytes)
+    }
+    guard alone.bytes > 0 || fans != nil else { return }
+    let withFans = fans.map { ", \(groupThousands($0.bytes)) B with the fans" } ?? ""
+    let complete = alone.isComplete && fans?.waiting.isComplete != false
+    say(.note("waiting bound: \(groupThousands(alone.bytes)) B alone\(withFans) (\(groupThousands(alone.nodes + (fans?.waiting.nodes ?? 0))) orders of up to \(WaitingBound.maxOperators) operators\(complete ? "" : ", stopped"))"))
   }
 
   /// A step cover search's limits for `share` of the time limit: steps in deterministic mode,

@@ -12,6 +12,9 @@ public struct WorkRates: Sendable, Equatable {
   public var orderOperatorsPerSecond: Double = 3_000_000
   /// Steps evaluated per second by the step cover bound's search (``StepCoverBound/steps``).
   public var stepCoverStepsPerSecond: Double = 1_000_000
+  /// Orders of the full operators, partial or whole, visited per second by the waiting bound's
+  /// search (``WaitingBound/nodes``).
+  public var waitingOrdersPerSecond: Double = 100_000
   /// A solve stopped on its node limit may still overrun in its root; a wall-clock limit of
   /// this many times its share plus ``solverSafetySeconds`` stops it, and the run then records
   /// that it is no longer deterministic.
