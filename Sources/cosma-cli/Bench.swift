@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Folder for the results.", valueName: "dir"))
   var output: String = "bench"
 
+  @Option(help: ArgumentHelp("Folder to write each optimizing planner's verified plan into, as MODEL.TIER.WEIGHTS.PLANNER.plan.json (two --deterministic runs give the same files).", valueName: "dir"))
+  var plans: String?
+
   @Option(help: ArgumentHelp("Models to leave out, comma-separated names.", valueName: "list"))
   var exclude: String = ""
 
@@ -84,15 +87,12 @@ struct Bench: ParsableCommand {
           tasks.append([
             "compare", f, "--tiers", tiers.defaultValueDescription, "--weights", w.rawValue, "--planners",
             planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
-          ] + (deterministic ? ["--deterministic"] : []))
+          ] + (deterministic ? ["--deterministic"] : []) + (plans.map { ["--plans", $0] } ?? []))
         }
       }
       // The folder first: an evaluation whose results cannot be written is not started.
-      do {
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-      } catch {
-        throw InputError(file: output, element: "-o", rule: "the folder cannot be created (a file is in the way, or no permission)")
-      }
+      try createFolder(output, option: "-o")
+      if let plans { try createFolder(plans, option: "--plans") }
       let started = Date()
       // Rows by model, tier, weights mode, as the tables read (the processes ran by model and mode).
       let unordered = try runAll(tasks, started: started)

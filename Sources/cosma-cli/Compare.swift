@@ -61,7 +61,7 @@ let outsideTheStages = "outside the stages"
 /// simulated.
 func evaluate(
   graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double,
-  inPlace: Bool = false, deterministic: Bool = false, startPlans: inout [Plan]
+  inPlace: Bool = false, deterministic: Bool = false, plansDirectory: String? = nil, startPlans: inout [Plan]
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
   accelerator.inPlace = inPlace
@@ -82,6 +82,9 @@ func evaluate(
     let result = tiled.result
     let p = result.plan
     let cycles = try? p.simulate(graph: tiled.problem.graph).totalCycles
+    if let plansDirectory, kind.isOptimizing {
+      try p.write(to: "\(plansDirectory)/\(planFileName(model: model, tier: tier, weights: weights, planner: kind))", graph: tiled.problem.graph)
+    }
     var stages = result.report.stages.map { StageTime(stage: $0.stage.rawValue, seconds: $0.seconds) }
     if !deterministic, !stages.isEmpty {
       stages.append(StageTime(stage: outsideTheStages, seconds: max(0, seconds - stages.reduce(0) { $0 + $1.seconds })))
@@ -99,6 +102,20 @@ func evaluate(
     ?? plan(graph: graph, accelerator: accelerator, planner: .bestBaseline, tiling: .auto).result.plan.traffic.nonCompulsoryBytes
   for k in rows.indices { rows[k].bestBaselineBytes = best }
   return rows
+}
+
+/// Creates `path` (and its parents) for an option's files, or says why it cannot.
+func createFolder(_ path: String, option: String) throws {
+  do {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  } catch {
+    throw InputError(file: path, element: option, rule: "the folder cannot be created (a file is in the way, or no permission)")
+  }
+}
+
+/// Where `--plans` writes an optimizing planner's plan: `MODEL.TIER.WEIGHTS.PLANNER.plan.json`.
+func planFileName(model: String, tier: ScratchpadSize, weights: WeightsPlacement, planner: PlannerKind) -> String {
+  "\(model).\(tier.description).\(weights.rawValue).\(planner.rawValue).plan.json"
 }
 
 /// The output formats of `compare` and `bench`.
@@ -227,6 +244,9 @@ struct Compare: ParsableCommand {
   @Option(help: ArgumentHelp("Output format.", valueName: "format"))
   var format: TableFormat = .text
 
+  @Option(help: ArgumentHelp("Folder to write each optimizing planner's verified plan into, as MODEL.TIER.WEIGHTS.PLANNER.plan.json.", valueName: "dir"))
+  var plans: String?
+
   @Flag(help: "Same as --format json.") var json = false
   @Flag(help: "Same as --format csv.") var csv = false
   @Flag(help: "Same as --format markdown.") var markdown = false
@@ -247,6 +267,7 @@ struct Compare: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let graph = try loadGraph(graphPath, graphOptions)
+      if let plans { try createFolder(plans, option: "--plans") }
       var rows: [EvaluationRow] = []
       var startPlans: [WeightsPlacement: [Plan]] = [:]
       for t in tiers.values {
@@ -254,7 +275,7 @@ struct Compare: ParsableCommand {
           do {
             rows += try evaluate(
               graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit,
-              inPlace: inPlace == .on, deterministic: deterministic, startPlans: &startPlans[w, default: []])
+              inPlace: inPlace == .on, deterministic: deterministic, plansDirectory: plans, startPlans: &startPlans[w, default: []])
           } catch {
             // One instance that fails (a budget below M_R, a planner bug) loses only itself.
             rows += plannerList.map {

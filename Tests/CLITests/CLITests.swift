@@ -170,8 +170,14 @@ import Testing
   /// `compare` prints one verified row per planner; `bench` runs compare processes and writes
   /// its files.
   @Test func compareAndBench() throws {
-    let c = try cosma("compare", "Models/resnet18.json", "--tiers", "MR", "--weights", "scratchpad", "--json")
+    let planDir = try temporaryFile("plans")
+    let c = try cosma("compare", "Models/resnet18.json", "--tiers", "MR", "--weights", "scratchpad", "--json", "--plans", planDir)
     #expect(c.status == 0, "\(c.stderr)")
+    // The optimizing planner's plan, written where --plans says, verifies on its own.
+    let written = try FileManager.default.contentsOfDirectory(atPath: planDir)
+    #expect(written == ["resnet18.MR.scratchpad.auto.plan.json"])
+    let v = try cosma("verify", "Models/resnet18.json", planDir + "/resnet18.MR.scratchpad.auto.plan.json")
+    #expect(v.status == 0, "\(v.stderr)")
     let rows = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [[String: Any]]
     #expect(rows?.count == 5)
     #expect(rows?.allSatisfy { $0["verified"] as? Bool == true } == true)

@@ -74,6 +74,29 @@ import Testing
     #expect(try String(contentsOfFile: "\(out)/bench.md", encoding: .utf8).contains("failed: "))
   }
 
+  /// Two `--deterministic` benches, one instance at a time and two at once, write the same plan
+  /// files byte for byte (`--plans`): the plumbing, on instances proven in milliseconds
+  /// (`DeterminismTests` checks a search that runs to its limit, with the cores kept busy).
+  @Test func deterministicBenchWritesTheSamePlans() throws {
+    var folders: [String] = []
+    for jobs in ["1", "2"] {
+      let out = try cli.temporaryFile("bench")
+      let r = try cli.cosma([
+        "bench", "Models/squeezenet1_1.json", "Models/resnet18.json", "--tiers", "MR,MH", "--weights", "external", "--planners", "auto",
+        "--time-limit", "2", "--deterministic", "--jobs", jobs, "-o", out, "--plans", "\(out)/plans",
+      ])
+      #expect(r.status == 0, "\(r.stderr)")
+      folders.append("\(out)/plans")
+    }
+    let names = try FileManager.default.contentsOfDirectory(atPath: folders[0]).sorted()
+    #expect(names.count == 4 && names.contains("resnet18.MH.external.auto.plan.json"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folders[1]).sorted() == names)
+    for name in names {
+      let (a, b) = (try Data(contentsOf: URL(fileURLWithPath: "\(folders[0])/\(name)")), try Data(contentsOf: URL(fileURLWithPath: "\(folders[1])/\(name)")))
+      #expect(a == b, "\(name) differs between the two runs")
+    }
+  }
+
   /// `compare` at a budget below M_R records that instance as failed and keeps the other tier.
   @Test func compareKeepsTheOtherTier() throws {
     let r = try cli.cosma(["compare", "Models/squeezenet1_1.json", "--tiers", "4096,MP", "--weights", "external", "--csv"])
