@@ -76,8 +76,9 @@ import Testing
   }
 
   /// PNASNet-5 at `M_R`: the stem's five readers each fill the scratchpad, and the branches'
-  /// tensors waiting across one another's pads add three and a half 372,006 B tensors (stored and
-  /// reloaded) to the stem's 13,068,000 B; alone, without the fans, the same three and a half.
+  /// tensors waiting across one another's pads add three 372,006 B tensors and one 190,512 B
+  /// tensor (each stored and reloaded) to the stem's 13,068,000 B; alone, without the fans, the
+  /// same tensors. NASNet-A: three 289,338 B tensors.
   @Test func pnasnetStemBranchesWait() throws {
     let g = try Fixtures.model("pnasnet5large")
     let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
@@ -88,5 +89,7 @@ import Testing
     // Too few orders to end: no bound, and the fans alone.
     let stopped = try #require(problem.fanReloadsWithWaiting(maxNodes: 10))
     #expect(!stopped.waiting.isComplete && stopped.bytes == 13_068_000)
+    let nasnet = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    #expect(nasnet.fanReloadsWithWaiting()?.bytes == 13_068_000 + 3 * 578_676)
   }
 }

@@ -256,12 +256,13 @@ struct WaitingSearch {
         }
         outputs[c] = options
       }
+      // The outputs' items first, then the fan's reloads.
+      storeOf += [Int](repeating: -1, count: cost.count - storeOf.count)
       let first = cost.count
       for _ in 0..<(readers.count - 1) {
         cost.append(g[s].bytes)
         storeOf.append(f)
       }
-      storeOf += [Int](repeating: -1, count: cost.count - storeOf.count)
       storeCost.append(g[s].kind == .activation ? g[s].bytes : 0)
       fans.append(Fan(readers: readers, firstReload: first, outputs: outputs))
     }
