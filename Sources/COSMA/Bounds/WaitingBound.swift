@@ -48,7 +48,9 @@ extension PlanningProblem {
   /// The waiting bound (see ``WaitingBound``), visiting at most `maxNodes` orders, partial or
   /// whole, and stopping when `shouldStop` (asked every 256 nodes) says so.
   public func waitingBound(maxNodes: Int = 200_000, shouldStop: () -> Bool = { false }) -> WaitingBound {
-    waitingBound(free: [], maxNodes: maxNodes, shouldStop: shouldStop)
+    var search = WaitingSearch(problem: self, fans: [])
+    search.run(maxNodes: maxNodes, shouldStop: shouldStop)
+    return search.result
   }
 
   /// The fan reload bound and the waiting bound in one search: where every reader of a fan's
@@ -62,25 +64,12 @@ extension PlanningProblem {
   )? {
     let fans = disjointFanList(free: [], arriving: [])
     guard !fans.isEmpty else { return nil }
-    var search = WaitingSearch(problem: self, free: [], fans: fans)
-    let apart = search.fansApart
-    guard search.candidates.count >= 2 else {
-      let bytes = fans.reduce(0) { $0 + $1.bytes }
-      return (bytes, WaitingBound(bytes: 0, operators: search.candidates.count, nodes: 0, isComplete: true))
-    }
+    var search = WaitingSearch(problem: self, fans: fans)
     search.run(maxNodes: maxNodes, shouldStop: shouldStop)
     let w = search.result
     // Without an end, the fans alone.
     let fansBytes = fans.reduce(0) { $0 + $1.bytes }
-    return (w.isComplete ? max(fansBytes, apart + w.bytes) : fansBytes, w)
-  }
-
-  /// The same, where the tensors of `free` cost nothing.
-  func waitingBound(free: Set<TensorID>, maxNodes: Int, shouldStop: () -> Bool) -> WaitingBound {
-    var search = WaitingSearch(problem: self, free: free, fans: [])
-    guard search.candidates.count >= 2 else { return WaitingBound(bytes: 0, operators: search.candidates.count, nodes: 0, isComplete: true) }
-    search.run(maxNodes: maxNodes, shouldStop: shouldStop)
-    return search.result
+    return (w.isComplete ? max(fansBytes, search.fansApart + w.bytes) : fansBytes, w)
   }
 }
 
@@ -137,11 +126,10 @@ struct WaitingSearch {
   private var maxNodes = 0
 
   var result: WaitingBound {
-    WaitingBound(
-      bytes: !stopped && best < .max ? best : 0, operators: candidates.count, nodes: nodes, isComplete: !stopped)
+    WaitingBound(bytes: !stopped && best < .max ? best : 0, operators: candidates.count, nodes: nodes, isComplete: !stopped)
   }
 
-  init(problem: PlanningProblem, free givenFree: Set<TensorID>, fans given: [PlanningProblem.FanReload]) {
+  init(problem: PlanningProblem, fans given: [PlanningProblem.FanReload]) {
     let g = problem.graph
     let n = g.operators.count
     let inside = problem.partsHeldInPlace
@@ -156,7 +144,8 @@ struct WaitingSearch {
     // A fan is searched in order when its readers are candidates; the readers of the largest
     // fans join them first, ahead of the full operators leaving the most room.
     var inOrder: [PlanningProblem.FanReload] = []
-    var free = givenFree
+    // The fans counted apart, and the activations of those searched in order, cost nothing here.
+    var free = Set<TensorID>()
     for f in given {
       var readers: [OperatorID] = []
       for r in g.consumers[f.tensor.rawValue] where !readers.contains(r) { readers.append(r) }
@@ -275,7 +264,10 @@ struct WaitingSearch {
     self.cost = cost
   }
 
+  /// Searches the orders; with fewer than two candidates there is nothing to order, and the
+  /// bound is 0.
   mutating func run(maxNodes: Int, shouldStop: () -> Bool) {
+    guard candidates.count >= 2 else { return }
     self.maxNodes = maxNodes
     visit(placed: 0, sequence: [], demands: [], shouldStop: shouldStop)
   }
