@@ -51,6 +51,24 @@ import Testing
     #expect(clock.stayedDeterministic)
   }
 
+  /// CBC counts the nodes of its complete fathoming of small subtrees, which its node limit does
+  /// not: a solve reporting more nodes than its limit is charged the limit's nodes, and all its
+  /// iterations.
+  @Test func nodesBeyondTheLimitAreChargedAsIterationsOnly() {
+    let script = ScriptedSolver { _ in
+      SolveResult(
+        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 2, nodes: 70_000,
+        iterations: 20_000)
+    }
+    var rates = WorkRates()
+    rates.solverNodesPerSecond = 100
+    rates.simplexIterationsPerSecond = 10_000
+    let clock = RunClock(deterministic: true)
+    _ = WorkLimitedSolver(base: script, rates: rates, clock: clock).solve(LinearModel(), options: SolveOptions(timeLimit: 2))
+    #expect(script.calls[0].options.nodeLimit == 125)
+    #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
+  }
+
   /// A solve stopped by the wall-clock safety net makes the run say it is no longer deterministic.
   @Test func aWallClockStopIsRecorded() {
     let clock = RunClock(deterministic: true)

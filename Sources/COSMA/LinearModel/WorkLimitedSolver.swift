@@ -50,11 +50,20 @@ struct WorkLimitedSolver: MILPSolver {
     let result = base.solve(model, options: o)
     history.add(nodes: result.nodes, iterations: result.iterations)
     clock.charge(
-      Double(result.nodes) / rates.solverNodesPerSecond + Double(result.iterations) / rates.simplexIterationsPerSecond)
+      Double(Self.branchingNodes(result.nodes, limit: o.nodeLimit)) / rates.solverNodesPerSecond
+        + Double(result.iterations) / rates.simplexIterationsPerSecond)
     switch result.termination {
     case .feasible(limit: .time), .noSolution(limit: .time): clock.recordWallClockCut()
     default: break
     }
     return result
+  }
+
+  /// The nodes charged as branch-and-bound nodes: at most the node limit. CBC's count also holds
+  /// the nodes of its complete fathoming of small subtrees, which the limit does not count: a
+  /// BERT-base solve limited to 1,125 nodes reported 70,569 of them, in 2.1 s. Their simplex
+  /// iterations are still charged.
+  static func branchingNodes(_ nodes: Int, limit: Int?) -> Int {
+    min(nodes, limit ?? .max)
   }
 }
