@@ -11,10 +11,14 @@ public struct WorkRates: Sendable, Equatable {
   /// 0.17 to 5.9 times in all. The rate of a simplex iteration differs between models more than
   /// any measure of their size explains.
   public var simplexIterationsPerSecond: Double = 3_500
-  /// Search nodes of the exact offset allocator per second.
-  public var allocatorNodesPerSecond: Double = 2_000_000
-  /// Operators evaluated per second by the order search (one move evaluates the whole order).
-  public var orderOperatorsPerSecond: Double = 3_000_000
+  /// Search nodes of the exact offset allocator per second, as it counts them (see
+  /// `OffsetAllocator.spentNodes`; its threads on two cores). On the planners' residencies a
+  /// node took 6 to 32 µs (DenseNet-121's 257 buffers to PNASNet-5's 679) and NASNet-A's 1,410
+  /// buffers 4 million nodes in 94 s; on MiniMalloc's suite, one thread, 9 to 36 µs.
+  public var allocatorNodesPerSecond: Double = 60_000
+  /// Operators evaluated per second by the order search (one move evaluates the whole order):
+  /// NASNet-A, PNASNet-5, RandWire and nn.Transformer evaluated 1.3 to 1.8 million a second.
+  public var orderOperatorsPerSecond: Double = 1_500_000
   /// Steps evaluated per second by the step cover bound's search (``StepCoverBound/steps``).
   public var stepCoverStepsPerSecond: Double = 1_000_000
   /// Orders of the full operators, partial or whole, visited per second by the waiting bound's
