@@ -69,27 +69,6 @@ import Testing
     #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
   }
 
-  /// A solve of fewer than 100 nodes is mostly its root: its iterations a node do not set the
-  /// next solve's node limit; one of 100 nodes does.
-  @Test func aRootHeavySolveDoesNotSetTheNextLimit() {
-    let reported = [(30, 24_000), (100, 10_000), (5, 9_000)]
-    let solves = Tally()
-    let script = ScriptedSolver { _ in
-      let (nodes, iterations) = reported[min(solves.total, reported.count - 1)]
-      solves.add(1)
-      return SolveResult(
-        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 1, nodes: nodes,
-        iterations: iterations)
-    }
-    var rates = WorkRates()
-    rates.solverNodesPerSecond = 100
-    rates.simplexIterationsPerSecond = 10_000
-    let solver = WorkLimitedSolver(base: script, rates: rates, clock: RunClock(deterministic: true))
-    for _ in 0..<4 { _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2)) }
-    // 60 iterations a node before any: 0.016 s a node; after the 100-node solve 100: 0.02 s.
-    #expect(script.calls.map(\.options.nodeLimit) == [125, 125, 100, 100])
-  }
-
   /// A solve stopped by the wall-clock safety net makes the run say it is no longer deterministic.
   @Test func aWallClockStopIsRecorded() {
     let clock = RunClock(deterministic: true)

@@ -21,23 +21,18 @@ struct WorkLimitedSolver: MILPSolver {
     self.clock = clock
   }
 
-  /// Simplex iterations per branch-and-bound node over the run's solves so far that branched
-  /// enough for their root not to dominate. A solve of fewer nodes is mostly its root: on a
-  /// small crowded graph a first solve of 30 nodes and 23,891 iterations made the next one's
-  /// limit 233 nodes, where it ran 104 iterations a node and was proven at 602.
+  /// Simplex iterations per branch-and-bound node over the run's solves so far.
   private final class History: @unchecked Sendable {
     private let lock = NSLock()
     private var nodes = 0
     private var iterations = 0
     /// Before any solve branched: what the bundled models averaged.
     static let initialIterationsPerNode = 60.0
-    /// The fewest nodes a solve must have for its iterations to count.
-    static let leastNodes = 100
     var iterationsPerNode: Double {
-      lock.withLock { nodes == 0 ? Self.initialIterationsPerNode : Double(iterations) / Double(nodes) }
+      lock.withLock { nodes < 20 ? Self.initialIterationsPerNode : Double(iterations) / Double(nodes) }
     }
     func add(nodes n: Int, iterations i: Int) {
-      guard n >= Self.leastNodes else { return }
+      guard n > 0 else { return }
       lock.withLock {
         nodes += n
         iterations += i
@@ -53,10 +48,9 @@ struct WorkLimitedSolver: MILPSolver {
       o.timeLimit = t * rates.solverSafetyFactor + rates.solverSafetySeconds
     }
     let result = base.solve(model, options: o)
-    let branching = Self.branchingNodes(result.nodes, limit: o.nodeLimit)
-    history.add(nodes: branching, iterations: result.iterations)
+    history.add(nodes: result.nodes, iterations: result.iterations)
     clock.charge(
-      Double(branching) / rates.solverNodesPerSecond
+      Double(Self.branchingNodes(result.nodes, limit: o.nodeLimit)) / rates.solverNodesPerSecond
         + Double(result.iterations) / rates.simplexIterationsPerSecond)
     switch result.termination {
     case .feasible(limit: .time), .noSolution(limit: .time): clock.recordWallClockCut()
