@@ -30,14 +30,8 @@ import Testing
   /// Work, not time: a limit becomes a node limit for the solver, and what the solve spent is
   /// charged to the clock at the rates given.
   @Test func aSolveIsLimitedAndChargedInWork() {
-    let script = ScriptedSolver { _ in
-      SolveResult(
-        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 9, nodes: 100,
-        iterations: 5_000)
-    }
-    var rates = WorkRates()
-    rates.solverNodesPerSecond = 100
-    rates.simplexIterationsPerSecond = 10_000
+    let script = Self.solver(reporting: 100, iterations: 5_000)
+    let rates = Self.rates
     let clock = RunClock(deterministic: true)
     let solver = WorkLimitedSolver(base: script, rates: rates, clock: clock)
     _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2))
@@ -55,18 +49,29 @@ import Testing
   /// not: a solve reporting more nodes than its limit is charged the limit's nodes, and all its
   /// iterations.
   @Test func nodesBeyondTheLimitAreChargedAsIterationsOnly() {
-    let script = ScriptedSolver { _ in
+    let script = Self.solver(reporting: 70_000, iterations: 20_000)
+    let clock = RunClock(deterministic: true)
+    _ = WorkLimitedSolver(base: script, rates: Self.rates, clock: clock).solve(LinearModel(), options: SolveOptions(timeLimit: 2))
+    #expect(script.calls[0].options.nodeLimit == 125)
+    #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
+  }
+
+  /// A solver whose every solve stops on its node limit after `nodes` nodes and `iterations`
+  /// simplex iterations.
+  static func solver(reporting nodes: Int, iterations: Int) -> ScriptedSolver {
+    ScriptedSolver { _ in
       SolveResult(
-        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 2, nodes: 70_000,
-        iterations: 20_000)
+        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 1, nodes: nodes,
+        iterations: iterations)
     }
+  }
+
+  /// Round rates for the arithmetic of the tests: 100 nodes and 10,000 iterations a second.
+  static var rates: WorkRates {
     var rates = WorkRates()
     rates.solverNodesPerSecond = 100
     rates.simplexIterationsPerSecond = 10_000
-    let clock = RunClock(deterministic: true)
-    _ = WorkLimitedSolver(base: script, rates: rates, clock: clock).solve(LinearModel(), options: SolveOptions(timeLimit: 2))
-    #expect(script.calls[0].options.nodeLimit == 125)
-    #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
+    return rates
   }
 
   /// A solve stopped by the wall-clock safety net makes the run say it is no longer deterministic.
