@@ -22,7 +22,7 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
   /// The region bound's own progress.
   case region(RegionBound.Progress)
   /// The order search ended: its estimate before and after, and the incumbent.
-  case orderSearch(estimateBefore: ByteCount, estimateAfter: ByteCount, objectiveBytes: ByteCount)
+  case orderSearch(estimateBefore: ByteCount, estimateAfter: ByteCount, objectiveBytes: ByteCount, runs: Int)
   /// A residency's offsets were not placed: `proven` when the allocator proved they cannot fit.
   case offsetsNotPlaced(intervals: Int, proven: Bool)
   /// A pass of windows of divide and conquer ended.
@@ -54,8 +54,8 @@ public enum PlanningProgress: Sendable, Equatable, CustomStringConvertible {
     case .region(let p): return "  \(p)"
     case .stepCoverBound(let b):
       return "step cover bound: \(groupThousands(b.bytes)) B (\(b.levels) levels, \(groupThousands(b.states)) sets of operators\(b.isExact ? "" : ", stopped"))"
-    case .orderSearch(let before, let after, let o):
-      return "order search: \(groupThousands(before)) → \(groupThousands(after)) B estimated; \(groupThousands(o)) B"
+    case .orderSearch(let before, let after, let o, let runs):
+      return "order search: \(groupThousands(before)) → \(groupThousands(after)) B estimated (best of \(runs) run\(runs == 1 ? "" : "s")); \(groupThousands(o)) B"
     case .offsetsNotPlaced(let n, let proven):
       return "offsets of the ILP's residency \(proven ? "proven not to fit" : "not placed within the allocator's search limit") (\(n) intervals)"
     case .windows(let width, let o, let solved, let notPlaced):
