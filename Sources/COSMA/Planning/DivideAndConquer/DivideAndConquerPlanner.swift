@@ -78,7 +78,7 @@ extension PlanningRun {
     // external at `M_R`: a third of the runs of 2 s end within 5% of the bound, some within
     // 0.5%).
     let runs = max(1, min(4, Int(time / policy.orderSearchRunSeconds)))
-    let began0 = clock.seconds
+    let firstStart = clock.seconds
     var found = search.improve(
       origin, until: clock.seconds + time / Double(runs), clock: clock, floor: incumbent.bound,
       operatorsPerSecond: policy.work.orderOperatorsPerSecond)
@@ -88,7 +88,7 @@ extension PlanningRun {
     // bound, 2 of 24 of 3 s, which converged in 1.8 s). A run that makes no move at all, on a
     // graph with a single order, ends the runs.
     var slot = time / Double(runs)
-    if clock.seconds - began0 < 0.8 * slot { slot = max(policy.minimumForBound, 1.25 * (clock.seconds - began0)) }
+    if clock.seconds - firstStart < 0.8 * slot { slot = max(policy.minimumForBound, 1.25 * (clock.seconds - firstStart)) }
     var k = 1
     while found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound, k < 64, !isCancelled {
       let (began, end) = (clock.seconds, clock.seconds + min(slot, (deadline - clock.seconds) / Double(max(1, runs - k))))
