@@ -43,6 +43,9 @@ public struct TimePolicy: Sendable, Equatable {
   public var orderSearch = Share(0.2)
   /// The shortest run an order search's share is cut into (see ``orderSearch``).
   public var orderSearchRunSeconds = 2.0
+  /// The most runs one order search makes (runs that converge early are followed by more until
+  /// the share is spent: a tiny graph's converge in milliseconds).
+  public var orderSearchMaximumRuns = 64
   /// Each later order search, once the windows stall.
   public var orderSearchAgain = Share(0.1)
   /// One residency ILP with the order fixed (at least half a second).

@@ -85,12 +85,15 @@ extension PlanningRun {
     // A run that converged early also shows how long this graph needs: the runs after it get
     // that much and a quarter, so that they cool before their patience ends them (hot, they
     // settle in worse basins: on nn.Transformer 8 of 24 runs of 1.5 s or 2 s reached 5% of the
-    // bound, 2 of 24 of 3 s, which converged in 1.8 s). A run that makes no move at all, on a
-    // graph with a single order, ends the runs.
+    // bound, 2 of 24 of 3 s, which converged in 1.8 s); never less than the time a run must
+    // have left to start. A run that makes no move at all, on a graph with a single order, ends
+    // the runs, and so does ``TimePolicy/orderSearchMaximumRuns``.
     var slot = time / Double(runs)
     if clock.seconds - firstStart < 0.8 * slot { slot = max(policy.minimumForBound, 1.25 * (clock.seconds - firstStart)) }
     var k = 1
-    while found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound, k < 64, !isCancelled {
+    while found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound, k < policy.orderSearchMaximumRuns,
+      !isCancelled
+    {
       let (began, end) = (clock.seconds, clock.seconds + min(slot, (deadline - clock.seconds) / Double(max(1, runs - k))))
       let again = search.improve(
         origin, until: end, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
