@@ -38,6 +38,9 @@ struct Optimize: ParsableCommand {
   @Flag(help: "Count --time-limit in work (solver nodes and iterations, search nodes, moves) instead of seconds: the same plan, byte for byte, on any machine and under any load; the wall-clock time varies.")
   var deterministic = false
 
+  @Option(help: ArgumentHelp("Seed of the order search's random moves (divide and conquer, on large graphs): with --deterministic the same seed gives the same plan; another seed is another draw of the search.", valueName: "n"))
+  var seed: UInt64 = PlannerOptions.defaultSeed
+
   @Option(
     help: ArgumentHelp(
       "Below M_R, split operators into row or channel tiles, grids of both, and partial sums (auto) or refuse (off); always: also try tiles at or above M_R with the time left, keeping them only when they move less.",
@@ -66,6 +69,7 @@ struct Optimize: ParsableCommand {
       let original = try loadGraph(graphPath, graphOptions)
       var options = PlannerOptions(timeLimit: timeLimit, relativeGap: gap)
       options.deterministic = deterministic
+      options.seed = seed
       options.lpPath = dumpLp
       let wall = Date()
       if verbose {

@@ -127,6 +127,50 @@ import Testing
     #expect(ends.first.map { $0.estimate < baseline } == true)
   }
 
+  /// A graph whose first run converges early gets the longer share: on a random graph of 40
+  /// operators the first run converges within a 0.3 s share (of work), and the stage goes on
+  /// past it, to 0.6 s at most. The next best orders of its runs are kept for the fixed-order
+  /// ILP: other orders than the one found, each a valid order estimated to move at least as
+  /// much. (The guard before a run is lowered to 0.1 s so that such short shares have runs.)
+  @Test func orderSearchOfAGraphThatConvergesEarlyTakesTheLongerShare() throws {
+    let problem = try PlanningProblem(graph: Fixtures.random(seed: 1, operators: 40), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    var options = PlannerOptions(timeLimit: 60)
+    options.deterministic = true
+    options.timePolicy.minimumForBound = 0.1
+    var run = try PlanningRun(problem: problem, options: options, kind: .divideAndConquer, path: .divideAndConquer(integerVariables: nil, limit: nil))
+    let began = run.elapsed
+    run.improveOrder(share: TimePolicy.Share(1, atMost: 0.3), converging: TimePolicy.Share(1, atMost: 0.6))
+    #expect(run.elapsed - began > 0.3)
+    #expect(run.elapsed - began <= 0.6)
+    let searched = try #require(run.searchedOrder)
+    let search = OrderSearch(problem: problem)
+    #expect(run.runnersUp.count >= 1 && run.runnersUp.count <= options.timePolicy.orderSearchRunnersUp)
+    for (order, start) in run.runnersUp {
+      #expect(order != searched && problem.graph.isTopologicalOrder(order))
+      #expect(search.spillCost(order) >= search.spillCost(searched))
+      #expect(start.schedule == order)
+    }
+    #expect(Set(run.runnersUp.map(\.order)).count == run.runnersUp.count)
+    // Without the longer share (the later rounds' searches), no runners-up and the share holds.
+    let before = run.elapsed
+    run.improveOrder(share: TimePolicy.Share(1, atMost: 0.3))
+    #expect(run.elapsed - before <= 0.3)
+    #expect(run.runnersUp.isEmpty)
+  }
+
+  /// The seed is another draw of the same search: the same seed gives the same order, another
+  /// seed other moves (on NASNet-A, after a tenth of a second of work, another order).
+  @Test func orderSearchSeedDrawsOtherMoves() throws {
+    let problem = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let start = problem.budgets.mpSchedule
+    func found(_ seed: UInt64) -> [OperatorID] {
+      var search = OrderSearch(problem: problem, seed: seed)
+      return search.improve(start, until: 0.1, clock: RunClock(deterministic: true)).schedule
+    }
+    #expect(found(PlannerOptions.defaultSeed) == found(PlannerOptions.defaultSeed))
+    #expect(found(PlannerOptions.defaultSeed) != found(1))
+  }
+
   /// The pull move: nn.Transformer's first cross-attention projection of the encoder output,
   /// pulled to right after the encoder's last operator, takes its weight splits along (its
   /// other ancestors after that point) and nothing else, and the order stays topological.

@@ -29,6 +29,11 @@ public struct PlannerOptions: Sendable {
   /// any machine and under any load; the wall-clock time it takes varies with the machine. The
   /// plan records it (``PlannerInfo/deterministic``) and its `seconds` are work seconds.
   public var deterministic = false
+  /// The seed of the order search's random moves (divide and conquer): the same seed gives the
+  /// same moves; another seed is another draw of the search's basins.
+  public var seed: UInt64 = PlannerOptions.defaultSeed
+  /// The seed unless one is given.
+  public static let defaultSeed: UInt64 = 0x0DE5_EA7C
   /// Plans of the same graph to start from, such as plans made for a smaller scratchpad (every
   /// plan that fits a scratchpad fits a larger one): each is checked by the verifier against
   /// this problem and kept as the incumbent when it moves less than the best baseline, so a

@@ -1,15 +1,20 @@
 extension PlanningRun {
   /// Residency ILPs with the order fixed: small models, good incumbents, no global bound. The
-  /// orders are the searched one (if any), the incumbent's and the minimum-peak order; with
-  /// `searchedOnly`, the searched one alone.
+  /// orders are the searched one (if any), the order search's runners-up, the incumbent's and
+  /// the minimum-peak order; with `searchedOnly`, the searched one alone.
   mutating func improveWithFixedOrders(searchedOnly: Bool = false) {
-    var orders = [best.schedule]
-    if let searchedOrder, searchedOrder != best.schedule { orders.insert(searchedOrder, at: 0) }
-    if problem.budgets.mpSchedule != best.schedule { orders.append(problem.budgets.mpSchedule) }
-    if searchedOnly { orders = searchedOrder.map { [$0] } ?? [] }
+    var starts: [(order: [OperatorID], start: Plan?)] = []
+    if let searchedOrder { starts.append((searchedOrder, searchedStart)) }
+    if !searchedOnly {
+      starts += runnersUp.map { ($0.order, $0.start) }
+      starts += [(best.schedule, nil), (problem.budgets.mpSchedule, nil)]
+    }
+    runnersUp = []
+    var orders: [[OperatorID]] = []
+    for (order, _) in starts where !orders.contains(order) { orders.append(order) }
     for order in orders where shouldContinue {
       var f = ResidencyFormulation(problem: problem, schedule: order)
-      let start = order == searchedOrder ? searchedStart : nil
+      let start = starts.first { $0.order == order }?.start
       guard let (result, residency) = solve(&f, limit: seconds(policy.fixedOrderSolve), label: "fixed-order ILP", start: start)
       else { return }
       if let residency {

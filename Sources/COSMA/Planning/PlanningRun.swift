@@ -34,6 +34,10 @@ struct PlanningRun {
   /// start of the fixed-order ILP on it).
   var searchedOrder: [OperatorID]?
   var searchedStart: Plan?
+  /// The next best orders of the order search's runs, best first, each with its residency
+  /// without offsets, when its runs converged early (``TimePolicy/orderSearchRunnersUp``): the
+  /// fixed-order ILP solves them after the searched order.
+  var runnersUp: [(order: [OperatorID], start: Plan)] = []
   /// Where the first order search starts when it is not the incumbent's order: the best
   /// baseline's, when the cascade order's plan moved less (a search from it alone ended worse
   /// on some tiled graphs, and the incumbent keeps whichever plan is best), and the order it

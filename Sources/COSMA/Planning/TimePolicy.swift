@@ -46,6 +46,14 @@ public struct TimePolicy: Sendable, Equatable {
   /// The most runs one order search makes (runs that converge early are followed by more until
   /// the share is spent: a tiny graph's converge in milliseconds).
   public var orderSearchMaximumRuns = 64
+  /// The first order search's share when its first run converges early (well within its part
+  /// of ``orderSearch``): such a graph's runs are short draws of the basin, and the windows
+  /// re-plan an order only locally (nn.Transformer: no gain in 30 s on any of its four
+  /// instances).
+  public var orderSearchConverging = Share(0.35)
+  /// How many of such a search's next best orders the fixed-order ILP solves after the best
+  /// (the estimate ranks the basins only roughly).
+  public var orderSearchRunnersUp = 2
   /// Each later order search, once the windows stall.
   public var orderSearchAgain = Share(0.1)
   /// One residency ILP with the order fixed (at least half a second).

@@ -38,7 +38,9 @@ extension PlanningRun {
   mutating func divideAndConquer(width: Int) {
     if shouldContinue { stage(.stepCoverBound) { $0.proveStepCoverBound(share: $0.policy.stepCoverBound, fanShare: $0.policy.fanStepCoverBound) } }
     if shouldContinue { stage(.fanBound) { $0.proveFanBound(share: $0.policy.fanBound) } }
-    if shouldContinue { stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearch) } }
+    if shouldContinue {
+      stage(.orderSearch) { $0.improveOrder(share: $0.policy.orderSearch, converging: $0.policy.orderSearchConverging) }
+    }
     if shouldContinue { stage(.fixedOrder) { $0.improveWithFixedOrders() } }
     if shouldContinue { stage(.windows) { $0.improveWithWindows(width: width) } }
     while shouldContinue && remaining > policy.minimumForAnotherRound {
@@ -52,20 +54,22 @@ extension PlanningRun {
   }
 
   /// Simulated annealing over the incumbent's order for `share` of the time limit (see
-  /// ``OrderSearch``); the executors' plans for the order found are offered, and the order and
-  /// its residency are kept for the fixed-order ILP.
-  mutating func improveOrder(share: TimePolicy.Share) {
+  /// ``OrderSearch``), or for `converging` when its first run converges early; the executors'
+  /// plans for the order found are offered, and the order and its residency are kept for the
+  /// fixed-order ILP.
+  mutating func improveOrder(share: TimePolicy.Share, converging: TimePolicy.Share? = nil) {
     // Offering the order found runs the executors again, two policies and the search's own
     // residency, about three quarters of what the four baselines took: on a tiled R(2+1)D of
     // 6,500 operators 1.6 s, which the search leaves so that the stage ends within the limit.
     let offering = 0.75 * (stages.first { $0.stage == .baselines }?.seconds ?? 0)
     guard shouldContinue, remaining - offering > policy.minimumForBound else { return }
-    var search = OrderSearch(problem: problem)
+    var search = OrderSearch(problem: problem, seed: options.seed)
     let origin = firstSearchStart ?? best.schedule
     firstSearchStart = nil
     let before = search.spillCost(origin)
     let time = min(seconds(share), remaining - offering)
-    let deadline = clock.seconds + time
+    let longer = converging.map { max(time, min(seconds($0), remaining - offering)) } ?? time
+    var deadline = clock.seconds + time
     // The share is cut into up to four runs of at least 2 s (one below a 10 s limit), each
     // annealing to its own deadline from the same origin (their random moves differ), and the
     // best is kept: the annealing's temperature falls with the time left, so one long run
@@ -79,17 +83,31 @@ extension PlanningRun {
     // 0.5%).
     let runs = max(1, min(4, Int(time / policy.orderSearchRunSeconds)))
     let firstStart = clock.seconds
+    let firstEnd = firstStart + time / Double(runs)
     var found = search.improve(
-      origin, until: clock.seconds + time / Double(runs), clock: clock, floor: incumbent.bound,
-      operatorsPerSecond: policy.work.orderOperatorsPerSecond)
-    // A run that converged early also shows how long this graph needs: the runs after it get
-    // that much and a quarter, so that they cool before their patience ends them (hot, they
-    // settle in worse basins: on nn.Transformer 8 of 24 runs of 1.5 s or 2 s reached 5% of the
-    // bound, 2 of 24 of 3 s, which converged in 1.8 s); never less than the time a run must
-    // have left to start. A run that makes no move at all, on a graph with a single order, ends
-    // the runs, and so does ``TimePolicy/orderSearchMaximumRuns``.
+      origin, until: firstEnd, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
+    // A run that converged (ended before its deadline) also shows how long this graph needs:
+    // the runs after it get that much and a quarter, so that they cool before their patience
+    // ends them (hot, they settle in worse basins: on nn.Transformer 8 of 24 runs of 1.5 s or
+    // 2 s reached 5% of the bound, 2 of 24 of 3 s, which converged in 1.8 s); never less than
+    // the time a run must have left to start. A run that makes no move at all, on a graph with
+    // a single order, ends the runs, and so does ``TimePolicy/orderSearchMaximumRuns``.
+    // Such a graph also gets the longer share `converging`, when given: every run is another
+    // draw of the basin, where the windows after the search re-plan an order only locally and
+    // gain nothing on these graphs (nn.Transformer with weights external at `M_H`: one run in
+    // eight lands in the basin from which the fixed-order ILP reaches the optimum, and the
+    // windows spent 30 s without a gain on each of the four instances).
+    // The estimate ranks the basins only roughly (nn.Transformer with weights external at
+    // `M_R`, deterministic: the best estimate of 8 runs gave the fixed-order ILP a plan 0.4%
+    // from the bound, that of 15 runs one 3.3% from it), so the next best orders of such a
+    // search are kept for the fixed-order ILP too.
     var slot = time / Double(runs)
-    if clock.seconds - firstStart < 0.8 * slot { slot = max(policy.minimumForBound, 1.25 * (clock.seconds - firstStart)) }
+    let converged = clock.seconds < firstEnd && found.traffic > incumbent.bound
+    if converged {
+      slot = min(slot, max(policy.minimumForBound, 1.25 * (clock.seconds - firstStart)))
+      deadline = firstStart + longer
+    }
+    var ends = [found]
     var k = 1
     while found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound, k < policy.orderSearchMaximumRuns,
       !isCancelled
@@ -98,12 +116,24 @@ extension PlanningRun {
       let again = search.improve(
         origin, until: end, clock: clock, floor: incumbent.bound, operatorsPerSecond: policy.work.orderOperatorsPerSecond)
       k += 1
+      ends.append(again)
       if again.traffic < found.traffic { found = again }
       if clock.seconds - began < 1e-3 { break }
     }
+    let problem = self.problem
+    let start = { (order: [OperatorID]) in
+      problem.makePlan(events: search.residencyEvents(order), info: PlannerInfo(method: "order search", status: .heuristic))
+    }
     searchedOrder = found.schedule
-    searchedStart = problem.makePlan(
-      events: search.residencyEvents(found.schedule), info: PlannerInfo(method: "order search", status: .heuristic))
+    searchedStart = start(found.schedule)
+    runnersUp = []
+    if converged && converging != nil {
+      for end in ends.sorted(by: { $0.traffic < $1.traffic }) where runnersUp.count < policy.orderSearchRunnersUp {
+        if end.schedule != found.schedule && !runnersUp.contains(where: { $0.order == end.schedule }) {
+          runnersUp.append((end.schedule, start(end.schedule)))
+        }
+      }
+    }
     offerSchedule(found.schedule)
     say(.orderSearch(estimateBefore: before, estimateAfter: found.traffic, objectiveBytes: incumbent.bytes, runs: k))
   }

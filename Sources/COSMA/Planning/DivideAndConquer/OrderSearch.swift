@@ -19,7 +19,7 @@ struct OrderSearch {
   let problem: PlanningProblem
   var rng: SplitMix64
 
-  init(problem: PlanningProblem, seed: UInt64 = 0x0DE5_EA7C) {
+  init(problem: PlanningProblem, seed: UInt64 = PlannerOptions.defaultSeed) {
     self.problem = problem
     rng = SplitMix64(seed: seed)
   }
