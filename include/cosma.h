@@ -27,6 +27,7 @@
  *     "timeLimit"     seconds (default 60; for cosma_budgets, the minimum-peak ILP's, default 10)
  *     "gap"           relative gap at which to stop, in [0, 1)
  *     "deterministic" true: the time limit counts work, and the same input gives the same plan
+ *     "seed"          the order search's seed, 0 or more: another seed is another draw of it
  *     "tiling"        "auto", "off" or "always"
  *     "elementBytes"  bytes per element of an ONNX model's tensors; "name": an ONNX graph's name
  *     "source"        what error messages call the graph (its file name), "graph" by default

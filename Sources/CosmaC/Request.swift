@@ -17,7 +17,7 @@ struct Request {
 
   static let keys = [
     "accelerator", "scratchpad", "alignment", "weights", "inPlace", "planner", "timeLimit", "gap",
-    "deterministic", "tiling", "elementBytes", "name", "source",
+    "deterministic", "seed", "tiling", "elementBytes", "name", "source",
   ]
 
   /// Parses `text` (NULL or empty: every default).
@@ -96,6 +96,10 @@ struct Request {
     }
     if let g = try number("gap") { options.relativeGap = g }
     if let d = try bool("deterministic") { options.deterministic = d }
+    if let seed = try integer("seed") {
+      guard seed >= 0 else { throw fail("seed", "must be a count (0 or more), not \(seed)") }
+      options.seed = UInt64(seed)
+    }
     if let t = try string("tiling") {
       guard let mode = TilingMode(rawValue: t) else { throw fail("tiling", "must be auto, off or always") }
       tiling = mode

@@ -41,6 +41,9 @@ struct Bench: ParsableCommand {
   @Flag(help: "Count --time-limit in work instead of seconds: the same results on any machine, under any load and with any --jobs (see optimize --help).")
   var deterministic = false
 
+  @Option(help: ArgumentHelp("Seed of the order search's random moves (see optimize --help).", valueName: "n"))
+  var seed: UInt64 = PlannerOptions.defaultSeed
+
   @Option(help: ArgumentHelp("Instances solved at once, each in its own process.", valueName: "n"))
   var jobs: Int = 1
 
@@ -87,7 +90,8 @@ struct Bench: ParsableCommand {
           tasks.append([
             "compare", f, "--tiers", tiers.defaultValueDescription, "--weights", w.rawValue, "--planners",
             planners.defaultValueDescription, "--time-limit", "\(timeLimit)", "--in-place", inPlace.rawValue, "--json",
-          ] + (deterministic ? ["--deterministic"] : []) + (plans.map { ["--plans", $0] } ?? []))
+          ] + (deterministic ? ["--deterministic"] : []) + (seed != PlannerOptions.defaultSeed ? ["--seed", "\(seed)"] : [])
+            + (plans.map { ["--plans", $0] } ?? []))
         }
       }
       // The folder first: an evaluation whose results cannot be written is not started.

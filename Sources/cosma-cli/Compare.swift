@@ -61,7 +61,8 @@ let outsideTheStages = "outside the stages"
 /// simulated.
 func evaluate(
   graph: Graph, model: String, tier: ScratchpadSize, weights: WeightsPlacement, planners: [PlannerKind], timeLimit: Double,
-  inPlace: Bool = false, deterministic: Bool = false, plansDirectory: String? = nil, startPlans: inout [Plan]
+  inPlace: Bool = false, deterministic: Bool = false, seed: UInt64 = PlannerOptions.defaultSeed, plansDirectory: String? = nil,
+  startPlans: inout [Plan]
 ) throws -> [EvaluationRow] {
   var accelerator = Accelerator(weights: weights)
   accelerator.inPlace = inPlace
@@ -73,6 +74,7 @@ func evaluate(
     let started = Date()
     var options = PlannerOptions(timeLimit: timeLimit)
     options.deterministic = deterministic
+    options.seed = seed
     // The optimizing planners' plans at the tiers already run (a plan that fits a smaller
     // scratchpad fits a larger one): a larger tier never gets a worse plan.
     options.startPlans = startPlans
@@ -241,6 +243,9 @@ struct Compare: ParsableCommand {
   @Flag(help: "Count --time-limit in work instead of seconds: the same plans on any machine and under any load (see optimize --help).")
   var deterministic = false
 
+  @Option(help: ArgumentHelp("Seed of the order search's random moves (see optimize --help).", valueName: "n"))
+  var seed: UInt64 = PlannerOptions.defaultSeed
+
   @Option(help: ArgumentHelp("Output format.", valueName: "format"))
   var format: TableFormat = .text
 
@@ -275,7 +280,7 @@ struct Compare: ParsableCommand {
           do {
             rows += try evaluate(
               graph: graph, model: graph.name, tier: t, weights: w, planners: plannerList, timeLimit: timeLimit,
-              inPlace: inPlace == .on, deterministic: deterministic, plansDirectory: plans, startPlans: &startPlans[w, default: []])
+              inPlace: inPlace == .on, deterministic: deterministic, seed: seed, plansDirectory: plans, startPlans: &startPlans[w, default: []])
           } catch {
             // One instance that fails (a budget below M_R, a planner bug) loses only itself.
             rows += plannerList.map {

@@ -145,6 +145,10 @@ import Testing
     }
     #expect(files[0].contains("\"deterministic\": true"))
     #expect(files[0] == files[1])
+    // The order search's seed is an option; a seed that is not a count fails with one message.
+    let bad = try cosma("optimize", "Models/densenet121.json", "--seed", "-3")
+    #expect(bad.status != 0 && bad.stderr.contains("--seed"), "\(bad.stderr)")
+    #expect(!bad.stderr.contains("Fatal error"))
   }
 
   /// Every command reads ONNX directly; `convert` writes the graph format, which loads back.

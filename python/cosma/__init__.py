@@ -209,19 +209,20 @@ def optimize(graph: Graph, *, scratchpad: Union[str, int, None] = None, weights:
              planner: Optional[str] = None, time_limit: Optional[float] = None, gap: Optional[float] = None,
              deterministic: Optional[bool] = None, accelerator: Union[str, dict, None] = None,
              alignment: Optional[int] = None, in_place: Optional[bool] = None, tiling: Optional[str] = None,
-             element_bytes: Optional[int] = None, name: Optional[str] = None,
+             element_bytes: Optional[int] = None, name: Optional[str] = None, seed: Optional[int] = None,
              progress: Optional[Callable[[str], None]] = None, cancellation: Optional[Cancellation] = None) -> Plan:
     """Plans `graph` (a cosma-graph dict, a .json or .onnx path, or the file's bytes), as
     `cosma optimize` does with the same flags: `scratchpad` in bytes or a tier ("MR", "MH", "MP";
     the accelerator's, by default MH), `weights` "scratchpad" or "external", `planner` ("auto",
     "ilp", "divide-and-conquer", a baseline), `time_limit` in seconds (60), `gap`, `deterministic`
-    (the limit counts work: the same plan on any machine), `accelerator` (a preset name or a
-    cosma-accelerator dict), `alignment`, `in_place`, `tiling` ("auto", "off", "always").
+    (the limit counts work: the same plan on any machine), `seed` (the order search's, 0 or more:
+    another seed is another draw of it), `accelerator` (a preset name or a cosma-accelerator
+    dict), `alignment`, `in_place`, `tiling` ("auto", "off", "always").
     `progress` receives one line per planning event. Raises `DoesNotFitError` below the graph's
     smallest scratchpad and `BadInputError` for bad input."""
     data = _graph_bytes(graph)
     options = _options(scratchpad=scratchpad, weights=weights, planner=planner, time_limit=time_limit, gap=gap,
-                       deterministic=deterministic, accelerator=accelerator, alignment=alignment,
+                       deterministic=deterministic, seed=seed, accelerator=accelerator, alignment=alignment,
                        in_place=in_place, tiling=tiling, element_bytes=element_bytes, **_source(graph, name))
     callback = _PROGRESS(lambda line, _: progress(line.decode("utf-8"))) if progress else _PROGRESS()
     plan, report, error = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()

@@ -105,6 +105,8 @@ def test_errors_have_the_cli_messages(tmp_path):
         cosma.optimize(model("resnet18"), time_limit=float("nan"))
     with pytest.raises(cosma.BadInputError, match="planner"):
         cosma.optimize(model("resnet18"), planner="magic")
+    with pytest.raises(cosma.BadInputError, match="seed"):
+        cosma.optimize(model("resnet18"), seed=-1)
     with pytest.raises(cosma.BadInputError):
         cosma.optimize(b"\x00\x01 not a model")
 

@@ -102,11 +102,17 @@ extension PlanningRun {
     // from the bound, that of 15 runs one 3.3% from it), so the next best orders of such a
     // search are kept for the fixed-order ILP too.
     var slot = time / Double(runs)
-    let converged = clock.seconds < firstEnd && found.traffic > incumbent.bound
-    if converged {
-      slot = min(slot, max(policy.minimumForBound, 1.25 * (clock.seconds - firstStart)))
+    var converged = false
+    // A run that ended before its deadline without reaching the bound: the first such run sets
+    // the slot of the runs after it and the longer share (a run's length varies with its moves:
+    // on nn.Transformer the first of four 3 s runs sometimes uses all of its time).
+    func check(_ run: (schedule: [OperatorID], traffic: ByteCount), began: Double, end: Double) {
+      guard !converged, clock.seconds < end, run.traffic > incumbent.bound else { return }
+      converged = true
+      slot = min(slot, max(policy.minimumForBound, 1.25 * (clock.seconds - began)))
       deadline = firstStart + longer
     }
+    check(found, began: firstStart, end: firstEnd)
     var ends = [found]
     var k = 1
     while found.traffic > incumbent.bound, deadline - clock.seconds > policy.minimumForBound, k < policy.orderSearchMaximumRuns,
@@ -119,6 +125,7 @@ extension PlanningRun {
       ends.append(again)
       if again.traffic < found.traffic { found = again }
       if clock.seconds - began < 1e-3 { break }
+      check(again, began: began, end: end)
     }
     let problem = self.problem
     let start = { (order: [OperatorID]) in
