@@ -26,11 +26,16 @@ import Testing
     return best
   }
 
-  @Test func solvesAKnapsackToOptimality() {
+  /// With CBC's defaults, and without its heuristics and cuts (deterministic mode's solves and
+  /// windows), the same optimum.
+  @Test(arguments: [true, false]) func solvesAKnapsackToOptimality(defaults: Bool) {
     let values = [60, 100, 120, 80, 30, 70, 90, 45, 25, 110, 65, 55]
     let weights = [10, 20, 30, 25, 5, 15, 28, 12, 7, 33, 18, 14]
     let model = knapsack(values: values, weights: weights, capacity: 90)
-    let r = CbcSolver().solve(model, options: SolveOptions())
+    var options = SolveOptions()
+    options.heuristics = defaults
+    options.cuts = defaults
+    let r = CbcSolver().solve(model, options: options)
     #expect(r.termination == .optimal)
     let optimum = bruteForce(values: values, weights: weights, capacity: 90)
     #expect(r.objective.map { -$0 } == Double(optimum))

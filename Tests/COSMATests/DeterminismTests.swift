@@ -43,6 +43,33 @@ import Testing
     _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 3))
     #expect(script.calls[1].options.nodeLimit == 200)
     #expect(clock.stayedDeterministic)
+    // The heuristics' work is in neither count: they are off.
+    #expect(script.calls.allSatisfy { !$0.options.heuristics })
+  }
+
+  /// Each size of model has its own rate of iterations a node (a window's and the whole graph's
+  /// differ tenfold): a model of another size starts from the most any size took, and its own
+  /// solves then set its rate.
+  @Test func modelsOfAnotherSizeHaveTheirOwnRate() {
+    var large = LinearModel()
+    let x = large.addBinary("x")
+    for r in 0..<100 { large.addLessOrEqual("r\(r)", [(x, 1)], 1) }
+    let perNode = ScriptedSolver { call in
+      // 20 iterations a node on the model without rows, 200 on the one with 100.
+      SolveResult(
+        termination: .feasible(limit: .nodes), objective: 1, bound: 0, values: nil, seconds: 1, nodes: 100,
+        iterations: call.model.rows.isEmpty ? 2_000 : 20_000)
+    }
+    let solver = WorkLimitedSolver(base: perNode, rates: Self.rates, clock: RunClock(deterministic: true))
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2))  // 60 a node: 125 nodes
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2))  // 20 a node: 0.012 s, 166
+    #expect(perNode.calls.map { $0.options.nodeLimit } == [125, 166])
+    // The larger model: no rate of its own yet, the initial 60 is the most: 125 nodes. Then
+    // its own 200 a node: 0.03 s a node, 66 nodes; the small model keeps its 20.
+    _ = solver.solve(large, options: SolveOptions(timeLimit: 2))
+    _ = solver.solve(large, options: SolveOptions(timeLimit: 2))
+    _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 2))
+    #expect(perNode.calls.map { $0.options.nodeLimit } == [125, 166, 125, 66, 166])
   }
 
   /// CBC counts the nodes of its complete fathoming of small subtrees, which its node limit does
@@ -54,6 +81,26 @@ import Testing
     _ = WorkLimitedSolver(base: script, rates: Self.rates, clock: clock).solve(LinearModel(), options: SolveOptions(timeLimit: 2))
     #expect(script.calls[0].options.nodeLimit == 125)
     #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
+  }
+
+  /// A window only looks for a better plan: in deterministic mode it is solved without cuts and
+  /// preprocessing, whose work no node limit bounds; on a wall clock, with them. (A random
+  /// graph of 40 operators with weights external at `M_R`, windows only, every solve ending on
+  /// its node limit.)
+  @Test func windowsSolveWithoutCutsInDeterministicMode() throws {
+    let problem = try PlanningProblem(
+      graph: Fixtures.random(seed: 1, operators: 40), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    for deterministic in [true, false] {
+      let script = ScriptedSolver(always: .noSolution(limit: .nodes))
+      var options = PlannerOptions(timeLimit: 5)
+      options.solver = script
+      options.deterministic = deterministic
+      var run = try PlanningRun(problem: problem, options: options, kind: .divideAndConquer, path: .divideAndConquer(integerVariables: nil, limit: nil))
+      run.improveWithWindows(width: DivideAndConquerPlanner.initialWindow)
+      #expect(!script.calls.isEmpty)
+      #expect(script.calls.allSatisfy { $0.options.cuts == !deterministic && $0.options.preprocess == !deterministic })
+      #expect(script.calls.allSatisfy { $0.options.heuristics == !deterministic })
+    }
   }
 
   /// A solver whose every solve stops on its node limit after `nodes` nodes and `iterations`
@@ -74,13 +121,17 @@ import Testing
     return rates
   }
 
-  /// A solve stopped by the wall-clock safety net makes the run say it is no longer deterministic.
+  /// A solve stopped by the wall-clock safety net makes the run say it is no longer
+  /// deterministic, and which solve it was.
   @Test func aWallClockStopIsRecorded() {
     let clock = RunClock(deterministic: true)
     let solver = WorkLimitedSolver(
       base: ScriptedSolver(always: .noSolution(limit: .time)), rates: WorkRates(), clock: clock)
+    #expect(clock.stayedDeterministic)
     _ = solver.solve(LinearModel(), options: SolveOptions(timeLimit: 1))
     #expect(!clock.stayedDeterministic)
+    #expect(clock.wallClockCuts.count == 1)
+    #expect(clock.wallClockCuts.first?.contains("given 1.00 work seconds") == true)
   }
 
   /// The exact allocator's answer and node count do not depend on how many threads search: the

@@ -141,7 +141,7 @@ import Testing
     let began = run.elapsed
     run.improveOrder(share: TimePolicy.Share(1, atMost: 0.3), converging: TimePolicy.Share(1, atMost: 0.6))
     #expect(run.elapsed - began > 0.3)
-    #expect(run.elapsed - began <= 0.6)
+    #expect(run.elapsed - began <= 0.6 + 1e-9)
     let searched = try #require(run.searchedOrder)
     let search = OrderSearch(problem: problem)
     #expect(run.runnersUp.count >= 1 && run.runnersUp.count <= options.timePolicy.orderSearchRunnersUp)
@@ -154,18 +154,18 @@ import Testing
     // Without the longer share (the later rounds' searches), no runners-up and the share holds.
     let before = run.elapsed
     run.improveOrder(share: TimePolicy.Share(1, atMost: 0.3))
-    #expect(run.elapsed - before <= 0.3)
+    #expect(run.elapsed - before <= 0.3 + 1e-9)
     #expect(run.runnersUp.isEmpty)
   }
 
   /// The seed is another draw of the same search: the same seed gives the same order, another
-  /// seed other moves (on NASNet-A, after a tenth of a second of work, another order).
+  /// seed other moves (on a random graph of 60 operators, after 0.02 s of work, another order).
   @Test func orderSearchSeedDrawsOtherMoves() throws {
-    let problem = try PlanningProblem(graph: Fixtures.model("nasnetalarge"), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
+    let problem = try PlanningProblem(graph: Fixtures.random(seed: 3, operators: 60), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
     let start = problem.budgets.mpSchedule
     func found(_ seed: UInt64) -> [OperatorID] {
       var search = OrderSearch(problem: problem, seed: seed)
-      return search.improve(start, until: 0.1, clock: RunClock(deterministic: true)).schedule
+      return search.improve(start, until: 0.02, clock: RunClock(deterministic: true)).schedule
     }
     #expect(found(PlannerOptions.defaultSeed) == found(PlannerOptions.defaultSeed))
     #expect(found(PlannerOptions.defaultSeed) != found(1))

@@ -58,6 +58,14 @@ public struct SolveOptions: Sendable {
   /// speed on some models; CBC's preprocessing has crashed undoing itself after a stop on the
   /// time limit on large tiled graphs.
   public var preprocess = true
+  /// Whether the solver runs its primal heuristics (CBC's feasibility pump, RINS, diving, ...).
+  /// Their work is not in the node and iteration counts a solve reports, and a node limit does
+  /// not bound it: deterministic mode turns them off (see `WorkLimitedSolver`).
+  public var heuristics = true
+  /// Whether the solver generates cutting planes. They tighten the bound, which a solve that
+  /// only looks for a better plan than an incumbent does not need, and their root passes are
+  /// not bounded by a node limit (see `WorkLimitedSolver`).
+  public var cuts = true
 
   public init(timeLimit: Double? = nil, relativeGap: Double? = nil, mipStart: [Double]? = nil) {
     self.timeLimit = timeLimit

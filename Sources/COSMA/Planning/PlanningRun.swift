@@ -267,7 +267,9 @@ struct PlanningRun {
     writeModel()
     let termination = termination
     if clock.deterministic && !clock.stayedDeterministic {
-      note("a solve overran the wall-clock safety limit of deterministic mode: this plan may differ on another machine")
+      let cuts = clock.wallClockCuts
+      let first = cuts.first.map { " (\($0)\(cuts.count > 1 ? ", and \(cuts.count - 1) more" : ""))" } ?? ""
+      note("a solve overran the wall-clock safety limit of deterministic mode\(first): this plan may differ on another machine")
     }
     let kept = best.planner.method != kind.rawValue ? best.planner.method : nil
     var report = PlanningReport(

@@ -11,7 +11,7 @@ final class RunClock: @unchecked Sendable {
   private let wall = Stopwatch()
   private let lock = NSLock()
   private var work = 0.0
-  private var cut = false
+  private var cuts: [String] = []
 
   init(deterministic: Bool = false) { self.deterministic = deterministic }
 
@@ -27,10 +27,13 @@ final class RunClock: @unchecked Sendable {
     lock.withLock { work += workSeconds }
   }
 
-  /// Records that a wall-clock safety limit stopped some work: the run's result may then
-  /// depend on the machine.
-  func recordWallClockCut() { lock.withLock { cut = true } }
+  /// Records that a wall-clock safety limit stopped some work, and what it was: the run's
+  /// result may then depend on the machine.
+  func recordWallClockCut(_ what: String) { lock.withLock { cuts.append(what) } }
+
+  /// What the wall-clock safety limits stopped, in order.
+  var wallClockCuts: [String] { lock.withLock { cuts } }
 
   /// Whether every decision of the run was taken on work alone.
-  var stayedDeterministic: Bool { deterministic && !lock.withLock { cut } }
+  var stayedDeterministic: Bool { deterministic && lock.withLock { cuts.isEmpty } }
 }

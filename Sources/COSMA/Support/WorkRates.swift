@@ -24,11 +24,14 @@ public struct WorkRates: Sendable, Equatable {
   /// Orders of the full operators, partial or whole, visited per second by the waiting bound's
   /// search (``WaitingBound/nodes``).
   public var waitingOrdersPerSecond: Double = 100_000
-  /// A solve stopped on its node limit may still overrun in its root; a wall-clock limit of
+  /// A solve stopped on its node limit may still overrun, in its root or where its nodes take
+  /// ten times the iterations the run's earlier solves of its size took; a wall-clock limit of
   /// this many times its share plus ``solverSafetySeconds`` stops it, and the run then records
-  /// that it is no longer deterministic.
-  public var solverSafetyFactor: Double = 5
-  public var solverSafetySeconds: Double = 10
+  /// that it is no longer deterministic. (At five times plus 10 s, PNASNet-5's windows of 2 s
+  /// reached it in pairs of `--deterministic` benches on two cores: 88 nodes of a limit of 98
+  /// in 19.8 s, at 574 iterations a node.)
+  public var solverSafetyFactor: Double = 10
+  public var solverSafetySeconds: Double = 20
 
   public init() {}
 }

@@ -62,7 +62,17 @@ extension PlanningRun {
         let limit = policy.windowSolve.seconds(total: options.timeLimit, remaining: remaining * policy.windowFractionOfRemaining)
         // No MIP start here: with one, CBC 2.10's cut generators crashed (a null dereference in
         // libCgl) on a pnasnet5large window; the incumbent outside the window is kept anyway.
-        let result = solver.solve(reduced, options: SolveOptions(timeLimit: limit))
+        // A window only looks for a better plan, which cuts do not find; in deterministic mode
+        // their root passes, which no node limit bounds, ran a PNASNet-5 window 14.5 s at node 0
+        // for a share of 0.9 s (see `WorkLimitedSolver`). Without them, with weights external
+        // at `M_H`, its windows found the 8.7% plan of the timed runs, where they found nothing.
+        // CBC's preprocessing is not counted either: without cuts it took most of a window's
+        // time (PNASNet-5 in the scratchpad at `M_R`: 168 s of wall-clock time for 57 s of
+        // work with it, 87 s without).
+        var o = SolveOptions(timeLimit: limit)
+        o.cuts = !clock.deterministic
+        o.preprocess = !clock.deterministic
+        let result = solver.solve(reduced, options: o)
         solves += 1
         windowsSolved += 1
         // Only a window solution that moves fewer bytes is worth placing.

@@ -56,6 +56,8 @@ public struct CbcSolver: MILPSolver {
     if let g = options.relativeGap { Cbc_setAllowableFractionGap(cbc, g) }
     Cbc_setParameter(cbc, "integerTolerance", String(options.integerTolerance))
     if !options.preprocess { Cbc_setParameter(cbc, "preprocess", "off") }
+    if !options.heuristics { Cbc_setParameter(cbc, "heuristicsOnOff", "off") }
+    if !options.cuts { Cbc_setParameter(cbc, "cutsOnOff", "off") }
     if let start = options.mipStart, start.count == n {
       var idx: [Int32] = []
       var vals: [Double] = []
