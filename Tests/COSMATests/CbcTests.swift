@@ -26,8 +26,8 @@ import Testing
     return best
   }
 
-  /// With CBC's defaults, and without its heuristics and cuts (deterministic mode's solves and
-  /// windows), the same optimum.
+  /// With CBC's defaults, and without its heuristics, cuts, preprocessing and strong branching
+  /// (deterministic mode's windows), the same optimum.
   @Test(arguments: [true, false]) func solvesAKnapsackToOptimality(defaults: Bool) {
     let values = [60, 100, 120, 80, 30, 70, 90, 45, 25, 110, 65, 55]
     let weights = [10, 20, 30, 25, 5, 15, 28, 12, 7, 33, 18, 14]
@@ -35,6 +35,8 @@ import Testing
     var options = SolveOptions()
     options.heuristics = defaults
     options.cuts = defaults
+    options.preprocess = defaults
+    options.strongBranching = defaults
     let r = CbcSolver().solve(model, options: options)
     #expect(r.termination == .optimal)
     let optimum = bruteForce(values: values, weights: weights, capacity: 90)

@@ -83,8 +83,9 @@ import Testing
     #expect(abs(clock.seconds - (1.25 + 2)) < 1e-9)  // 125 nodes / 100 + 20,000 iterations / 10,000
   }
 
-  /// A window only looks for a better plan: in deterministic mode it is solved without cuts and
-  /// preprocessing, whose work no node limit bounds; on a wall clock, with them. (A random
+  /// A window only looks for a better plan: in deterministic mode it is solved without cuts,
+  /// preprocessing and strong branching, whose work no node limit bounds and no count holds;
+  /// on a wall clock, with them. (A random
   /// graph of 40 operators with weights external at `M_R`, windows only, every solve ending on
   /// its node limit.)
   @Test func windowsSolveWithoutCutsInDeterministicMode() throws {
@@ -99,6 +100,7 @@ import Testing
       run.improveWithWindows(width: DivideAndConquerPlanner.initialWindow)
       #expect(!script.calls.isEmpty)
       #expect(script.calls.allSatisfy { $0.options.cuts == !deterministic && $0.options.preprocess == !deterministic })
+      #expect(script.calls.allSatisfy { $0.options.strongBranching == !deterministic })
       #expect(script.calls.allSatisfy { $0.options.heuristics == !deterministic })
     }
   }

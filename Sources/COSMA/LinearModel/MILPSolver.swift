@@ -66,6 +66,10 @@ public struct SolveOptions: Sendable {
   /// only looks for a better plan than an incumbent does not need, and their root passes are
   /// not bounded by a node limit (see `WorkLimitedSolver`).
   public var cuts = true
+  /// Whether the solver chooses its branching variables by strong branching (CBC's default:
+  /// trial solves of the candidates' two branches, whose simplex iterations are not in the
+  /// count a solve reports). Off, it branches on pseudo-costs alone.
+  public var strongBranching = true
 
   public init(timeLimit: Double? = nil, relativeGap: Double? = nil, mipStart: [Double]? = nil) {
     self.timeLimit = timeLimit

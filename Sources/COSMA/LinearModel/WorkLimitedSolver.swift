@@ -10,10 +10,11 @@ import Foundation
 /// The solver's primal heuristics are off: their work is in neither count, and on NASNet-A's
 /// and PNASNet-5's windows (1,500 to 3,500 rows) they made a solve of 2 work seconds take 8 to
 /// 20 s, where without them the charge is within a third of the time. (The window sweep also
-/// turns cuts off in deterministic mode: their root passes ran a PNASNet-5 window 14.5 s at
-/// node 0 for a share of 0.9 s.) A generous wall-clock limit stays as a safety net for a root
-/// that never ends; when it stops a solve, the clock records what it stopped, and that the run
-/// is no longer deterministic.
+/// turns cuts, preprocessing and strong branching off in deterministic mode: cuts' root passes
+/// ran a PNASNet-5 window 14.5 s at node 0 for a share of 0.9 s, and strong branching's trial
+/// solves are not in the iteration count.) A generous wall-clock limit stays as a safety net
+/// for a root that never ends; when it stops a solve, the clock records what it stopped, and
+/// that the run is no longer deterministic.
 struct WorkLimitedSolver: MILPSolver {
   var base: any MILPSolver
   var rates: WorkRates

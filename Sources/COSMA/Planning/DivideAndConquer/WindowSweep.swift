@@ -66,12 +66,13 @@ extension PlanningRun {
         // their root passes, which no node limit bounds, ran a PNASNet-5 window 14.5 s at node 0
         // for a share of 0.9 s (see `WorkLimitedSolver`). Without them, with weights external
         // at `M_H`, its windows found the 8.7% plan of the timed runs, where they found nothing.
-        // CBC's preprocessing is not counted either: without cuts it took most of a window's
-        // time (PNASNet-5 in the scratchpad at `M_R`: 168 s of wall-clock time for 57 s of
-        // work with it, 87 s without).
+        // Nor are CBC's preprocessing and strong branching counted: with them, PNASNet-5's
+        // windows in the scratchpad at `M_R` took 1.5 to 8 s each, and the run 140 s of
+        // wall-clock time for 58 s of work; without strong branching 0.2 to 0.7 s, and 58 s.
         var o = SolveOptions(timeLimit: limit)
         o.cuts = !clock.deterministic
         o.preprocess = !clock.deterministic
+        o.strongBranching = !clock.deterministic
         let result = solver.solve(reduced, options: o)
         solves += 1
         windowsSolved += 1

@@ -58,6 +58,10 @@ public struct CbcSolver: MILPSolver {
     if !options.preprocess { Cbc_setParameter(cbc, "preprocess", "off") }
     if !options.heuristics { Cbc_setParameter(cbc, "heuristicsOnOff", "off") }
     if !options.cuts { Cbc_setParameter(cbc, "cutsOnOff", "off") }
+    if !options.strongBranching {
+      Cbc_setParameter(cbc, "strongBranching", "0")
+      Cbc_setParameter(cbc, "trustPseudoCosts", "0")
+    }
     if let start = options.mipStart, start.count == n {
       var idx: [Int32] = []
       var vals: [Double] = []
