@@ -358,8 +358,8 @@ import Testing
   /// With tiling (the default), below M_T (10,560 B with weights in the scratchpad: a tile of
   /// a convolution split into rows, channels and partial sums).
   @Test func budgetBelowMT() throws {
-    let r = try cosma("optimize", "Models/resnet18.json", "--scratchpad", "8KiB")
-    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into tiles", "operator '"])
+    let r = try cosma("optimize", "Models/squeezenet1_1.json", "--scratchpad", "1KiB")
+    expectCleanError(r, status: 3, mentioning: ["does not fit", "M_T", "even split into tiles", "operator 'cat'"])
   }
 
   @Test func badFlags() throws {
@@ -386,17 +386,18 @@ import Testing
   }
 
   @Test func budgetsAndInspect() throws {
-    let b = try cosma("budgets", "Models/resnet18.json")
+    // SqueezeNet 1.1: its tiles are found three times faster than ResNet-18's.
+    let b = try cosma("budgets", "Models/squeezenet1_1.json")
     #expect(b.status == 0)
     let lines = b.stdout.split(separator: "\n")
     #expect(lines.count == 4)
     #expect(lines[0].hasPrefix("MR "))
-    // M_T below M_R: ResNet-18's largest working set splits into row tiles.
+    // M_T below M_R: the largest working set splits into tiles.
     let mr = Int(lines[0].dropFirst(3))!, mt = Int(lines[3].dropFirst(3))!
     #expect(lines[3].hasPrefix("MT ") && mt < mr)
-    let i = try cosma("inspect", "Models/resnet18.json", "--operators")
+    let i = try cosma("inspect", "Models/squeezenet1_1.json", "--operators")
     #expect(i.status == 0)
-    #expect(i.stdout.contains("operators    31"))
+    #expect(i.stdout.contains("operators    38"))
     #expect(i.stdout.contains("working set"))
   }
 }
