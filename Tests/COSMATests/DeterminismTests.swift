@@ -85,9 +85,8 @@ import Testing
 
   /// A window only looks for a better plan: in deterministic mode it is solved without cuts,
   /// preprocessing and strong branching, whose work no node limit bounds and no count holds;
-  /// on a wall clock, with them. (A random
-  /// graph of 40 operators with weights external at `M_R`, windows only, every solve ending on
-  /// its node limit.)
+  /// on a wall clock, with them. (A random graph of 40 operators with weights external at
+  /// `M_R`, windows only, every solve ending on its node limit.)
   @Test func windowsSolveWithoutCutsInDeterministicMode() throws {
     let problem = try PlanningProblem(
       graph: Fixtures.random(seed: 1, operators: 40), accelerator: Accelerator(scratchpad: .budget(.mr), weights: .external))
