@@ -73,14 +73,13 @@ extension PlanningRun {
     // The share is cut into up to four runs of at least 2 s (one below a 10 s limit), each
     // annealing to its own deadline (their random moves differ), and the best is kept: the
     // annealing's temperature falls with the time left, so one long run stays hot until its
-    // patience ends it (RandWire at `M_R` with weights external: an
-    // estimate of 856,128 B in a 12 s share, 733,824 B in a 2 s one), and the search lands in
-    // one of several basins (nn.Transformer with weights external at `M_H`: orders whose plans
-    // moved 1.8% or 5.3% more than the bound). A run that converges early leaves its time to
-    // the next, and runs start until the share is spent: on a small graph a run converges in
-    // a second or two, and each is another draw of the basin (nn.Transformer with weights
-    // external at `M_R`: a third of the runs of 2 s end within 5% of the bound, some within
-    // 0.5%).
+    // patience ends it (RandWire at `M_R` with weights external: an estimate of 856,128 B in a
+    // 12 s share, 733,824 B in a 2 s one), and the search lands in one of several basins
+    // (nn.Transformer with weights external at `M_H`: orders whose plans moved 1.8% or 5.3% more
+    // than the bound). A run that converges early leaves its time to the next, and runs start
+    // until the share is spent: on a small graph a run converges in a second or two, and each
+    // is another draw of the basin (nn.Transformer with weights external at `M_R`: a third of
+    // the runs of 2 s end within 5% of the bound, some within 0.5%).
     let runs = max(1, min(4, Int(time / policy.orderSearchRunSeconds)))
     let firstStart = clock.seconds
     let firstEnd = firstStart + time / Double(runs)
