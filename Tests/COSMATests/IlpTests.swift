@@ -99,6 +99,36 @@ import Testing
     #expect(startObjective <= baseline.traffic.nonCompulsoryBytes)
   }
 
+  /// A capacity below `M_R` (a residency that packs easily at a scratchpad of exactly `M_R`)
+  /// still leaves each step the working set of its operator: the model stays feasible, the
+  /// step of the largest operator keeps the whole scratchpad, the other steps get the reduced
+  /// capacity, and the residency solved from it respects both.
+  @Test func reducedCapacityKeepsEachOperatorsWorkingSet() throws {
+    let g = try Fixtures.model("resnet18")
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr)))
+    let order = problem.budgets.mpSchedule
+    var f = ResidencyFormulation(problem: problem, schedule: order)
+    f.capacity = roundDown(problem.capacity * 7 / 10, to: problem.alignment)
+    f.build()
+    let unit = Double(f.unit)
+    let rows = Dictionary(uniqueKeysWithValues: f.model.rows.filter { $0.name.hasPrefix("capacity[") }.map { ($0.name, $0.upper) })
+    let needed = order.map { o in g.workingSet(of: o, weights: problem.weights).reduce(0) { $0 + problem.size($1) } }
+    let largest = try #require(order.firstIndex(of: problem.budgets.mrOperator))
+    #expect(rows["capacity[\(largest)]"] == Double(problem.capacity) / unit)
+    var reducedSteps = 0
+    for (s, bytes) in needed.enumerated() {
+      guard let upper = rows["capacity[\(s)]"] else { continue }
+      #expect(upper == Double(min(problem.capacity, max(f.capacity, bytes) / f.unit * f.unit)) / unit, "step \(s)")
+      if upper < Double(problem.capacity) / unit { reducedSteps += 1 }
+    }
+    #expect(reducedSteps > order.count / 2)
+    let r = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: 20))
+    let values = try #require(r.values)
+    #expect(f.model.violatedConstraints(values) == [])
+    let residency = f.decode(values)
+    #expect(residency.schedule == order)
+  }
+
   @Test func infeasibleBudgetIsRejectedBeforeSolving() throws {
     let g = try Fixtures.mustSpill()
     #expect(throws: DoesNotFitError.self) {

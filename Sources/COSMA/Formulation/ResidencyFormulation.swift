@@ -98,6 +98,26 @@ struct ResidencyFormulation {
 
   private func name(_ t: TensorID) -> String { problem.graph[t].name }
 
+  /// Each step's capacity in units. Below the problem's capacity (residencies that pack
+  /// easily), a step keeps at least the working set of the largest operator that may run at it:
+  /// a reduced capacity leaves room around that operator only where it can, so it applies even
+  /// when the scratchpad is exactly `M_R` (PNASNet-5 with weights external, where a residency at
+  /// the full capacity did not pack within the allocator's limit).
+  private func stepCapacities(steps n: Int) -> [Double] {
+    let full = roundDown(problem.capacity, to: problem.alignment) / unit
+    let reduced = roundDown(capacity, to: problem.alignment) / unit
+    var units = [Int](repeating: min(full, reduced), count: n)
+    guard reduced < full else { return units.map(Double.init) }
+    let g = problem.graph
+    for o in g.operatorIDs {
+      let needed = g.workingSet(of: o, weights: problem.weights).reduce(0) { $0 + problem.size($1) / unit }
+      for s in windows.earliest[o.rawValue]...windows.latest[o.rawValue] where s < n {
+        units[s] = min(full, max(units[s], needed))
+      }
+    }
+    return units.map(Double.init)
+  }
+
   /// A lower bound on the integer variables ``build()`` makes, found without building: the
   /// schedule's binaries and a residency binary per planned tensor per step between its first
   /// and last users. A model of millions of variables takes seconds to build only to be refused
@@ -270,9 +290,9 @@ struct ResidencyFormulation {
     addInPlaceVariables(users: users, capacityTerms: &capacityTerms)
     addConcatenationRows(capacityTerms: &capacityTerms)
     addReadInPlaceRows(capacityTerms: &capacityTerms)
-    let capUnits = Double(roundDown(capacity, to: problem.alignment) / unit)
+    let capUnits = stepCapacities(steps: n)
     for s in 0..<n where !capacityTerms[s].isEmpty {
-      model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits)
+      model.addLessOrEqual("capacity[\(s)]", capacityTerms[s], capUnits[s])
     }
     model.objectiveOffset = offset
     if objectiveFloor > 0 {

@@ -47,12 +47,13 @@ extension PlanningRun {
     if let events = packable(&f) { offer(events) }
   }
 
-  /// Re-solves `f` with capacities a little below the real one until its residency packs.
+  /// Re-solves `f` with capacities a little below the real one until its residency packs (each
+  /// step keeps the room its operator needs to run, so this applies at `M_R` too).
   mutating func packable(_ f: inout ResidencyFormulation) -> [PlanEvent]? {
     let real = problem.capacity
     for fraction in policy.reducedCapacities {
       let reduced = roundDown(Int(Double(real) * fraction), to: problem.alignment)
-      guard reduced >= problem.budgets.mr, remaining > policy.minimumForReducedCapacity, !isCancelled else { break }
+      guard remaining > policy.minimumForReducedCapacity, !isCancelled else { break }
       f.capacity = reduced
       defer { f.capacity = real }
       guard
