@@ -129,6 +129,30 @@ import Testing
     #expect(residency.schedule == order)
   }
 
+  /// The fixed-order ILP without a residency whose offsets did not fit (how the planners look
+  /// for another residency at exactly `M_R`): the residency's own assignment breaks the cut, and
+  /// the next solve returns another residency of the same order with no less traffic.
+  @Test func excludedResidencyIsNotReturnedAgain() throws {
+    let g = try Fixtures.model("resnet18")
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mr)))
+    let order = problem.budgets.mpSchedule
+    var f = ResidencyFormulation(problem: problem, schedule: order)
+    #expect(f.fixedSchedule == order)
+    f.build()
+    let first = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: 20))
+    let values = try #require(first.values)
+    let residency = f.decode(values)
+    f.excluded.append(ResidencyFormulation.cutSupport(residency))
+    f.build()
+    #expect(f.model.violatedConstraints(values).contains { $0.hasPrefix("noGood") })
+    let second = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: 20))
+    let other = f.decode(try #require(second.values))
+    #expect(other.schedule == order)
+    #expect(other.intervals != residency.intervals)
+    let (was, now) = (try #require(first.objective), try #require(second.objective))
+    #expect(now >= was - 0.5)
+  }
+
   @Test func infeasibleBudgetIsRejectedBeforeSolving() throws {
     let g = try Fixtures.mustSpill()
     #expect(throws: DoesNotFitError.self) {

@@ -96,6 +96,14 @@ struct ResidencyFormulation {
 
   var isScheduleFixed: Bool { windows.earliest == windows.latest }
 
+  /// The schedule, when it is fixed.
+  var fixedSchedule: [OperatorID]? {
+    guard isScheduleFixed else { return nil }
+    var order = [OperatorID](repeating: OperatorID(0), count: windows.earliest.count)
+    for (o, s) in windows.earliest.enumerated() { order[s] = OperatorID(o) }
+    return order
+  }
+
   private func name(_ t: TensorID) -> String { problem.graph[t].name }
 
   /// Each step's capacity in units. Below the problem's capacity (residencies that pack

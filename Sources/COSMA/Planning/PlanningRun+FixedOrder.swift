@@ -22,7 +22,8 @@ extension PlanningRun {
           offer(events)
         } else {
           say(.note("offsets of the fixed-order residency not placed; trying other placements"))
-          placeOtherwise(&f, residency: residency, start: start)
+          // Within one more such solve, so that the orders after this one keep theirs.
+          placeOtherwise(&f, residency: residency, start: start, within: seconds(policy.fixedOrderSolve))
         }
       }
       say(.solveFinished(label: "fixed order", termination: result.termination, objectiveBytes: incumbent.bytes, boundBytes: incumbent.bound))
@@ -31,33 +32,60 @@ extension PlanningRun {
 
   /// Other ways to place a residency the exact allocator did not: the executors on its order,
   /// first-fit around the offsets a baseline executor gave the same order, the order search's
-  /// own residency, and the ILP again at a slightly smaller capacity.
-  private mutating func placeOtherwise(_ f: inout ResidencyFormulation, residency: Residency, start: Plan?) {
+  /// own residency (when the ILP returned another), the ILP again without that residency, and
+  /// the ILP at a slightly smaller capacity.
+  ///
+  /// At exactly `M_R` a residency may not pack (PNASNet-5 with weights external: 16,788,060 B,
+  /// neither the exact allocator nor SuperMalloc placed it in 20 s), while another of about the
+  /// same traffic does: the ILP without it found one of 16,997,148 B in 6 s, where every smaller
+  /// capacity costs a spill more (98%: 18,693,180 B).
+  private mutating func placeOtherwise(_ f: inout ResidencyFormulation, residency: Residency, start: Plan?, within seconds: Double) {
+    let deadline = elapsed + seconds
     offerSchedule(residency.schedule)
     for policy in ReplacementPolicy.allCases {
       var executor = ReplacementExecutor(problem: problem, schedule: residency.schedule, policy: policy)
       let guide = problem.makePlan(events: executor.run(), info: PlannerInfo(method: kind.rawValue, status: .heuristic))
       if let events = problem.realize(residency, keepingOffsetsOf: guide) { offer(events) }
     }
-    if let start, remaining > self.policy.minimumForSearchedStart, let values = f.assignment(for: start),
-      let events = realize(f.decode(values))
+    if let start, remaining > self.policy.minimumForSearchedStart, let values = f.assignment(for: start) {
+      let searched = f.decode(values)
+      if searched.intervals != residency.intervals, let events = realize(searched) {
+        offer(events)
+        return
+      }
+    }
+    f.excluded.append(ResidencyFormulation.cutSupport(residency))
+    defer { f.excluded.removeLast() }
+    let limit = min(self.seconds(policy.excludedResidencySolve), deadline - elapsed)
+    if let (_, other) = solve(&f, limit: limit, label: "fixed-order ILP without that residency"),
+      let other, let events = realize(other)
     {
       offer(events)
+      return
     }
-    if let events = packable(&f) { offer(events) }
+    if let events = packable(&f, until: deadline) { offer(events) }
   }
 
   /// Re-solves `f` with capacities a little below the real one until its residency packs (each
-  /// step keeps the room its operator needs to run, so this applies at `M_R` too).
-  mutating func packable(_ f: inout ResidencyFormulation) -> [PlanEvent]? {
+  /// step keeps the room its operator needs to run, so this applies at `M_R` too). With the
+  /// order fixed, each solve starts from the Belady residency of the order at that capacity.
+  /// Solves end by `deadline` (seconds into the run) when one is given.
+  mutating func packable(_ f: inout ResidencyFormulation, until deadline: Double = .infinity) -> [PlanEvent]? {
     let real = problem.capacity
+    let order = f.fixedSchedule
     for fraction in policy.reducedCapacities {
       let reduced = roundDown(Int(Double(real) * fraction), to: problem.alignment)
-      guard remaining > policy.minimumForReducedCapacity, !isCancelled else { break }
+      let limit = min(seconds(policy.reducedCapacitySolve), deadline - elapsed)
+      guard remaining > policy.minimumForReducedCapacity, limit > policy.minimumForReducedCapacity, !isCancelled else { break }
       f.capacity = reduced
       defer { f.capacity = real }
+      let start = order.map { order in
+        var belady = OrderSearch(problem: problem)
+        belady.capacity = reduced
+        return problem.makePlan(events: belady.residencyEvents(order), info: PlannerInfo(method: "belady", status: .heuristic))
+      }
       guard
-        let (_, r) = solve(&f, limit: seconds(policy.reducedCapacitySolve), label: "ILP at \(Int(fraction * 100))% capacity"),
+        let (_, r) = solve(&f, limit: limit, label: "ILP at \(Int(fraction * 100))% capacity", start: start),
         let r, let events = realize(r)
       else { continue }
       return events

@@ -58,6 +58,8 @@ public struct TimePolicy: Sendable, Equatable {
   public var orderSearchAgain = Share(0.1)
   /// One residency ILP with the order fixed (at least half a second).
   public var fixedOrderSolve = Share(0.15, atLeast: 0.5)
+  /// The fixed-order ILP again without a residency whose offsets do not fit.
+  public var excludedResidencySolve = Share(0.1, atLeast: 0.5)
   /// One ILP at a reduced capacity, when a residency's offsets do not fit.
   public var reducedCapacitySolve = Share(0.1, atLeast: 0.5)
   /// One window of divide and conquer (between half a second and two seconds: CBC overruns

@@ -18,10 +18,15 @@ import Foundation
 struct OrderSearch {
   let problem: PlanningProblem
   var rng: SplitMix64
+  /// The live bytes the Belady residency keeps to: the problem's capacity, or less for a start
+  /// of the ILP at a reduced capacity (a step whose operator needs more keeps its working set
+  /// alone).
+  var capacity: ByteCount
 
   init(problem: PlanningProblem, seed: UInt64 = PlannerOptions.defaultSeed) {
     self.problem = problem
     rng = SplitMix64(seed: seed)
+    capacity = problem.capacity
   }
 
   /// The non-compulsory traffic of `schedule` when only live bytes count (no offsets, so no
@@ -54,7 +59,6 @@ struct OrderSearch {
     var residents: [TensorID] = []
     var occupied = 0
     var traffic = 0
-    let capacity = problem.capacity
     for (s, o) in schedule.enumerated() {
       let working = g.workingSet(of: o, weights: weights)
       for t in working { while next[t.rawValue] < uses[t.rawValue].count && uses[t.rawValue][next[t.rawValue]] < s { next[t.rawValue] += 1 } }
