@@ -58,6 +58,30 @@ import Testing
     }
   }
 
+  /// The estimate evicts by Belady's rule on each resident's next use, also for a tensor read
+  /// before and read again later: with room for three tensors, step 4 evicts `a` (read again at
+  /// step 6), not `b` (read again at step 5). That spills `a` alone (128 B, the fixed-order
+  /// ILP's optimum); evicting `b` would spill both (256 B).
+  @Test func orderSearchEvictsTheFurthestNextUse() throws {
+    let graph = try Fixtures.graph(
+      "nextUse", tensors: ["x:input:64", "a:activation:64", "a1:activation:64", "b:activation:64", "b1:activation:64", "c:activation:64", "d:activation:64", "y:output:64"],
+      operators: ["mkA: x -> a", "useA: a -> a1", "mkB: a1 -> b", "useB: b -> b1", "mkC: b1 -> c", "useBC: b,c -> d", "fin: a,d -> y"])
+    let problem = try PlanningProblem(graph: graph, accelerator: Accelerator(scratchpad: .bytes(192)))
+    let order = graph.operatorIDs
+    let search = OrderSearch(problem: problem)
+    #expect(search.spillCost(order) == 128)
+    let stored = search.residencyEvents(order).compactMap { e -> String? in
+      if case .store(let t) = e, graph[t].kind == .activation { return graph[t].name }
+      return nil
+    }
+    #expect(stored == ["a"])
+    var f = ResidencyFormulation(problem: problem, schedule: order)
+    f.build()
+    let r = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: 20))
+    #expect(r.termination == .optimal)
+    #expect(r.objective.map { Int($0.rounded()) } == 128)
+  }
+
   /// The order search's estimate is the traffic of a real no-offset solution for the order, so
   /// it is never below the fixed-order residency ILP's optimum for the same order; and the
   /// search returns a topological order whose estimate is no worse than its start's.

@@ -68,6 +68,9 @@ struct OrderSearch {
         // Evict the residents outside the working set whose next use is furthest.
         let inWorking = Set(working)
         var victims = residents.filter { !inWorking.contains($0) }
+        for v in victims {
+          while next[v.rawValue] < uses[v.rawValue].count && uses[v.rawValue][next[v.rawValue]] < s { next[v.rawValue] += 1 }
+        }
         victims.sort { nextUse($0, uses, next) > nextUse($1, uses, next) }
         for v in victims where occupied + need > capacity {
           // A graph output's store is compulsory; an activation's is a spill.
@@ -146,7 +149,11 @@ struct OrderSearch {
     // order moving 9% more than one that does not, where PNASNet-5's moves 9% less.
     var pulling = true
     var phaseBest = current
-    while best.traffic > floor && clock.seconds < deadline {
+    // An order's work, counted on a deterministic clock: none starts that would end past the
+    // deadline.
+    let evaluation = Double(n) / operatorsPerSecond
+    let last = clock.deterministic ? deadline - evaluation : deadline
+    while best.traffic > floor && clock.seconds < last + 1e-12 {
       if sinceBest >= patience {
         if !pulling { break }
         (pulling, sinceBest, order, current, phaseBest) = (false, 0, start, start0, start0)
@@ -185,7 +192,7 @@ struct OrderSearch {
       }
       if rest == order { continue }
       let traffic = spillCost(rest)
-      clock.charge(Double(n) / operatorsPerSecond)
+      clock.charge(evaluation)
       // Simulated annealing: a worse order is kept with probability exp(−Δ / T), the temperature
       // falling from 2% of the start's traffic to nothing at the deadline.
       let left = max(0, (deadline - clock.seconds) / max(1e-9, deadline - begin))
