@@ -242,6 +242,31 @@ import Testing
     #expect(search.pushed(branch, before: last, in: pushed) == nil)
   }
 
+  /// The push to a consumer, the mirror of a pull: on nn.Transformer with weights external at
+  /// `M_H`, with the first two decoder layers' projections of the encoder output both pulled to
+  /// right after the encoder (with their weight splits), the second one's waits across the first
+  /// decoder layer. Its weight split pushed to right before its other consumer, the second
+  /// layer's query projection, carries the projection along (a descendant), and the estimate
+  /// falls. The search draws a consumer of the operator as the target in half of its pushes:
+  /// orders whose every decoder layer projects the encoder output just before reading it are
+  /// the basin of the optimum, and a target drawn among all operators rarely hits one.
+  @Test func pushToAConsumerCarriesADescendantToWhereItIsRead() throws {
+    let g = try Fixtures.model("transformer")
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .budget(.mh), weights: .external))
+    let search = OrderSearch(problem: problem)
+    let names = ["layer_norm_12", "linear_27", "linear_34", "split_with_sizes_2", "linear_33"]
+    let ops = try names.map { try #require(g.operator(named: $0)) }
+    let (encoder, first, second, split, query) = (ops[0], ops[1], ops[2], ops[3], ops[4])
+    #expect(g.successors[split.rawValue].contains(query))
+    let pulledOnce = try #require(search.pulled(first, after: encoder, in: Array(g.operatorIDs)))
+    let early = try #require(search.pulled(second, after: encoder, in: pulledOnce))
+    let pushed = try #require(search.pushed(split, before: query, in: early))
+    #expect(g.isTopologicalOrder(pushed))
+    let at = try #require(pushed.firstIndex(of: query))
+    #expect(Array(pushed[(at - 2)..<at]) == [split, second])
+    #expect(search.spillCost(pushed) < search.spillCost(early))
+  }
+
   @Test func autoPicksThePathBySize() throws {
     let small = try PlanningProblem(graph: Fixtures.model("resnet50"), accelerator: Accelerator(scratchpad: .budget(.mr)))
     let a = try plan(small, with: AutoPlanner(options: PlannerOptions(timeLimit: 20))).plan

@@ -8,8 +8,9 @@ import Foundation
 /// the previous one's outputs and reading nothing else that is produced), out of the order and
 /// puts it back at a random place its dependencies allow; or pulls an operator to right after
 /// one of its inputs' producers, with the rest of its ancestors (until the search converges; it
-/// then starts again without pulls); or pushes an operator to right before another, with the
-/// descendants that ran between them (``pushed(_:before:in:)``).
+/// then starts again without pulls); or pushes an operator to right before another (in half of
+/// the pushes one of its consumers), with the descendants that ran between them
+/// (``pushed(_:before:in:)``).
 /// Simulated annealing decides: moves that do not add traffic are kept, worse ones now and then
 /// while the temperature is high, so the search walks across plateaus and out of shallow local
 /// optima. The windows of divide and conquer re-plan an order
@@ -167,7 +168,13 @@ struct OrderSearch {
       let move = rng.next() % 5
       var rest: [OperatorID]
       if move == 4 {
-        guard let p = pushed(pick, before: order[Int(rng.next() % UInt64(n))], in: order) else { continue }
+        // Half of the pushes carry the operator to right before one of its consumers (the
+        // mirror of a pull), the others before any operator.
+        let successors = g.successors[pick.rawValue]
+        let q =
+          rng.next() % 2 == 0 && !successors.isEmpty
+          ? successors[Int(rng.next() % UInt64(successors.count))] : order[Int(rng.next() % UInt64(n))]
+        guard let p = pushed(pick, before: q, in: order) else { continue }
         rest = p
       } else if move == 3 && pulling {
         guard let p = pulled(pick, in: order) else { continue }
