@@ -153,6 +153,55 @@ import Testing
     #expect(now >= was - 0.5)
   }
 
+  /// A residency relieved where it fills the scratchpad most (the start of the re-solve when
+  /// a residency does not pack): one tensor that waits across that step leaves and comes back,
+  /// so the step holds less; the result is a complete assignment of the fixed-order model that
+  /// breaks no row, the no-good cut of the residency included, and its plan verifies and moves
+  /// that tensor's store and load more.
+  @Test func relievedResidencySpillsOneTensorAtItsPeak() throws {
+    // `a` waits from step 0 to step 6 and `b` from 2 to 5; with room for four tensors nothing
+    // is spilled, and steps 4 and 5 hold four.
+    let g = try Fixtures.graph(
+      "waiting", tensors: ["x:input:64", "a:activation:64", "a1:activation:64", "b:activation:64", "b1:activation:64", "c:activation:64", "d:activation:64", "y:output:64"],
+      operators: ["mkA: x -> a", "useA: a -> a1", "mkB: a1 -> b", "useB: b -> b1", "mkC: b1 -> c", "useBC: b,c -> d", "fin: a,d -> y"])
+    let problem = try PlanningProblem(graph: g, accelerator: Accelerator(scratchpad: .bytes(256)))
+    var f = ResidencyFormulation(problem: problem, schedule: Array(g.operatorIDs))
+    f.build()
+    let first = CbcSolver().solve(f.model, options: SolveOptions(timeLimit: 20))
+    let residency = f.decode(try #require(first.values))
+    let relieved = try #require(problem.relieved(residency))
+    #expect(relieved.intervals.count == residency.intervals.count + 1)
+    func occupancy(_ r: Residency) -> [ByteCount] {
+      var bytes = [ByteCount](repeating: 0, count: r.schedule.count)
+      for (i, x) in r.intervals.enumerated() where r.inPlace[i] == nil && r.within[i] == nil {
+        for s in x.first...x.last { bytes[s] += problem.size(x.tensor) }
+      }
+      return bytes
+    }
+    let before = occupancy(residency)
+    let peak = try #require(before.indices.max { before[$0] < before[$1] })
+    #expect(occupancy(relieved)[peak] < before[peak])
+    let moved = try #require(relieved.intervals.last?.tensor)
+    #expect(relieved.intervals.filter { $0.tensor == moved }.count == 2)
+
+    func plan(_ r: Residency) throws -> Plan {
+      guard case .placed(let offsets) = problem.allocate(r, nodeLimit: 1_000_000, timeLimit: .seconds(20), spentNodes: nil) else {
+        throw InputError(file: "test", element: "offsets", rule: "not placed")
+      }
+      return problem.makePlan(events: problem.emitEvents(r, offsets: offsets), info: PlannerInfo(method: "test", status: .heuristic))
+    }
+    let (was, now) = (try plan(residency), try plan(relieved))
+    #expect(Verifier(graph: g).violations(of: now, accelerator: problem.accelerator) == [])
+    #expect(was.traffic.nonCompulsoryBytes == 0)
+    // An activation: stored once and loaded back.
+    #expect(now.traffic.nonCompulsoryBytes == 2 * g[moved].bytes, "\(g[moved].name)")
+
+    f.excluded.append(ResidencyFormulation.cutSupport(residency))
+    f.build()
+    let values = try #require(f.assignment(for: now))
+    #expect(f.model.violatedConstraints(values) == [])
+  }
+
   @Test func infeasibleBudgetIsRejectedBeforeSolving() throws {
     let g = try Fixtures.mustSpill()
     #expect(throws: DoesNotFitError.self) {

@@ -32,13 +32,17 @@ extension PlanningRun {
 
   /// Other ways to place a residency the exact allocator did not: the executors on its order,
   /// first-fit around the offsets a baseline executor gave the same order, the order search's
-  /// own residency (when the ILP returned another), the ILP again without that residency, and
-  /// the ILP at a slightly smaller capacity.
+  /// own residency (when the ILP returned another), the ILP again without that residency
+  /// (starting from the residency relieved by one spill where it fills the scratchpad most,
+  /// ``PlanningProblem/relieved(_:)``), that relieved residency itself and relieved again, up to
+  /// ``TimePolicy/reliefs`` spills, and the ILP at a slightly smaller capacity.
   ///
   /// At exactly `M_R` a residency may not pack (PNASNet-5 with weights external: 16,788,060 B,
   /// neither the exact allocator nor SuperMalloc placed it in 20 s), while another of about the
   /// same traffic does: the ILP without it found one of 16,997,148 B in 6 s, where every smaller
-  /// capacity costs a spill more (98%: 18,693,180 B).
+  /// capacity costs a spill more (98%: 18,693,180 B). Without a start that solve sometimes ends
+  /// at 17,532,072 B (10.6% above the bound) or finds nothing that packs (22,485,384 B, the
+  /// minimum-peak order's plan); from the relieved residency, 16,892,604-16,997,148 B.
   private mutating func placeOtherwise(_ f: inout ResidencyFormulation, residency: Residency, start: Plan?, within seconds: Double) {
     let deadline = elapsed + seconds
     offerSchedule(residency.schedule)
@@ -57,11 +61,28 @@ extension PlanningRun {
     f.excluded.append(ResidencyFormulation.cutSupport(residency))
     defer { f.excluded.removeLast() }
     let limit = min(self.seconds(policy.excludedResidencySolve), deadline - elapsed)
-    if let (_, other) = solve(&f, limit: limit, label: "fixed-order ILP without that residency"),
+    let relieved = problem.relieved(residency)
+    let relievedStart = relieved.map {
+      problem.makePlan(
+        events: problem.emitEvents($0, offsets: [ByteCount](repeating: 0, count: $0.intervals.count)),
+        info: PlannerInfo(method: "relieved", status: .heuristic))
+    }
+    if let (_, other) = solve(&f, limit: limit, label: "fixed-order ILP without that residency", start: relievedStart),
       let other, let events = realize(other)
     {
       offer(events)
       return
+    }
+    // Then the relieved residency, relieved again at its next tightest step while it does not
+    // pack.
+    var next = relieved
+    for _ in 0..<policy.reliefs where elapsed < deadline && !isCancelled {
+      guard let r = next else { break }
+      if let events = realize(r) {
+        offer(events)
+        return
+      }
+      next = problem.relieved(r)
     }
     if let events = packable(&f, until: deadline) { offer(events) }
   }
@@ -79,11 +100,7 @@ extension PlanningRun {
       guard remaining > policy.minimumForReducedCapacity, limit > policy.minimumForReducedCapacity, !isCancelled else { break }
       f.capacity = reduced
       defer { f.capacity = real }
-      let start = order.map { order in
-        var belady = OrderSearch(problem: problem)
-        belady.capacity = reduced
-        return problem.makePlan(events: belady.residencyEvents(order), info: PlannerInfo(method: "belady", status: .heuristic))
-      }
+      let start = order.map { beladyStart($0, capacity: reduced) }
       guard
         let (_, r) = solve(&f, limit: limit, label: "ILP at \(Int(fraction * 100))% capacity", start: start),
         let r, let events = realize(r)
@@ -91,5 +108,13 @@ extension PlanningRun {
       return events
     }
     return nil
+  }
+
+  /// The Belady residency of `order` with live bytes kept to `capacity` (a step whose operator
+  /// needs more keeps its working set alone), as a start for a fixed-order ILP.
+  func beladyStart(_ order: [OperatorID], capacity: ByteCount) -> Plan {
+    var belady = OrderSearch(problem: problem)
+    belady.capacity = capacity
+    return problem.makePlan(events: belady.residencyEvents(order), info: PlannerInfo(method: "belady", status: .heuristic))
   }
 }

@@ -104,6 +104,9 @@ public struct TimePolicy: Sendable, Equatable {
 
   /// Operators per region of the region bound over windows.
   public var regionSize = 32
+  /// How many more spills a residency whose offsets do not fit may be given, one at a time
+  /// where it fills the scratchpad most, before the reduced capacities.
+  public var reliefs = 4
   /// Capacities tried, as fractions of the real one, when a residency's offsets do not fit.
   public var reducedCapacities = [0.98, 0.95, 0.9, 0.8]
   /// Divide and conquer's window widths cycle through these multiples of its first width.
