@@ -168,10 +168,10 @@ struct Residency: Sendable {
 }
 
 extension PlanningProblem {
-  /// `residency` with one more spill where it fills the scratchpad most: the smallest tensor
-  /// resident across that step without being used there (and sharing no range in place, within
-  /// or around another) leaves after its last use before the step and comes back for its next
-  /// use. A start for the fixed-order ILP when a residency does not pack, which leaves room
+  /// `residency` with one more spill where it fills the scratchpad most: at the fullest step at
+  /// which some tensor waits, the smallest tensor resident across that step without being used
+  /// there (and sharing no range in place, within or around another) leaves after its last use
+  /// before the step and comes back for its next use. A start for the fixed-order ILP when a residency does not pack, which leaves room
   /// where the packing is tightest (PNASNet-5 with weights external at `M_R`: a residency that
   /// neither our allocator nor SuperMalloc placed at its capacity packs in a second with 0.5%
   /// more room). Nil when no tensor waits across that step.
@@ -183,16 +183,20 @@ extension PlanningProblem {
     for (i, r) in residency.intervals.enumerated() where residency.inPlace[i] == nil && residency.within[i] == nil {
       for s in r.first...r.last { occupied[s] += size(r.tensor) }
     }
-    guard let peak = occupied.indices.max(by: { occupied[$0] < occupied[$1] }) else { return nil }
     var used = [Set<TensorID>](repeating: [], count: n)
     for (s, o) in residency.schedule.enumerated() { used[s] = Set(graph.workingSet(of: o, weights: weights)) }
+    // The fullest step at which some tensor waits (at `M_R` the fullest holds one operator's
+    // working set alone).
     var best: (interval: Int, before: Step, after: Step)?
-    for (i, r) in residency.intervals.enumerated() where !shared.contains(i) && r.first < peak && peak < r.last {
-      guard !used[peak].contains(r.tensor),
-        let before = (r.first..<peak).last(where: { used[$0].contains(r.tensor) }),
-        let after = ((peak + 1)...r.last).first(where: { used[$0].contains(r.tensor) })
-      else { continue }
-      if best.map({ size(r.tensor) < size(residency.intervals[$0.interval].tensor) }) ?? true { best = (i, before, after) }
+    for peak in occupied.indices.sorted(by: { (occupied[$0], $1) > (occupied[$1], $0) }) {
+      for (i, r) in residency.intervals.enumerated() where !shared.contains(i) && r.first < peak && peak < r.last {
+        guard !used[peak].contains(r.tensor),
+          let before = (r.first..<peak).last(where: { used[$0].contains(r.tensor) }),
+          let after = ((peak + 1)...r.last).first(where: { used[$0].contains(r.tensor) })
+        else { continue }
+        if best.map({ size(r.tensor) < size(residency.intervals[$0.interval].tensor) }) ?? true { best = (i, before, after) }
+      }
+      if best != nil { break }
     }
     guard let (i, before, after) = best else { return nil }
     var relieved = residency

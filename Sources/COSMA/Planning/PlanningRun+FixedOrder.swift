@@ -42,7 +42,9 @@ extension PlanningRun {
   /// same traffic does: the ILP without it found one of 16,997,148 B in 6 s, where every smaller
   /// capacity costs a spill more (98%: 18,693,180 B). Without a start that solve sometimes ends
   /// at 17,532,072 B (10.6% above the bound) or finds nothing that packs (22,485,384 B, the
-  /// minimum-peak order's plan); from the relieved residency, 16,892,604-16,997,148 B.
+  /// minimum-peak order's plan); from the relieved residency, 16,892,604-16,997,148 B. On
+  /// NASNet-A the same solve ended at 20,590,788-26,037,348 B even from that start, so the
+  /// relieved residency (16,853,568 B) is placed first when it moves less.
   private mutating func placeOtherwise(_ f: inout ResidencyFormulation, residency: Residency, start: Plan?, within seconds: Double) {
     let deadline = elapsed + seconds
     offerSchedule(residency.schedule)
@@ -62,19 +64,18 @@ extension PlanningRun {
     defer { f.excluded.removeLast() }
     let limit = min(self.seconds(policy.excludedResidencySolve), deadline - elapsed)
     let relieved = problem.relieved(residency)
-    let relievedStart = relieved.map {
-      problem.makePlan(
-        events: problem.emitEvents($0, offsets: [ByteCount](repeating: 0, count: $0.intervals.count)),
-        info: PlannerInfo(method: "relieved", status: .heuristic))
-    }
-    if let (_, other) = solve(&f, limit: limit, label: "fixed-order ILP without that residency", start: relievedStart),
-      let other, let events = realize(other)
-    {
+    let relievedStart = relieved.map(unplaced)
+    var other: Residency?
+    if let (_, r) = solve(&f, limit: limit, label: "fixed-order ILP without that residency", start: relievedStart) { other = r }
+    // The re-solve's residency first unless it moves more than the relieved one (CBC may end
+    // with a worse one when the start does not help it), then the relieved residency, relieved
+    // again at its next tightest step while it does not pack.
+    func moves(_ r: Residency) -> ByteCount { unplaced(r).traffic.nonCompulsoryBytes }
+    let otherFirst = other.map { o in relievedStart.map { moves(o) <= $0.traffic.nonCompulsoryBytes } ?? true } ?? false
+    if otherFirst, let other, let events = realize(other) {
       offer(events)
       return
     }
-    // Then the relieved residency, relieved again at its next tightest step while it does not
-    // pack.
     var next = relieved
     for _ in 0..<policy.reliefs where elapsed < deadline && !isCancelled {
       guard let r = next else { break }
@@ -83,6 +84,10 @@ extension PlanningRun {
         return
       }
       next = problem.relieved(r)
+    }
+    if !otherFirst, let other, let events = realize(other) {
+      offer(events)
+      return
     }
     if let events = packable(&f, until: deadline) { offer(events) }
   }
@@ -108,6 +113,14 @@ extension PlanningRun {
       return events
     }
     return nil
+  }
+
+  /// A residency's plan with every offset 0: not placed, but its events and traffic are the
+  /// residency's (a start for the ILP).
+  func unplaced(_ r: Residency) -> Plan {
+    problem.makePlan(
+      events: problem.emitEvents(r, offsets: [ByteCount](repeating: 0, count: r.intervals.count)),
+      info: PlannerInfo(method: "unplaced", status: .heuristic))
   }
 
   /// The Belady residency of `order` with live bytes kept to `capacity` (a step whose operator
