@@ -171,10 +171,10 @@ extension PlanningProblem {
   /// `residency` with one more spill where it fills the scratchpad most: at the fullest step at
   /// which some tensor waits, the smallest tensor resident across that step without being used
   /// there (and sharing no range in place, within or around another) leaves after its last use
-  /// before the step and comes back for its next use. A start for the fixed-order ILP when a residency does not pack, which leaves room
-  /// where the packing is tightest (PNASNet-5 with weights external at `M_R`: a residency that
-  /// neither our allocator nor SuperMalloc placed at its capacity packs in a second with 0.5%
-  /// more room). Nil when no tensor waits across that step.
+  /// before the step and comes back for its next use. A start for the fixed-order ILP when a
+  /// residency does not pack, which leaves room where the packing is tightest (PNASNet-5 with
+  /// weights external at `M_R`: a residency that neither our allocator nor SuperMalloc placed at
+  /// its capacity packs in a second with 0.5% more room). Nil when no tensor waits at any step.
   func relieved(_ residency: Residency) -> Residency? {
     let n = residency.schedule.count
     var shared = Set(residency.inPlace.keys).union(residency.inPlace.values).union(residency.views)

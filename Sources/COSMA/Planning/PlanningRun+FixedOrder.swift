@@ -43,8 +43,9 @@ extension PlanningRun {
   /// capacity costs a spill more (98%: 18,693,180 B). Without a start that solve sometimes ends
   /// at 17,532,072 B (10.6% above the bound) or finds nothing that packs (22,485,384 B, the
   /// minimum-peak order's plan); from the relieved residency, 16,892,604-16,997,148 B. On
-  /// NASNet-A the same solve ended at 20,590,788-26,037,348 B even from that start, so the
-  /// relieved residency (16,853,568 B) is placed first when it moves less.
+  /// NASNet-A, whose fullest step holds one operator alone, the solve without a start ended at
+  /// 20,590,788-26,037,348 B; relieved at the fullest step at which a tensor waits, 16,853,568 B,
+  /// and the relieved residency is placed first when the solve's moves more.
   private mutating func placeOtherwise(_ f: inout ResidencyFormulation, residency: Residency, start: Plan?, within seconds: Double) {
     let deadline = elapsed + seconds
     offerSchedule(residency.schedule)
