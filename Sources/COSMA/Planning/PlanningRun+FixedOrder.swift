@@ -41,8 +41,9 @@ extension PlanningRun {
   /// neither the exact allocator nor SuperMalloc placed it in 20 s), while another of about the
   /// same traffic does: the ILP without it found one of 16,997,148 B in 6 s, where every smaller
   /// capacity costs a spill more (98%: 18,693,180 B). Without a start that solve sometimes ends
-  /// at 17,532,072 B (10.6% above the bound) or finds nothing that packs (22,485,384 B, the
-  /// minimum-peak order's plan); from the relieved residency, 16,892,604-16,997,148 B. On
+  /// at 17,532,072 B (10.6% above the bound); from the relieved residency 16,892,604-16,997,148 B,
+  /// but once with a residency that did not pack either (the minimum-peak order's plan,
+  /// 22,485,384 B), which the relieved residency placed itself turns into 16,892,604 B. On
   /// NASNet-A, whose fullest step holds one operator alone, the solve without a start ended at
   /// 20,590,788-26,037,348 B; relieved at the fullest step at which a tensor waits, 16,853,568 B,
   /// and the relieved residency is placed first when the solve's moves more.
